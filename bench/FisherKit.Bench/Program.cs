@@ -1,0 +1,1 @@
+Console.WriteLine("FisherKit benchmarks: see bench/README.md");

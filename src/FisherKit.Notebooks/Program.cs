@@ -1,0 +1,2 @@
+// Entry point of the `fisherkit` command line (run, report, kernel).
+return 0;
