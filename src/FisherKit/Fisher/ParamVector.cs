@@ -147,6 +147,13 @@ public sealed class ParamVector : IDisposable
         return new ParamVector(entries);
     }
 
+    /// <summary>Moves every entry out of <paramref name="scope"/> (to its enclosing scope) and returns this vector: for returning a vector built inside a scope.</summary>
+    public ParamVector MoveOutOf(DisposeScope scope)
+    {
+        foreach (var t in _values.Values) scope.MoveToOuter(t);
+        return this;
+    }
+
     /// <summary>Disposes every entry.</summary>
     public void Dispose()
     {
