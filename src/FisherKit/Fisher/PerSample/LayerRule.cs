@@ -102,10 +102,9 @@ internal sealed class ConvRule(long[] kernel, long[] stride, long[] padding, lon
         var result = new Dictionary<string, Tensor>();
         if (names.Contains("weight"))
         {
-            var pt = patches.transpose(1, 2);                                         // (N, T, D)
-            var perK = new List<Tensor>();
-            for (long i = 0; i < k; i++) perK.Add(bt.select(0, i).bmm(pt));           // (N, out, D)
-            var g = stack(perK, 0).reshape([k, n, .. shapes["weight"]]);
+            // All K objectives in one batched GEMM: (N, K·out, T) × (N, T, D) → (N, K·out, D).
+            var stacked = bt.permute(1, 0, 2, 3).reshape(n, k * cout, -1);
+            var g = stacked.bmm(patches.transpose(1, 2)).reshape([n, k, .. shapes["weight"]]).transpose(0, 1);
             result["weight"] = scope.MoveToOuter(g);
         }
         if (names.Contains("bias")) result["bias"] = scope.MoveToOuter(bt.sum(3));
