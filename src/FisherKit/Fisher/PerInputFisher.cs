@@ -165,6 +165,43 @@ public sealed class PerInputFisher
     }
 
     /// <summary>
+    /// Only the Fisher form along each input's own gradient direction (normalised or raw, full or
+    /// per-tensor), by the fast path: instead of the C backward passes behind <see cref="Compute"/>,
+    /// J g is obtained from one backward pass recorded with create_graph and one double-backward
+    /// pass per parameter tensor (<see cref="PerSampleGradients.GradientJvp"/>). Same values as
+    /// <see cref="Compute"/>; use this when the form is the only score wanted.
+    /// </summary>
+    public double[] Form(Tensor inputs, FisherDirection direction = FisherDirection.NormalizedGradient, FormVariant variant = FormVariant.Full)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var result = new List<double>();
+        var n = inputs.shape[0];
+        for (long start = 0; start < n; start += BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            var x = inputs.narrow(0, start, Math.Min(BatchSize, n - start));
+            // a′ = (e_ŷ − p)/(1 − p_ŷ) stays bounded as p_ŷ → 1; the raw form, quadratic in g, is rescaled by (1 − p_ŷ)² afterwards.
+            using var r = PerSampleGradients.GradientJvp(_model, x, z =>
+            {
+                _distribution.Validate(z);
+                return ScaledPredictedGradient(z);
+            });
+            var z64 = r.Output.to(ScalarType.Float64);
+            var fz = _distribution.OutputFisher(z64);
+            Tensor Quadratic(Tensor jg) { var j = jg.unsqueeze(2); return j.transpose(1, 2).bmm(fz).bmm(j).reshape(-1); }
+            var jgs = r.Entries.Select(e => e.jvp.to(ScalarType.Float64)).ToList();
+            var g2 = r.Entries.Select(e => e.squaredNorm.to(ScalarType.Float64)).Aggregate((a, b) => a + b);
+            Tensor form;
+            if (variant == FormVariant.Full) form = Quadratic(jgs.Aggregate((a, b) => a + b));
+            else form = jgs.Select(Quadratic).Aggregate((a, b) => a + b);
+            if (direction == FisherDirection.NormalizedGradient) form = form / g2.clamp_min(double.Epsilon);
+            else form = form * (Categorical.PredictedLogProbabilities(z64).logRest * 2).exp();
+            result.AddRange(form.ToArray<double>());
+        }
+        return [.. result];
+    }
+
+    /// <summary>
     /// vᵀF(x)v for one direction v shared by all inputs (e.g. a random or eigen direction), exact:
     /// (J v)ᵀ F_z (J v) with J v from a batched Jacobian-vector product. PerTensor sums the
     /// blocks v_tᵀF_tt v_t.

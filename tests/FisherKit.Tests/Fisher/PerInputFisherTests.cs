@@ -68,6 +68,22 @@ public class PerInputFisherTests
     private static double[] Errors(double[] approx, double[] exact) =>
         approx.Select((a, i) => Math.Abs(a - exact[i]) / Math.Abs(exact[i])).ToArray();
 
+    [Theory, MemberData(nameof(Nets))]
+    public void Fast_path_along_the_gradient_gives_the_same_forms_as_the_full_computation(string net)
+    {
+        var (model, x) = Case(net);
+        using var _ = model;
+        var fisher = new PerInputFisher(model) { BatchSize = 3 };
+        var all = fisher.Compute(x);
+        foreach (var direction in new[] { FisherDirection.NormalizedGradient, FisherDirection.RawGradient })
+            foreach (var variant in new[] { FormVariant.Full, FormVariant.PerTensor })
+            {
+                var fast = fisher.Form(x, direction, variant);
+                var expected = all.Form(direction, variant);
+                for (int i = 0; i < fast.Length; i++) Close(expected[i], fast[i], 1e-8, $"{direction} {variant}");
+            }
+    }
+
     [Fact]
     public void The_inequality_chain_holds_on_random_networks()
     {

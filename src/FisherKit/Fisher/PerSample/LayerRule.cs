@@ -30,6 +30,13 @@ internal abstract class LayerRule
     public abstract Dictionary<string, Tensor> Gradients(Tensor input, Tensor b, IReadOnlyList<string> parameterNames, IReadOnlyDictionary<string, long[]> shapes);
 
     /// <summary>
+    /// The change of the layer's output when each parameter tensor moves along the sample's own
+    /// gradient: for per-sample gradients g (from output gradients b of shape (1, N, output...)),
+    /// returns per local parameter name c_t = ∂out/∂θ_t · g_t, shaped like the output (N, output...).
+    /// </summary>
+    public abstract Dictionary<string, Tensor> Tangents(Tensor input, Tensor b, IReadOnlyList<string> parameterNames, IReadOnlyDictionary<string, long[]> shapes);
+
+    /// <summary>
     /// Gram matrices ⟨g_{n,k}, g_{n,l}⟩ per sample, (N, K, K), per local parameter name. The default
     /// materialises the gradients; rules override it when a cheaper identity exists.
     /// </summary>
@@ -64,6 +71,28 @@ internal sealed class LinearRule : LayerRule
         var result = new Dictionary<string, Tensor>();
         if (names.Contains("weight")) result["weight"] = scope.MoveToOuter(einsum("knso,nsi->knoi", b4, a3));
         if (names.Contains("bias")) result["bias"] = scope.MoveToOuter(b4.sum(2));
+        return result;
+    }
+
+    /// <summary>dW = g_W applied to the input (Σ_s' b_s' (a_s'·a_s) per position), db = g_b at every position.</summary>
+    public override Dictionary<string, Tensor> Tangents(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
+    {
+        using var scope = NewDisposeScope();
+        var n = b.shape[1];
+        var outShape = b.shape[1..];
+        var a3 = input.reshape(n, -1, input.shape[^1]);          // (N, S, in)
+        var b3 = b.reshape(n, -1, b.shape[^1]);                  // (N, S, out)
+        var result = new Dictionary<string, Tensor>();
+        if (names.Contains("weight"))
+        {
+            var gram = a3.bmm(a3.transpose(1, 2));                // (N, S, S): a_s·a_s'
+            result["weight"] = scope.MoveToOuter(gram.bmm(b3).reshape(outShape));
+        }
+        if (names.Contains("bias"))
+        {
+            var gb = b3.sum(1, keepdim: true);                    // (N, 1, out)
+            result["bias"] = scope.MoveToOuter(gb.expand_as(b3).reshape(outShape).contiguous());
+        }
         return result;
     }
 
@@ -110,6 +139,30 @@ internal sealed class ConvRule(long[] kernel, long[] stride, long[] padding, lon
         if (names.Contains("bias")) result["bias"] = scope.MoveToOuter(bt.sum(3));
         return result;
     }
+
+    /// <summary>dW: the per-sample gradient G_n = B_n A_nᵀ applied to the patches, G_n A_n; db: g_b at every position.</summary>
+    public override Dictionary<string, Tensor> Tangents(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
+    {
+        using var scope = NewDisposeScope();
+        var n = b.shape[1];
+        var cout = b.shape[2];
+        var outShape = b.shape[1..];
+        var a = oneDimensional ? input.unsqueeze(2) : input;
+        var patches = nn.functional.unfold(a, kernel, dilation, padding, stride);   // (N, D, T)
+        var bt = b.reshape(n, cout, -1);                                              // (N, out, T)
+        var result = new Dictionary<string, Tensor>();
+        if (names.Contains("weight"))
+        {
+            var g = bt.bmm(patches.transpose(1, 2));                                  // (N, out, D)
+            result["weight"] = scope.MoveToOuter(g.bmm(patches).reshape(outShape));   // (N, out, T)
+        }
+        if (names.Contains("bias"))
+        {
+            var gb = bt.sum(2, keepdim: true);
+            result["bias"] = scope.MoveToOuter(gb.expand_as(bt).reshape(outShape).contiguous());
+        }
+        return result;
+    }
 }
 
 /// <summary>Batch normalisation in eval mode: y = γ·x̂ + β with x̂ from the running statistics, so dγ = Σ b·x̂, dβ = Σ b over positions.</summary>
@@ -128,6 +181,26 @@ internal sealed class BatchNormRule(BatchNorm module) : LayerRule
         var result = new Dictionary<string, Tensor>();
         if (names.Contains("weight")) result["weight"] = scope.MoveToOuter((b * xhat).reshape(k, n, c, -1).sum(3));
         if (names.Contains("bias")) result["bias"] = scope.MoveToOuter(b.reshape(k, n, c, -1).sum(3));
+        return result;
+    }
+
+    /// <summary>dγ: g_γ·x̂, dβ: g_β, broadcast over positions.</summary>
+    public override Dictionary<string, Tensor> Tangents(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
+    {
+        using var scope = NewDisposeScope();
+        var grads = Gradients(input, b, names, shapes);             // (1, N, C)
+        var c = input.shape[1];
+        var view = new long[input.ndim];
+        Array.Fill(view, 1L);
+        view[0] = input.shape[0];
+        view[1] = c;
+        var rm = new long[input.ndim];
+        Array.Fill(rm, 1L);
+        rm[1] = c;
+        var xhat = (input - module.running_mean!.reshape(rm)) / (module.running_var!.reshape(rm) + module.eps).sqrt();
+        var result = new Dictionary<string, Tensor>();
+        if (grads.TryGetValue("weight", out var gw)) result["weight"] = scope.MoveToOuter(gw.squeeze(0).reshape(view) * xhat);
+        if (grads.TryGetValue("bias", out var gb)) result["bias"] = scope.MoveToOuter(gb.squeeze(0).reshape(view).expand_as(input).contiguous());
         return result;
     }
 }

@@ -57,6 +57,96 @@ public static class PerSampleGradients
         return scope.MoveToOuter(result.Total().reshape(-1));
     }
 
+    /// <summary>
+    /// For one output cotangent per input (N, C), e.g. ∇_f log p_ŷ = e_ŷ − p: each input's own gradient
+    /// g_n = J_nᵀ u_n, and, per parameter tensor t, the Jacobian-vector product J_{n,t} g_{n,t} (N, C) and
+    /// ‖g_{n,t}‖² (N). The products come from one extra backward pass recorded with create_graph and
+    /// one double-backward pass per parameter tensor: the change of each layer's output along the
+    /// sample's own gradient is pushed to the network output, so no per-input loop and no C backward
+    /// passes are needed. Parameters without a fast rule (and modules called more than once) use a
+    /// per-input loop.
+    /// </summary>
+    public static GradientJvpResult GradientJvp(nn.Module<Tensor, Tensor> model, Tensor input, Func<Tensor, Tensor> cotangent)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(input);
+        using var mode = new EvalMode(model);
+        using var capture = new LayerCapture(model);
+        using var grad = enable_grad();
+        var jvps = new Dictionary<string, Tensor>();
+        var norms = new Dictionary<string, Tensor>();
+        Tensor output;
+        using (var scope = NewDisposeScope())
+        {
+            var z = model.forward(input);
+            if (z.ndim != 2) throw new ArgumentException($"Per-sample gradients need network outputs of shape (N, C), got {Tensor.ShapeString(z.shape)}.", nameof(model));
+            capture.Detach();
+            var u = cotangent(z.detach());
+            if (!u.shape.SequenceEqual(z.shape)) throw new ArgumentException($"The cotangent must have the output's shape {Tensor.ShapeString(z.shape)}, got {Tensor.ShapeString(u.shape)}.");
+            var shared = capture.Records.GroupBy(r => r.Prefix).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+            var records = capture.Records.Where(r => !shared.Contains(r.Prefix)).ToList();
+            var fallback = capture.Fallback.Concat(capture.Records.Where(r => shared.Contains(r.Prefix))
+                .SelectMany(r => r.Module.named_parameters(recurse: false).Select(p => r.Prefix.Length == 0 ? p.name : $"{r.Prefix}.{p.name}"))).Distinct().ToList();
+            if (records.Count > 0)
+            {
+                var outs = records.Select(r => r.Output).ToList();
+                var bs = autograd.grad([z], outs, [u], retain_graph: true, allow_unused: true);
+                var du = zeros_like(z).requires_grad_();
+                var bu = autograd.grad([z], outs, [du], retain_graph: true, create_graph: true, allow_unused: true);
+                for (int r = 0; r < records.Count; r++)
+                {
+                    var rec = records[r];
+                    var b = (bs[r] ?? zeros_like(rec.Output)).unsqueeze(0);
+                    var names = rec.Module.named_parameters(recurse: false).Select(p => p.name).ToList();
+                    var shapes = rec.Module.named_parameters(recurse: false).ToDictionary(p => p.name, p => p.parameter.shape);
+                    var tangents = rec.Rule.Tangents(rec.Input, b, names, shapes);
+                    var grams = rec.Rule.Gram(rec.Input, b, names, shapes);
+                    foreach (var local in names)
+                    {
+                        var full = rec.Prefix.Length == 0 ? local : $"{rec.Prefix}.{local}";
+                        norms[full] = grams[local].reshape(-1);
+                        jvps[full] = bu[r] is null
+                            ? zeros_like(z)
+                            : autograd.grad([(bu[r]! * tangents[local]).sum()], [du], retain_graph: true, allow_unused: true)[0]?.detach() ?? zeros_like(z);
+                    }
+                }
+            }
+            if (fallback.Count > 0) FallbackJvp(model, input, u, fallback, jvps, norms);
+            foreach (var t in jvps.Values.Concat(norms.Values)) scope.MoveToOuter(t);
+            output = scope.MoveToOuter(z.detach());
+        }
+        var order = model.named_parameters().Select(p => p.name).Where(jvps.ContainsKey).ToList();
+        return new GradientJvpResult(output, order.Select(n => (n, jvps[n], norms[n])).ToList());
+    }
+
+    private static void FallbackJvp(nn.Module<Tensor, Tensor> model, Tensor input, Tensor u, List<string> names, Dictionary<string, Tensor> jvps, Dictionary<string, Tensor> norms)
+    {
+        var all = model.named_parameters().ToList();
+        var ps = names.Select(n => (Tensor)all.First(p => p.name == n).parameter).ToList();
+        var perName = names.ToDictionary(n => n, _ => (jvp: new List<Tensor>(), norm: new List<Tensor>()));
+        for (long i = 0; i < input.shape[0]; i++)
+        {
+            using var s = NewDisposeScope();
+            var xi = input.narrow(0, i, 1);
+            var zi = model.forward(xi);
+            var gs = autograd.grad([zi], ps, [u.narrow(0, i, 1)], allow_unused: true);
+            for (int k = 0; k < names.Count; k++)
+            {
+                var g = gs[k] ?? zeros_like(ps[k]);
+                using var direction = new ParamVector(all.Select(p => (p.name, p.name == names[k] ? g : zeros_like(p.parameter))));
+                var (_, jv) = Jacobian.Jvp(model, xi, direction);
+                perName[names[k]].jvp.Add(s.MoveToOuter(jv));
+                perName[names[k]].norm.Add(s.MoveToOuter(g.square().sum().reshape(1)));
+            }
+        }
+        foreach (var (name, (jvp, norm)) in perName)
+        {
+            jvps[name] = cat(jvp, 0);
+            norms[name] = cat(norm, 0);
+            foreach (var t in jvp.Concat(norm)) t.Dispose();
+        }
+    }
+
     /// <summary>(C, N, C): the unit cotangents e_1..e_C for every input.</summary>
     internal static Tensor IdentityCotangents(Tensor output)
     {
