@@ -272,7 +272,7 @@ public sealed class FisherOperator : ICurvatureMatrix
     private Tensor DenseOver(List<string> names)
     {
         long p = Layout.Entries.Where(e => names.Contains(e.name)).Sum(e => e.shape.Aggregate(1L, (a, b) => a * b));
-        var acc = zeros([p, p], ScalarType.Float64);
+        var acc = zeros([p, p], ScalarType.Float64, Layout.Device);
         for (int b = 0; b < _batches.Count; b++)
         {
             var (grads, sign) = FactorGradients(b);
