@@ -258,7 +258,8 @@ public sealed class ImageDataset : IDisposable
     /// <summary>
     /// The set with a corruption of the given strength applied to every image (see
     /// <see cref="Corruptions"/> for the meaning of strength per kind). Random corruptions (noise,
-    /// occlusion) are fixed by <paramref name="seed"/>.
+    /// occlusion) draw from one generator seeded with <paramref name="seed"/>, batch after batch: the
+    /// same seed and batch size give the same images.
     /// </summary>
     public ImageDataset Corrupt(CorruptionKind kind, double strength, long seed = 0, int batchSize = 1024)
     {
