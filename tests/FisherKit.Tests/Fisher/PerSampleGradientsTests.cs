@@ -71,7 +71,7 @@ public class PerSampleGradientsTests
 
 }
 
-[Collection(SerialCollection.Name)]
+[Collection(LeakChecks.Name)]
 public class PerSampleGradientsLeakTests
 {
     [Fact]
