@@ -43,8 +43,11 @@ public sealed record Figure
     public static Figure FromJson(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return JsonSerializer.Deserialize<Figure>(json, PlotlyJson.Options) ?? throw new JsonException("The JSON text is null, not a figure.");
+        var dto = JsonSerializer.Deserialize<FigureJson>(json, PlotlyJson.Options) ?? throw new JsonException("The JSON text is null, not a figure.");
+        return new Figure(dto.Data ?? throw new JsonException("The figure has no 'data' array."), dto.Layout);
     }
+
+    private sealed record FigureJson(IReadOnlyList<Trace>? Data, Layout? Layout);
 
     /// <summary>A self-contained HTML page showing the figure; plotly.js is inlined, so it works offline.</summary>
     public string ToHtmlPage(string? title = null) => HtmlPage.Render([this], title ?? Layout.Title?.Text ?? "Figure");

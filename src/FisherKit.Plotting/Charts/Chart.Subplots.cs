@@ -74,7 +74,7 @@ public static partial class Chart
         });
     }
 
-    private static double Round(double v) => Math.Round(v, 6, MidpointRounding.AwayFromZero);
+    private static double Round(double v) => Math.Round(v, 6, MidpointRounding.AwayFromZero) + 0.0;
 
     internal static string Invariant(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -24,7 +24,10 @@ public sealed partial record Layout
     [JsonIgnore]
     public IReadOnlyDictionary<string, Axis>? SubplotAxes
     {
-        get => _subplotAxes;
+        get => _subplotAxes ?? (_readAxes is { Count: > 0 }
+            ? _readAxes.Where(kv => AxisKey().IsMatch(kv.Key))
+                .ToDictionary(kv => kv.Key, kv => kv.Value.Deserialize<Axis>(PlotlyJson.Options)!)
+            : null);
         init
         {
             if (value is not null)
@@ -36,18 +39,20 @@ public sealed partial record Layout
     }
 
     private readonly IReadOnlyDictionary<string, Axis>? _subplotAxes;
+    private Dictionary<string, JsonElement>? _readAxes;
 
     [GeneratedRegex("^[xy]axis([2-9]|[1-9][0-9]+)$")]
     private static partial Regex AxisKey();
 
-    /// <summary>Written in place of <see cref="SubplotAxes"/>: each axis as a top-level layout attribute.</summary>
+    /// <summary>Written in place of <see cref="SubplotAxes"/>: each axis as a top-level layout
+    /// attribute. When reading, the serializer fills the dictionary it gets from the setter.</summary>
     [JsonExtensionData]
     [JsonInclude]
     internal Dictionary<string, JsonElement>? SubplotAxesJson
     {
-        get => _subplotAxes?.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+        get => _subplotAxes is null ? _readAxes : _subplotAxes.OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .ToDictionary(kv => kv.Key, kv => JsonSerializer.SerializeToElement(kv.Value, PlotlyJson.Options));
-        set { }
+        set => _readAxes = value;
     }
 
     /// <summary>Whether the legend is shown.</summary>
