@@ -24,18 +24,23 @@ public static class FigureHtml
     /// <summary>Marks where the static picture goes inside the fragment.</summary>
     public const string StaticImagePlaceholder = "<!--fisherkit:static-image-->";
 
-    private static readonly AsyncLocal<ScriptScope?> CurrentScope = new();
-    private static readonly ScriptScope ProcessScope = new();
+    private static readonly AsyncLocal<PlotlyScriptScope?> CurrentScope = new();
+    private static readonly PlotlyScriptScope ProcessScope = new(PlotlyScriptMode.InlineOnce);
 
     /// <summary>How fragments include plotly.js on this asynchronous flow.</summary>
     public static PlotlyScriptMode Mode => CurrentScope.Value?.Mode ?? ProcessScope.Mode;
 
     /// <summary>Starts a scope (one notebook run) in which plotly.js is inlined according to
     /// <paramref name="mode"/>; with <see cref="PlotlyScriptMode.InlineOnce"/>, once in the scope.</summary>
-    public static IDisposable BeginScope(PlotlyScriptMode mode = PlotlyScriptMode.InlineOnce)
+    public static IDisposable BeginScope(PlotlyScriptMode mode = PlotlyScriptMode.InlineOnce) => Use(new PlotlyScriptScope(mode));
+
+    /// <summary>Makes <paramref name="scope"/> current on this asynchronous flow until the result is
+    /// disposed; an engine enters the same scope for every cell of a notebook.</summary>
+    public static IDisposable Use(PlotlyScriptScope scope)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         var previous = CurrentScope.Value;
-        CurrentScope.Value = new ScriptScope { Mode = mode };
+        CurrentScope.Value = scope;
         return new Restore(() => CurrentScope.Value = previous);
     }
 
@@ -82,12 +87,6 @@ public static class FigureHtml
         ArgumentNullException.ThrowIfNull(pngBase64);
         return fragment.Replace(StaticImagePlaceholder,
             $"<img src=\"data:image/png;base64,{pngBase64}\" width=\"{width}\" height=\"{height}\" alt=\"figure\"/>", StringComparison.Ordinal);
-    }
-
-    private sealed class ScriptScope
-    {
-        public PlotlyScriptMode Mode { get; init; } = PlotlyScriptMode.InlineOnce;
-        public bool Emitted { get; set; }
     }
 
     private sealed class Restore(Action restore) : IDisposable
