@@ -97,9 +97,12 @@ public sealed class ScriptEngine : IExecutionEngine
         using var route = ConsoleRouter.Route(observer);
         using var host = Display.UseHost(new ObserverDisplayHost(observer));
         using var figures = FigureHtml.Use(_plotlyScope);
+        // From a stream, so that the source text has an encoding: Roslyn emits debug information
+        // (line numbers in stack traces) only then.
+        using var code8 = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(source.Code));
         Script<object> script = _state is null
-            ? CSharpScript.Create(source.Code, options, typeof(NotebookGlobals), _loader)
-            : _state.Script.ContinueWith(source.Code, options);
+            ? CSharpScript.Create(code8, options, typeof(NotebookGlobals), _loader)
+            : _state.Script.ContinueWith(code8, options);
         var diagnostics = script.Compile(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
         if (diagnostics.Length > 0) return CompilationFailure(diagnostics, cellName);
         ScriptState<object> next;
