@@ -165,8 +165,11 @@ public sealed class ScriptEngine : IExecutionEngine
             var typeName = method?.DeclaringType?.FullName ?? "";
             if (typeName.StartsWith("Microsoft.CodeAnalysis.Scripting", StringComparison.Ordinal) ||
                 typeName.StartsWith("System.Runtime.CompilerServices", StringComparison.Ordinal) ||
-                typeName.StartsWith("System.Threading.ExecutionContext", StringComparison.Ordinal)) continue;
+                typeName.StartsWith("System.Threading.ExecutionContext", StringComparison.Ordinal) ||
+                typeName.StartsWith("System.Runtime.ExceptionServices", StringComparison.Ordinal)) continue;
             var file = frame.GetFileName();
+            // Roslyn resolves the submission's file path against the notebook folder.
+            if (file is not null && Path.GetFileName(file) == cellName) file = cellName;
             var fileLine = frame.GetFileLineNumber();
             if (file == cellName && fileLine > 0) line ??= fileLine;
             var where = file is null ? "" : $" in {file}:line {fileLine}";

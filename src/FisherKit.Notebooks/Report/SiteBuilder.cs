@@ -104,7 +104,7 @@ public static partial class SiteBuilder
                 continue;
             }
             if (!cell.IsCode) continue;
-            var source = string.Join('\n', cell.Source.Split('\n').Where(l => !l.TrimStart().StartsWith("#!csharp", StringComparison.Ordinal)));
+            var source = string.Join('\n', cell.Source.Split('\n').Where(l => !l.TrimStart().StartsWith("#!csharp", StringComparison.Ordinal))).Trim('\n');
             sb.Append("<div class=\"cell code\"><div class=\"prompt\">In [").Append(cell.ExecutionCount?.ToString(CultureInfo.InvariantCulture) ?? " ").Append("]:</div>")
               .Append("<pre><code class=\"language-csharp\">").Append(Enc(source)).Append("</code></pre>\n");
             foreach (var o in cell.Outputs.OfType<JsonObject>())
