@@ -49,6 +49,8 @@ public static class CommandLine
             await error.WriteLineAsync("Try 'fisherkit --help'.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
+        // --help and --version are the parser's own actions.
+        if (parse.Action is System.CommandLine.Help.HelpAction || args.Contains("--version")) return await parse.InvokeAsync().ConfigureAwait(false);
         if (parse.CommandResult.Command == worker) return await WorkerHost.RunAsync().ConfigureAwait(false);
         if (parse.CommandResult.Command == run)
         {

@@ -123,7 +123,15 @@ public sealed class ScriptEngine : IExecutionEngine
         _state = next;
         if (next.Exception is { } ex) return RuntimeFailure(ex, cellName);
         if (!EndsWithValue(script.GetCompilation())) return CellResult.Ok(null);
-        return CellResult.Ok(Formatter.ToMimeBundle(next.ReturnValue));
+        try
+        {
+            return CellResult.Ok(Formatter.ToMimeBundle(next.ReturnValue));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A formatter that fails (e.g. plotly.js missing) is the cell's error, not the worker's.
+            return RuntimeFailure(e, cellName);
+        }
     }
 
     /// <summary>Whether the submission ends in an expression without semicolon whose type is not void.</summary>

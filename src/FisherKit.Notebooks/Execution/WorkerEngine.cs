@@ -19,6 +19,7 @@ public sealed class WorkerEngine : IExecutionEngine
     private Pending? _pending;
     private TaskCompletionSource? _ready;
     private readonly StringBuilder _stderrTail = new();
+    private volatile string? _fatal;
     private Task? _readers;
 
     private sealed class Pending(int id, IExecutionObserver observer)
@@ -155,7 +156,7 @@ public sealed class WorkerEngine : IExecutionEngine
         {
             Thread.Sleep(100); // let the stderr reader deliver the last lines
             var signal = code > 128 ? $" (signal {code - 128}{SignalName(code - 128)})" : "";
-            var message = $"The worker process running the cell died with exit code {code}{signal}: a native crash or the process ran out of memory. Earlier state is lost. {StderrTail()}".TrimEnd();
+            var message = $"The worker process running the cell died with exit code {code}{signal}: a native crash or the process ran out of memory. Earlier state is lost. {(_fatal is null ? "" : "Worker error: " + _fatal + " ")}{StderrTail()}".TrimEnd();
             pending.Done.TrySetResult(new CellResult(CellStatus.Crashed, null, new CellError("WorkerCrashed", message, [$"WorkerCrashed: {message}"], null)));
         }
     }
@@ -206,6 +207,8 @@ public sealed class WorkerEngine : IExecutionEngine
                 _ready?.TrySetResult();
                 break;
             case "fatal":
+                // The worker's own failure (an exception outside a cell's code): keep it for the crash report.
+                _fatal = m.Text;
                 _ready?.TrySetException(new InvalidOperationException("The worker process failed to start: " + m.Text));
                 break;
             case "stream" when pending is not null && m.Id == pending.Id:
