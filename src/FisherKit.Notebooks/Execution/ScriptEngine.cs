@@ -134,6 +134,30 @@ public sealed class ScriptEngine : IExecutionEngine
         }
     }
 
+    /// <summary>
+    /// The compilation of <paramref name="code"/> (directives already removed) as if it were the next
+    /// cell, for completion and quick info (the Jupyter kernel); nothing runs and the state is unchanged.
+    /// </summary>
+    internal Compilation AnalysisCompilation(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        if (_options is null) throw new InvalidOperationException("Call StartAsync before AnalysisCompilation.");
+        var state = _state;
+        Script<object> script = state is null
+            ? CSharpScript.Create(code, _options, typeof(NotebookGlobals), _loader)
+            : state.Script.ContinueWith(code, _options);
+        return script.GetCompilation();
+    }
+
+    /// <summary>The value of a variable declared by an earlier cell (the latest one of that name), when there is one.</summary>
+    internal bool TryGetVariable(string name, out object? value)
+    {
+        value = null;
+        if (_state?.GetVariable(name) is not { } variable) return false;
+        value = variable.Value;
+        return true;
+    }
+
     /// <summary>Whether the submission ends in an expression without semicolon whose type is not void.</summary>
     private static bool EndsWithValue(Compilation compilation)
     {
