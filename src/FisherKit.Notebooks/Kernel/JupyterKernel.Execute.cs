@@ -74,13 +74,14 @@ internal sealed partial class JupyterKernel
             ["status"] = "error", ["execution_count"] = count, ["ename"] = error.Name, ["evalue"] = error.Value, ["traceback"] = traceback,
             ["user_expressions"] = new JsonObject(), ["payload"] = new JsonArray(),
         });
-        if (stopOnError) AbortQueuedExecutions();
+        if (stopOnError) _abortQueued = true;
     }
 
-    /// <summary>After an error with <c>stop_on_error</c>: execute requests already queued are answered
-    /// <c>aborted</c> without running; other requests are handled as usual.</summary>
+    /// <summary>After an error with <c>stop_on_error</c> (once the failed request is idle): execute
+    /// requests already queued are answered <c>aborted</c> without running; other requests are handled as usual.</summary>
     private void AbortQueuedExecutions()
     {
+        _abortQueued = false;
         while (_shellQueue.TryTake(out var next))
         {
             if (next.Type != "execute_request")
@@ -237,8 +238,9 @@ internal sealed partial class JupyterKernel
             return;
         }
         var cell = _current;
+        // jupyter_client sends input_reply without a parent header; when there is one, it must match.
         var parent = Str(reply.ParentHeader, "msg_id", "");
-        if (cell is null || Volatile.Read(ref cell.Input) is not { } pending || parent != cell.InputRequestId)
+        if (cell is null || Volatile.Read(ref cell.Input) is not { } pending || (parent.Length > 0 && parent != cell.InputRequestId))
         {
             _log("an input_reply arrived that answers no pending input request; ignored");
             return;

@@ -41,6 +41,8 @@ internal sealed partial class JupyterKernel
     private KernelSockets? _sockets;
     private volatile RunningCell? _current;
     private int _executionCount;
+    private bool _abortQueued;
+    private Task _warmUp = Task.CompletedTask;
 
     private JupyterKernel(ConnectionInfo info, Action<string> log)
     {
@@ -80,7 +82,7 @@ internal sealed partial class JupyterKernel
         StartThread("fisherkit-kernel-control", () => Loop(_controlQueue, HandleControl));
         sockets.Start();
         Publish("status", new JsonObject { ["execution_state"] = "starting" }, null);
-        _ = Task.Run(WarmUp, CancellationToken.None);
+        _warmUp = Task.Run(WarmUp, CancellationToken.None);
         WatchParent();
         using var sigint = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
         {
@@ -127,6 +129,8 @@ internal sealed partial class JupyterKernel
 
     private void HandleShell(JupyterMessage request)
     {
+        // Roslyn compilations of one script state must not run concurrently (a binding race was seen): wait for the warm-up.
+        if (!_warmUp.IsCompleted) _warmUp.Wait();
         Publish("status", new JsonObject { ["execution_state"] = "busy" }, request);
         try
         {
@@ -162,6 +166,7 @@ internal sealed partial class JupyterKernel
         {
             Publish("status", new JsonObject { ["execution_state"] = "idle" }, request);
         }
+        if (_abortQueued) AbortQueuedExecutions();
     }
 
     private void HandleControl(JupyterMessage request)
