@@ -7,8 +7,9 @@ namespace FisherKit.Notebooks.Kernel;
 
 /// <summary>
 /// Makes a cell interruptible before it is compiled: every loop body (<c>while</c>, <c>do</c>,
-/// <c>for</c>, <c>foreach</c>) starts with a call to <see cref="CellInterrupt.Check"/>, and the
-/// operand of every <c>await</c> goes through <see cref="CellInterrupt.Await(Task)"/>. Text is only
+/// <c>for</c>, <c>foreach</c>) starts with a call to <see cref="CellInterrupt.Check"/>, the
+/// operand of every <c>await</c> goes through <see cref="CellInterrupt.Await(Task)"/>, and the first
+/// top-level statement or variable is preceded by <see cref="CellInterrupt.Enter"/>. Text is only
 /// inserted inside lines, never new lines, so line numbers in errors and stack traces stay those of
 /// the cell. If the changed cell does not compile, the kernel runs the cell as written.
 /// </summary>
@@ -23,7 +24,8 @@ internal static class InterruptInstrumentation
         ArgumentNullException.ThrowIfNull(code);
         var root = CSharpSyntaxTree.ParseText(code, Options).GetRoot();
         var inserts = new List<(int Position, int Order, string Text)>();
-        if (root is CompilationUnitSyntax unit && unit.Members.OfType<GlobalStatementSyntax>().FirstOrDefault() is { } first)
+        // Top-level statements and variables (fields of the script class) are the code that runs first.
+        if (root is CompilationUnitSyntax unit && unit.Members.FirstOrDefault(m => m is GlobalStatementSyntax or FieldDeclarationSyntax) is { } first)
             inserts.Add((first.SpanStart, 0, Type + ".Enter();"));
         foreach (var node in root.DescendantNodes())
         {
