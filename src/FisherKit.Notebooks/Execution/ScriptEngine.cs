@@ -32,7 +32,7 @@ public sealed class ScriptEngine : IExecutionEngine
     private LocalPackageResolver? _packages;
     private readonly NotebookGlobals _globals = new();
     private readonly InteractiveAssemblyLoader _loader = new();
-    private readonly PlotlyScriptScope _plotlyScope = new(PlotlyScriptMode.InlineOnce);
+    private PlotlyScriptScope _plotlyScope = new(PlotlyScriptMode.InlineOnce);
 
     /// <inheritdoc />
     public Task StartAsync(EngineOptions options, CancellationToken cancellationToken)
@@ -148,6 +148,13 @@ public sealed class ScriptEngine : IExecutionEngine
             : state.Script.ContinueWith(code, _options);
         return script.GetCompilation();
     }
+
+    /// <summary>Whether a figure of this session has inlined plotly.js (later figures rely on it).</summary>
+    internal bool FigureScriptEmitted => _plotlyScope.Emitted;
+
+    /// <summary>Makes the next figure inline plotly.js again (the Jupyter kernel does so when the cell whose
+    /// output carried it runs again or is deleted, so that a saved notebook keeps one copy).</summary>
+    internal void InlineFigureScriptAgain() => _plotlyScope = new PlotlyScriptScope(PlotlyScriptMode.InlineOnce);
 
     /// <summary>The value of a variable declared by an earlier cell (the latest one of that name), when there is one.</summary>
     internal bool TryGetVariable(string name, out object? value)

@@ -38,6 +38,7 @@ internal sealed partial class JupyterKernel
         var count = _executionCount;
         if (!silent) Publish("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count }, request);
 
+        var carrier = FigureScriptCarrier(request, code);
         var observer = new KernelObserver((type, content) => Publish(type, content, request));
         var cell = new RunningCell(request, Bool(c, "allow_stdin", true), observer);
         CellInterrupt.Reset();
@@ -54,6 +55,7 @@ internal sealed partial class JupyterKernel
             ClearPendingThreadInterrupt();
             observer.Flush();
         }
+        if (carrier is not null && _engine.FigureScriptEmitted && _figureScriptCell is null) _figureScriptCell = carrier;
 
         if (result.Status == CellStatus.Ok)
         {
@@ -75,6 +77,26 @@ internal sealed partial class JupyterKernel
             ["user_expressions"] = new JsonObject(), ["payload"] = new JsonArray(),
         });
         if (stopOnError) _abortQueued = true;
+    }
+
+    /// <summary>
+    /// plotly.js is inlined in the first figure of the session only, and later figures rely on it.
+    /// When the cell whose output carries it runs again (JupyterLab's <c>cellId</c>, else the same
+    /// code) or was deleted, its old output is gone, so the next figure inlines plotly.js again and
+    /// a saved notebook still holds one copy. Returns this request's cell key.
+    /// </summary>
+    private string? FigureScriptCarrier(JupyterMessage request, string code)
+    {
+        var cellId = Str(request.Metadata, "cellId", "");
+        var key = cellId.Length > 0 ? "cell:" + cellId : "code:" + code;
+        var deleted = request.Metadata["deletedCells"] is JsonArray d && _figureScriptCell is { } c && c.StartsWith("cell:", StringComparison.Ordinal) &&
+                      d.Any(x => x is JsonValue v && v.TryGetValue<string>(out var id) && "cell:" + id == c);
+        if (_engine.FigureScriptEmitted && (key == _figureScriptCell || deleted))
+        {
+            _engine.InlineFigureScriptAgain();
+            _figureScriptCell = null;
+        }
+        return key;
     }
 
     /// <summary>After an error with <c>stop_on_error</c> (once the failed request is idle): execute

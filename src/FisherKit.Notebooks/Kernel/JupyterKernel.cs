@@ -42,6 +42,7 @@ internal sealed partial class JupyterKernel
     private volatile RunningCell? _current;
     private int _executionCount;
     private bool _abortQueued;
+    private string? _figureScriptCell;
     private Task _warmUp = Task.CompletedTask;
 
     private JupyterKernel(ConnectionInfo info, Action<string> log)

@@ -22,7 +22,8 @@ public sealed class KernelClientRun : IDisposable
         var report = Path.Combine(_sandbox.Root, "report.json");
         var log = Path.Combine(_sandbox.Root, "kernel.log");
         var script = Path.Combine(JupyterTools.RepositoryRoot, "tests", "FisherKit.Notebooks.Tests", "Kernel", "kernel_client.py");
-        using var client = new ChildProcess(JupyterTools.Python, [script, "--report", report, "--log", log, "--work", _sandbox.Work], _sandbox.Environment, _sandbox.Work);
+        string[] args = [script, "--report", report, "--log", log, "--work", _sandbox.Work, .. FisherKit.Plotting.Output.PlotlyJs.IsAvailable ? ["--plotly"] : Array.Empty<string>()];
+        using var client = new ChildProcess(JupyterTools.Python, args, _sandbox.Environment, _sandbox.Work);
         try
         {
             ExitCode = client.WaitAsync(TimeSpan.FromSeconds(180)).GetAwaiter().GetResult();
@@ -65,6 +66,7 @@ public sealed class KernelClientTests(KernelClientRun run, ITestOutputHelper out
     [JupyterFact] public void Completion_lists_members_from_the_live_state_at_code_point_positions() => Passed("complete");
     [JupyterFact] public void Inspection_shows_signature_documentation_and_current_value() => Passed("inspect");
     [JupyterFact] public void Is_complete_tells_an_open_block_from_a_statement() => Passed("is_complete");
+    [JupyterFact] public void Figures_inline_plotly_js_in_the_first_figure_only_and_again_when_its_cell_reruns() => Passed("figures");
     [JupyterFact] public void Interrupt_stops_a_tight_loop_and_the_next_cell_runs_in_the_same_state() => Passed("interrupt_tight_loop");
     [JupyterFact] public void Interrupt_stops_a_long_Thread_Sleep() => Passed("interrupt_sleep");
     [JupyterFact] public void Interrupt_stops_a_long_await() => Passed("interrupt_await");
@@ -78,6 +80,6 @@ public sealed class KernelClientTests(KernelClientRun run, ITestOutputHelper out
     public void The_client_script_ran_every_check_and_exited_cleanly()
     {
         Assert.True(run.ExitCode == 0, $"kernel_client.py exit code {run.ExitCode} {run.Failure}\n{ChildProcess.Tail(run.Output)}");
-        Assert.Equal(16, run.Report!.Count);
+        Assert.Equal(17, run.Report!.Count);
     }
 }

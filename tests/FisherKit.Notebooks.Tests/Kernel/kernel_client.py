@@ -26,6 +26,7 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--work", required=True)
     parser.add_argument("--kernel", default="fisherkit-csharp")
+    parser.add_argument("--plotly", action="store_true", help="plotly.js is installed: check how figures carry it")
     args = parser.parse_args()
     signal.alarm(170)  # never outlive the C# test's own limit
 
@@ -238,6 +239,25 @@ def is_complete(ctx):
     return "ok"
 
 
+def figures(ctx):
+    if not ctx.args.plotly:
+        return "skipped: plotly.js is not installed (environment/setup.d/30-web.sh)"
+    def html(code):
+        reply, out = ctx.run(code)
+        expect(reply["status"] == "ok", reply)
+        data = [c for t, c in out if t == "execute_result"][0]["data"]
+        expect(isinstance(data.get("application/vnd.plotly.v1+json"), dict), f"no plotly JSON in {list(data)}")
+        return data["text/html"]
+    first = "using FisherKit.Plotting;\nChart.Line(new[] { 0.0, 1 }, new[] { 1.0, 2 })"
+    a = html(first)
+    b = html("Chart.Line(new[] { 0.0, 1 }, new[] { 2.0, 1 })")
+    expect("plotly.js v" in a and "plotly.js v" not in b, "plotly.js must be inlined in the first figure only")
+    c = html(first)  # the cell that carried plotly.js runs again: its old output is replaced, so it carries it again
+    d = html("Chart.Line(new[] { 0.0, 1 }, new[] { 3.0, 1 })")
+    expect("plotly.js v" in c and "plotly.js v" not in d, "plotly.js must come back with the re-run first figure only")
+    return f"first figure {len(a)} characters of HTML, later ones {len(b)}"
+
+
 def interrupted(ctx, setup, code, check_after):
     if setup:
         r, _ = ctx.run(setup)
@@ -362,6 +382,7 @@ CHECKS = [
     ("complete", complete),
     ("inspect", inspect),
     ("is_complete", is_complete),
+    ("figures", figures),
     ("interrupt_tight_loop", interrupt_tight_loop),
     ("interrupt_sleep", interrupt_sleep),
     ("interrupt_await", interrupt_await),
