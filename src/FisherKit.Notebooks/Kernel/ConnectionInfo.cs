@@ -17,7 +17,7 @@ namespace FisherKit.Notebooks.Kernel;
 /// <param name="HeartbeatPort">Port of the heartbeat socket (echo).</param>
 /// <param name="Key">The HMAC key; empty means messages are not signed.</param>
 /// <param name="SignatureScheme">Only <c>hmac-sha256</c> is supported.</param>
-public sealed record ConnectionInfo(string Transport, string IP, int ShellPort, int IOPubPort, int StdinPort, int ControlPort, int HeartbeatPort,
+internal sealed record ConnectionInfo(string Transport, string IP, int ShellPort, int IOPubPort, int StdinPort, int ControlPort, int HeartbeatPort,
     string Key, string SignatureScheme)
 {
     /// <summary>Reads and checks a connection file.</summary>

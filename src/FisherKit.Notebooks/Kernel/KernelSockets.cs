@@ -118,7 +118,8 @@ internal sealed class KernelSockets : IDisposable
                 Metadata = message.Metadata, Content = message.Content, Buffers = message.Buffers,
             });
             try { _published.Add(frames); }
-            catch (InvalidOperationException) { } // stopped
+            catch (InvalidOperationException) { } // stopped (output of a task that outlived the kernel)
+            catch (ObjectDisposedException) { }
             return;
         }
         _outbox.Enqueue((channel, _wire.Serialize(message)));

@@ -1,7 +1,7 @@
 namespace FisherKit.Notebooks.Kernel.Zmq;
 
 /// <summary>A libzmq call failed.</summary>
-public sealed class ZmqException : IOException
+internal sealed class ZmqException : IOException
 {
     /// <summary>Creates the exception for a failed call.</summary>
     public ZmqException(string message, int errorNumber) : base(message) => ErrorNumber = errorNumber;
