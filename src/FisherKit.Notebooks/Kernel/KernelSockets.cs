@@ -118,8 +118,7 @@ internal sealed class KernelSockets : IDisposable
                 Metadata = message.Metadata, Content = message.Content, Buffers = message.Buffers,
             });
             try { _published.Add(frames); }
-            catch (InvalidOperationException) { } // stopped (output of a task that outlived the kernel)
-            catch (ObjectDisposedException) { }
+            catch (InvalidOperationException) { } // stopped or disposed (output of a task that outlived the kernel)
             return;
         }
         _outbox.Enqueue((channel, _wire.Serialize(message)));
