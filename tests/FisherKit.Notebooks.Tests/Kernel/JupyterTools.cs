@@ -5,7 +5,7 @@ namespace FisherKit.Notebooks.Tests.Kernel;
 
 /// <summary>
 /// What the kernel tests need from this machine: libzmq, and Debian's Python with jupyter_client,
-/// nbclient, nbconvert and the classic notebook (environment/setup.d/60-jupyter.sh installs them).
+/// nbclient, nbconvert and the classic notebook (environment/test.sh installs them through environment/setup.d/60-jupyter.sh).
 /// A kernelspec for this build is installed into a temporary prefix, and Jupyter's folders point
 /// into that temporary folder, so tests never touch the user's Jupyter set-up.
 /// </summary>
@@ -13,7 +13,7 @@ internal static class JupyterTools
 {
     public const string Python = "/usr/bin/python3";
     public const string Jupyter = "/usr/bin/jupyter";
-    private const string Install = "environment/setup.d/60-jupyter.sh installs libzmq5, python3-jupyter-client, python3-nbclient, jupyter-nbconvert and jupyter-notebook";
+    private const string Install = "environment/test.sh installs them: libzmq5, python3-jupyter-client, python3-nbclient, jupyter-nbconvert and jupyter-notebook (environment/setup.d/60-jupyter.sh with FK_TESTING=1)";
 
     private static readonly Lazy<string?> ClientProblem = new(() => Missing("jupyter_client", "nbclient", "nbconvert"));
     private static readonly Lazy<string?> NotebookProblem = new(() => Missing("notebook"));
