@@ -152,6 +152,21 @@ public class RegressionMetricsTests
         Assert.Throws<ArgumentException>(() => RegressionMetrics.Evaluate(y, mu, ones(3)));
     }
 
+    [Fact]
+    public void Region_contrast_compares_means_inside_and_outside_a_region()
+    {
+        using var scope = NewDisposeScope();
+        var u = tensor(new double[] { 1, 2, 3, 4, 5, 6 }, [1, 1, 2, 3]);
+        var region = tensor(new bool[] { true, false, false, true, false, false }, [2, 3]);
+        var aperture = tensor(new bool[] { true, true, true, true, true, false }, [2, 3]);
+        var c = RegionContrast.Of(u, region, aperture);
+        Assert.Equal(2.5, c.Inside, 15);                                     // (1 + 4)/2
+        Assert.Equal((2 + 3 + 5) / 3.0, c.Outside, 15);                     // 6 lies outside the aperture
+        Assert.Equal(2, c.InsideCount);
+        Assert.Equal(2.5 / (10 / 3.0), c.Ratio, 14);
+        Assert.Throws<ArgumentException>(() => RegionContrast.Of(u, zeros([2, 3], @bool)));
+    }
+
     /// <summary>y ~ N(μ, σ²) with random μ, σ; the stated u is stdScale·σ. Box–Muller on a seeded System.Random.</summary>
     internal static (double[] y, double[] mu, double[] u) GaussianSample(int n, int seed, double stdScale)
     {
