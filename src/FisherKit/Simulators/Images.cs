@@ -16,7 +16,8 @@ public static class Images
         if (shape.Length != 2)
             throw new ArgumentException($"ToMatrix needs one image [H, W] (leading size-1 dimensions allowed), got [{string.Join(", ", image.shape)}].", nameof(image));
         int h = (int)shape[0], w = (int)shape[1];
-        var values = image.detach().ToDoubleArray();
+        double[] values;
+        using (var d = image.detach()) values = d.ToDoubleArray();
         bool[]? m = null;
         if (mask is not null)
         {

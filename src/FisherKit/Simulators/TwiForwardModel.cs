@@ -149,7 +149,7 @@ public sealed class TwiForwardModel : IDisposable
     {
         var dz = CheckDeviation(deviation);
         int n = Grid.Size, p = n * n, s = SourceCount;
-        var values = dz.to(ScalarType.Float64).ToArray<double>();
+        var values = dz.ToDoubleArray();
         int b = values.Length / p;
         var mask = _masks.ToArray<bool>();
         var offset = _offset?.ToArray<double>();

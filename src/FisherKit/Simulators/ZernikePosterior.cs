@@ -87,8 +87,8 @@ public sealed class ZernikePosterior : IDisposable
     /// <summary>The posterior for a batch of measurements [B, S, N, N] (or [S, N, N]).</summary>
     public PosteriorEstimate Estimate(Tensor measurement)
     {
-        var y = Flatten(measurement, out long b);
         using var scope = NewDisposeScope();
+        var y = Flatten(measurement, out long b);
         var aty = y.matmul(_a);                                         // [B, K] = (Aᵀ y)ᵀ
         var mu = aty.matmul(_cov) / (NoiseSigma * NoiseSigma);          // Σ symmetric
         var est = ToEstimate(mu, b, withStd: true);
@@ -106,8 +106,8 @@ public sealed class ZernikePosterior : IDisposable
     {
         double lam = lambda ?? DefaultLambda;
         if (!(lam >= 0) || double.IsInfinity(lam)) throw new ArgumentOutOfRangeException(nameof(lambda), lam, "The regularisation parameter must be finite and non-negative.");
-        var y = Flatten(measurement, out long b);
         using var scope = NewDisposeScope();
+        var y = Flatten(measurement, out long b);
         int k = Prior.Count;
         var m = _ata + eye(k, dtype: ScalarType.Float64) * lam;
         var minv = linalg.inv(m);
@@ -142,8 +142,7 @@ public sealed class ZernikePosterior : IDisposable
         b = measurement.ndim == 4 ? measurement.shape[0] : 1;
         using var scope = NewDisposeScope();
         var y = measurement.to(ScalarType.Float64);
-        using (var bad = y.isfinite().logical_not().any())
-            if (bad.item<bool>()) throw new ArgumentException("measurement contains NaN or infinite values.", nameof(measurement));
+        if (FisherKit.Metrics.Regression.MetricInput.AnyNonFinite(y)) throw new ArgumentException("measurement contains NaN or infinite values.", nameof(measurement));
         return scope.MoveToOuter(y.reshape(b, s * n * n));
     }
 

@@ -70,14 +70,12 @@ public static class EnsembleCombination
 
     private static void CheckFinite(Tensor t, string name)
     {
-        using var bad = t.isfinite().logical_not().any();
-        if (bad.item<bool>()) throw new ArgumentException($"{name} contains NaN or infinite values (a diverged member?).", name);
+        if (FisherKit.Metrics.Regression.MetricInput.AnyNonFinite(t)) throw new ArgumentException($"{name} contains NaN or infinite values (a diverged member?).", name);
     }
 
     private static void CheckVariances(Tensor t, string name)
     {
         CheckFinite(t, name);
-        using var neg = t.lt(0).any();
-        if (neg.item<bool>()) throw new ArgumentException($"{name} has negative entries; variances must be non-negative.", name);
+        if (FisherKit.Metrics.Regression.MetricInput.AnyNegative(t)) throw new ArgumentException($"{name} has negative entries; variances must be non-negative.", name);
     }
 }

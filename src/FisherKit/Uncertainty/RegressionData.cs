@@ -45,7 +45,6 @@ public sealed record RegressionData
 
     private static void CheckFinite(Tensor t, string name)
     {
-        using var bad = t.isfinite().logical_not().any();
-        if (bad.item<bool>()) throw new ArgumentException($"{name} contains NaN or infinite values.", name);
+        if (FisherKit.Metrics.Regression.MetricInput.AnyNonFinite(t)) throw new ArgumentException($"{name} contains NaN or infinite values.", name);
     }
 }

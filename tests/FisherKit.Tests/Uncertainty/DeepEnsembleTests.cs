@@ -2,6 +2,7 @@ using FisherKit.Uncertainty;
 
 namespace FisherKit.Tests.Uncertainty;
 
+[Collection(nameof(GlobalStateCollection))]
 public class DeepEnsembleTests
 {
     private static EnsembleOptions Tiny(int members, RegressionHead head, string? cache = null, double dropout = 0) =>

@@ -50,3 +50,36 @@ public class WalkthroughTests
         Assert.Equal(16, map.GetLength(0));
     }
 }
+
+[Collection(nameof(GlobalStateCollection))]
+public class LeakTests
+{
+    [Fact]
+    public void Simulation_training_and_prediction_leave_no_tensor_behind()
+    {
+        // Warm up once (lazy statics), then count live native tensors around a full cycle. No GC is
+        // forced: the finalizer backstop must not be what frees them.
+        Cycle();
+        long before = LiveTensorCount;
+        Cycle();
+        Assert.Equal(before, LiveTensorCount);
+    }
+
+    private static void Cycle()
+    {
+        using var sim = new FisherKit.Simulators.TwiSimulator(new FisherKit.Simulators.TwiOptions { GridSize = 16, MaxRadialOrder = 3 });
+        using var batch = sim.Sample(8, seed: 1, new FisherKit.Simulators.OodOptions { Bumps = 1, MisalignedSource = 1 });
+        using var x = batch.Inputs(sim.HeightScale);
+        using var y = batch.Targets(sim.HeightScale);
+        var data = new RegressionData(x, y, sim.Grid.Mask);
+        var options = new EnsembleOptions(2, new UNetOptions(sim.Channels, Depth: 2, BaseWidth: 4, Head: RegressionHead.Gaussian, Dropout: 0.1),
+                                          new TrainingOptions(Epochs: 1, BatchSize: 4));
+        using var ens = DeepEnsemble.Train(options, data, data);
+        ens.FitLocalPosterior(data);
+        using (var p = ens.Predict(x, EnsembleCorrection.LocalPosterior)) { }
+        using (var m = McDropout.Predict(ens.Members[0], x, passes: 3)) { }
+        using (var e = sim.Posterior.Estimate(batch.Measurement)) { }
+        using (var l = sim.Posterior.LeastSquares(batch.Measurement)) { }
+        using (var nl = sim.Forward.ApplyNonlinear(batch.Deviation)) { }
+    }
+}

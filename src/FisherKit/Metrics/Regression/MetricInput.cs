@@ -13,7 +13,11 @@ public static class MetricInput
     public static double[] ToArray(Tensor values, Tensor? mask = null)
     {
         ArgumentNullException.ThrowIfNull(values);
-        if (mask is null) return values.detach().ToDoubleArray();
+        if (mask is null)
+        {
+            using var d = values.detach();
+            return d.ToDoubleArray();
+        }
         using var scope = NewDisposeScope();
         var m = mask.dtype == ScalarType.Bool ? mask : mask.ne(0);
         Tensor full;
@@ -23,6 +27,20 @@ public static class MetricInput
             throw new ArgumentException($"The mask of shape {MetricInput.Shape(mask.shape)} does not broadcast to the values of shape {MetricInput.Shape(values.shape)}.", nameof(mask), e);
         }
         return values.detach().masked_select(full).ToDoubleArray();
+    }
+
+    /// <summary>True when any element is NaN or infinite (temporaries are disposed).</summary>
+    internal static bool AnyNonFinite(Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        return t.isfinite().logical_not().any().item<bool>();
+    }
+
+    /// <summary>True when any element is negative (temporaries are disposed).</summary>
+    internal static bool AnyNegative(Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        return t.lt(0).any().item<bool>();
     }
 
     /// <summary>"[2, 3, 4]".</summary>
