@@ -1,2 +1,4 @@
-// Entry point of the `fisherkit` command line (run, report, kernel).
-return 0;
+// Entry point of the `fisherkit` command line: run, report, and the hidden worker mode.
+using FisherKit.Notebooks.Cli;
+
+return await CommandLine.RunAsync(args).ConfigureAwait(false);

@@ -28,6 +28,18 @@ public abstract class ConvBase : nn.Module<Tensor, Tensor>
 public sealed class Conv1d(long in_channels, long out_channels, long kernel_size, long stride = 1, long padding = 0, long dilation = 1, long groups = 1, bool hasBias = true, Device? device = null, ScalarType? dtype = null)
     : ConvBase(nameof(Conv1d), [out_channels, in_channels / Math.Max(groups, 1), kernel_size], out_channels, hasBias, device, dtype)
 {
+    /// <summary>Stride.</summary>
+    public long Stride => stride;
+
+    /// <summary>Zero padding on each side.</summary>
+    public long Padding => padding;
+
+    /// <summary>Dilation.</summary>
+    public long Dilation => dilation;
+
+    /// <summary>Number of groups.</summary>
+    public long Groups => groups;
+
     /// <inheritdoc />
     protected override Tensor ForwardCore(Tensor input) => nn.functional.conv1d(input, weight, bias, [stride], [padding], [dilation], groups);
 }

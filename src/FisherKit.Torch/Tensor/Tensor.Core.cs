@@ -252,6 +252,6 @@ public static partial class torch
         }
 
         /// <summary>Formats a shape as [2, 3].</summary>
-        internal static string ShapeString(long[] s) => "[" + string.Join(", ", s) + "]";
+        public static string ShapeString(long[] s) => "[" + string.Join(", ", s) + "]";
     }
 }

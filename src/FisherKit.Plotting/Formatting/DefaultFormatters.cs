@@ -1,0 +1,110 @@
+using System.Collections;
+using System.Globalization;
+using System.Net;
+using System.Reflection;
+
+namespace FisherKit.Plotting.Formatting;
+
+/// <summary>Formatters every value gets: text for anything, an HTML table for sequences, raw HTML and markdown.</summary>
+internal static class DefaultFormatters
+{
+    public static void RegisterAll(List<ITypeFormatter> into)
+    {
+        into.Add(new TypeFormatter<object>(MimeTypes.PlainText, (o, w) => w.Write(PlainText(o, 0))));
+        into.Add(new TypeFormatter<IEnumerable>(MimeTypes.Html, (e, w) =>
+        {
+            if (e is string) return false;
+            w.Write(HtmlTable(e));
+            return true;
+        }));
+        into.Add(new TypeFormatter<HtmlContent>(MimeTypes.Html, (h, w) => w.Write(h.Html)));
+        into.Add(new TypeFormatter<MarkdownContent>(MimeTypes.Markdown, (m, w) => w.Write(m.Markdown)));
+        into.Add(new TypeFormatter<MarkdownContent>(MimeTypes.PlainText, (m, w) => w.Write(m.Markdown)));
+    }
+
+    /// <summary>Invariant text: numbers round-trip, sequences list their first items.</summary>
+    public static string PlainText(object? o, int depth)
+    {
+        switch (o)
+        {
+            case null: return "null";
+            case string s: return s;
+            case double d: return d.ToString("R", CultureInfo.InvariantCulture);
+            case float f: return f.ToString("R", CultureInfo.InvariantCulture);
+            case bool b: return b ? "true" : "false";
+            case IFormattable x: return x.ToString(null, CultureInfo.InvariantCulture);
+            case IDictionary dict when depth < 3:
+                return "{ " + string.Join(", ", dict.Cast<DictionaryEntry>().Take(Formatter.ListExpansionLimit)
+                    .Select(e => $"{PlainText(e.Key, depth + 1)}: {PlainText(e.Value, depth + 1)}")) +
+                    (dict.Count > Formatter.ListExpansionLimit ? $", ... ({dict.Count - Formatter.ListExpansionLimit} more)" : "") + " }";
+            case IEnumerable seq when depth < 3 && !HasOwnToString(o.GetType()):
+                var items = new List<string>();
+                var more = 0;
+                foreach (var item in seq)
+                {
+                    if (items.Count < Formatter.ListExpansionLimit) items.Add(PlainText(item, depth + 1));
+                    else more++;
+                }
+                return "[" + string.Join(", ", items) + (more > 0 ? $", ... ({more} more)" : "") + "]";
+            default: return o.ToString() ?? o.GetType().Name;
+        }
+    }
+
+    private static bool HasOwnToString(Type t) =>
+        t.GetMethod(nameof(ToString), Type.EmptyTypes)?.DeclaringType is { } d &&
+        d != typeof(object) && !(d.Namespace ?? "").StartsWith("System", StringComparison.Ordinal);
+
+    /// <summary>One row per item; one column per public property of records and classes, one value
+    /// column for scalars; at most <see cref="Formatter.TableRowLimit"/> rows.</summary>
+    public static string HtmlTable(IEnumerable sequence)
+    {
+        var rows = new List<object?>();
+        var more = 0;
+        foreach (var item in sequence)
+        {
+            if (rows.Count < Formatter.TableRowLimit) rows.Add(item);
+            else more++;
+        }
+        var elementType = ElementType(sequence.GetType()) ?? rows.FirstOrDefault(r => r is not null)?.GetType() ?? typeof(object);
+        var columns = IsScalar(elementType) || elementType == typeof(object)
+            ? []
+            : elementType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract").ToArray();
+        var sb = new System.Text.StringBuilder();
+        sb.Append("<table class=\"fisherkit-table\"><thead><tr><th>#</th>");
+        if (columns.Length == 0) sb.Append("<th>value</th>");
+        foreach (var c in columns) sb.Append("<th>").Append(WebUtility.HtmlEncode(c.Name)).Append("</th>");
+        sb.Append("</tr></thead><tbody>");
+        for (var i = 0; i < rows.Count; i++)
+        {
+            sb.Append("<tr><td>").Append(i.ToString(CultureInfo.InvariantCulture)).Append("</td>");
+            if (columns.Length == 0)
+                sb.Append("<td>").Append(WebUtility.HtmlEncode(PlainText(rows[i], 1))).Append("</td>");
+            else
+                foreach (var c in columns)
+                {
+                    object? v;
+                    try { v = rows[i] is null ? null : c.GetValue(rows[i]); }
+                    catch (TargetInvocationException e) { v = $"({e.InnerException?.GetType().Name})"; }
+                    sb.Append("<td>").Append(WebUtility.HtmlEncode(PlainText(v, 1))).Append("</td>");
+                }
+            sb.Append("</tr>");
+        }
+        sb.Append("</tbody></table>");
+        if (more > 0) sb.Append("<p>... (").Append(more.ToString(CultureInfo.InvariantCulture)).Append(" more rows)</p>");
+        return sb.ToString();
+    }
+
+    private static bool IsScalar(Type t) =>
+        t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) || t == typeof(DateTime) ||
+        t == typeof(DateTimeOffset) || t == typeof(TimeSpan) || t == typeof(Guid) ||
+        (Nullable.GetUnderlyingType(t) is { } u && IsScalar(u));
+
+    private static Type? ElementType(Type sequenceType)
+    {
+        if (sequenceType.IsArray) return sequenceType.GetElementType();
+        return sequenceType.GetInterfaces().Append(sequenceType)
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))
+            ?.GetGenericArguments()[0];
+    }
+}

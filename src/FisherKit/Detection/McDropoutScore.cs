@@ -1,0 +1,68 @@
+using FisherKit.Attacks;
+using static FisherKit.Torch.torch;
+
+namespace FisherKit.Detection;
+
+/// <summary>
+/// Monte Carlo dropout (Gal &amp; Ghahramani 2016): the classifier runs <see cref="Samples"/> times with its
+/// dropout layers active (every other module, e.g. batch norm, in evaluation mode), giving S predictive
+/// distributions p⁽ˢ⁾ = softmax(z⁽ˢ⁾(x)) that are summarised by <see cref="Measure"/>, by default the
+/// mutual information H(p̄) − (1/S) Σₛ H(p⁽ˢ⁾). The model must contain <c>Dropout</c> or <c>Dropout2d</c>
+/// layers. Dropout masks come from the global generator; with <see cref="Seed"/> set it is re-seeded
+/// before every batch, so scores are reproducible (and the global random stream is changed).
+/// </summary>
+public sealed class McDropoutScore : IDetectionScore
+{
+    /// <summary>Creates the score.</summary>
+    /// <param name="model">A classifier with dropout layers.</param>
+    /// <param name="samples">Number of stochastic forward passes S ≥ 2 (Gal et al. use 20–100).</param>
+    /// <param name="measure">How the samples are summarised.</param>
+    /// <param name="seed">Seed for the dropout masks, or null to continue the global random stream.</param>
+    public McDropoutScore(nn.Module<Tensor, Tensor> model, int samples = 20, SampleMeasure measure = SampleMeasure.MutualInformation, long? seed = 0)
+    {
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), samples, "At least two samples are needed.");
+        if (!ModuleModes.HasDropout(model)) throw new ArgumentException($"{model.Name} has no Dropout or Dropout2d layer; Monte Carlo dropout needs one.", nameof(model));
+        Samples = samples;
+        Measure = measure;
+        Seed = seed;
+    }
+
+    /// <summary>The classifier.</summary>
+    public nn.Module<Tensor, Tensor> Model { get; }
+
+    /// <summary>Number of stochastic forward passes.</summary>
+    public int Samples { get; }
+
+    /// <summary>The summary of the samples.</summary>
+    public SampleMeasure Measure { get; }
+
+    /// <summary>Seed of the dropout masks (null: not re-seeded).</summary>
+    public long? Seed { get; }
+
+    /// <inheritdoc />
+    public string Name => $"MC dropout {MeasureNames.Of(Measure)} (S={Samples})";
+
+    /// <inheritdoc />
+    public string Description => $"{MeasureNames.Formula(Measure, ensemble: false)} over S = {Samples} forward passes with dropout active (Gal & Ghahramani 2016).";
+
+    /// <summary>The S softmax outputs (S, N, C), float64, in the caller's scope.</summary>
+    public Tensor SampleProbabilities(Tensor inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        using var scope = NewDisposeScope();
+        using var grad = no_grad();
+        using var modes = ModuleModes.DropoutOnly(Model);
+        if (Seed is { } s) manual_seed(s);
+        var samples = new Tensor[Samples];
+        for (int i = 0; i < Samples; i++) samples[i] = nn.functional.softmax(Model.forward(inputs).to(ScalarType.Float64), 1);
+        return scope.MoveToOuter(stack(samples, 0));
+    }
+
+    /// <inheritdoc />
+    public double[] Score(Tensor inputs)
+    {
+        using var scope = NewDisposeScope();
+        return ScoreFunctions.Disagreement(SampleProbabilities(inputs), Measure).ToArray<double>();
+    }
+}

@@ -1,0 +1,206 @@
+using FisherKit.Torch;
+using FisherKit.Torch.Modules;
+using static FisherKit.Torch.torch;
+
+namespace FisherKit.Fisher.PerSample;
+
+/// <summary>
+/// How the per-sample gradients of one layer type follow from what the forward and backward
+/// passes already computed: the layer's input a_n and the gradient b_n of the objective with
+/// respect to the layer's output. For a linear map the per-sample weight gradient is b_n a_nᵀ
+/// (summed over positions for convolutions), so no batch-size-1 loop is needed.
+/// </summary>
+internal abstract class LayerRule
+{
+    /// <summary>The rule for a module, or null when the module has no fast path (its parameters fall back to a loop).</summary>
+    public static LayerRule? For(nn.Module module) => module switch
+    {
+        Linear => LinearRule.Instance,
+        Conv2d c when c.Groups == 1 => new ConvRule(c.weight.shape[2..], [c.Stride, c.Stride], [c.Padding, c.Padding], [c.Dilation, c.Dilation], oneDimensional: false),
+        Conv1d c when c.Groups == 1 => new ConvRule([1, c.weight.shape[2]], [1, c.Stride], [0, c.Padding], [1, c.Dilation], oneDimensional: true),
+        BatchNorm bn when !bn.training && bn.TrackRunningStats => new BatchNormRule(bn),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Per-sample gradients of each of K objectives: b holds the output gradients stacked as
+    /// (K, N, output shape...). Returns, for the local parameter names ("weight", "bias"), tensors
+    /// of shape (K, N, parameter shape...).
+    /// </summary>
+    public abstract Dictionary<string, Tensor> Gradients(Tensor input, Tensor b, IReadOnlyList<string> parameterNames, IReadOnlyDictionary<string, long[]> shapes);
+
+    /// <summary>
+    /// The change of the layer's output when each parameter tensor moves along the sample's own
+    /// gradient: for per-sample gradients g (from output gradients b of shape (1, N, output...)),
+    /// returns per local parameter name c_t = ∂out/∂θ_t · g_t, shaped like the output (N, output...).
+    /// </summary>
+    public abstract Dictionary<string, Tensor> Tangents(Tensor input, Tensor b, IReadOnlyList<string> parameterNames, IReadOnlyDictionary<string, long[]> shapes);
+
+    /// <summary>
+    /// Gram matrices ⟨g_{n,k}, g_{n,l}⟩ per sample, (N, K, K), per local parameter name. The default
+    /// materialises the gradients; rules override it when a cheaper identity exists.
+    /// </summary>
+    public virtual Dictionary<string, Tensor> Gram(Tensor input, Tensor b, IReadOnlyList<string> parameterNames, IReadOnlyDictionary<string, long[]> shapes)
+    {
+        var grads = Gradients(input, b, parameterNames, shapes);
+        var result = new Dictionary<string, Tensor>();
+        foreach (var (name, g) in grads)
+        {
+            using var scope = NewDisposeScope();
+            var flat = g.flatten(2);                       // (K, N, P)
+            var gram = einsum("knp,lnp->nkl", flat, flat); // (N, K, K)
+            result[name] = scope.MoveToOuter(gram);
+            g.Dispose();
+        }
+        return result;
+    }
+}
+
+/// <summary>y = a Wᵀ + b over inputs (N, ..., in): per-sample dW = Σ_s b_s a_sᵀ, db = Σ_s b_s.</summary>
+internal sealed class LinearRule : LayerRule
+{
+    public static readonly LinearRule Instance = new();
+
+    public override Dictionary<string, Tensor> Gradients(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
+    {
+        using var scope = NewDisposeScope();
+        var k = b.shape[0];
+        var n = b.shape[1];
+        var a3 = input.reshape(n, -1, input.shape[^1]);          // (N, S, in)
+        var b4 = b.reshape(k, n, -1, b.shape[^1]);               // (K, N, S, out)
+        var result = new Dictionary<string, Tensor>();
+        if (names.Contains("weight")) result["weight"] = scope.MoveToOuter(einsum("knso,nsi->knoi", b4, a3));
+        if (names.Contains("bias")) result["bias"] = scope.MoveToOuter(b4.sum(2));
+        return result;
+    }
+
+    /// <summary>dW = g_W applied to the input (Σ_s' b_s' (a_s'·a_s) per position), db = g_b at every position.</summary>
+    public override Dictionary<string, Tensor> Tangents(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
+    {
+        using var scope = NewDisposeScope();
+        var n = b.shape[1];
+        var outShape = b.shape[1..];
+        var a3 = input.reshape(n, -1, input.shape[^1]);          // (N, S, in)
+        var b3 = b.reshape(n, -1, b.shape[^1]);                  // (N, S, out)
+        var result = new Dictionary<string, Tensor>();
+        if (names.Contains("weight"))
+        {
+            var gram = a3.bmm(a3.transpose(1, 2));                // (N, S, S): a_s·a_s'
+            result["weight"] = scope.MoveToOuter(gram.bmm(b3).reshape(outShape));
+        }
+        if (names.Contains("bias"))
+        {
+            var gb = b3.sum(1, keepdim: true);                    // (N, 1, out)
+            result["bias"] = scope.MoveToOuter(gb.expand_as(b3).reshape(outShape).contiguous());
+        }
+        return result;
+    }
+
+    /// <summary>For 2-D inputs: ⟨b_k aᵀ, b_l aᵀ⟩ = (b_k·b_l)(a·a), without forming the out×in gradients.</summary>
+    public override Dictionary<string, Tensor> Gram(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
+    {
+        if (input.ndim != 2) return base.Gram(input, b, names, shapes);
+        using var scope = NewDisposeScope();
+        var bb = einsum("kno,lno->nkl", b, b);                   // (N, K, K)
+        var result = new Dictionary<string, Tensor>();
+        if (names.Contains("weight"))
+        {
+            var aa = input.square().sum(1);                      // (N)
+            result["weight"] = scope.MoveToOuter(bb * aa.reshape(-1, 1, 1));
+        }
+        if (names.Contains("bias")) result["bias"] = scope.MoveToOuter(bb.clone());
+        return result;
+    }
+}
+
+/// <summary>
+/// Convolution (groups = 1) via im2col: with patches A_n (D × T) of the input and output gradients
+/// B_n (out × T), the per-sample weight gradient is B_n A_nᵀ and the bias gradient Σ_t B_n.
+/// </summary>
+internal sealed class ConvRule(long[] kernel, long[] stride, long[] padding, long[] dilation, bool oneDimensional) : LayerRule
+{
+    public override Dictionary<string, Tensor> Gradients(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
+    {
+        using var scope = NewDisposeScope();
+        var k = b.shape[0];
+        var n = b.shape[1];
+        var cout = b.shape[2];
+        var a = oneDimensional ? input.unsqueeze(2) : input;
+        var patches = nn.functional.unfold(a, kernel, dilation, padding, stride);   // (N, D, T)
+        var bt = b.reshape(k, n, cout, -1);                                           // (K, N, out, T)
+        var result = new Dictionary<string, Tensor>();
+        if (names.Contains("weight"))
+        {
+            // All K objectives in one batched GEMM: (N, K·out, T) × (N, T, D) → (N, K·out, D).
+            var stacked = bt.permute(1, 0, 2, 3).reshape(n, k * cout, -1);
+            var g = stacked.bmm(patches.transpose(1, 2)).reshape([n, k, .. shapes["weight"]]).transpose(0, 1);
+            result["weight"] = scope.MoveToOuter(g);
+        }
+        if (names.Contains("bias")) result["bias"] = scope.MoveToOuter(bt.sum(3));
+        return result;
+    }
+
+    /// <summary>dW: the per-sample gradient G_n = B_n A_nᵀ applied to the patches, G_n A_n; db: g_b at every position.</summary>
+    public override Dictionary<string, Tensor> Tangents(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
+    {
+        using var scope = NewDisposeScope();
+        var n = b.shape[1];
+        var cout = b.shape[2];
+        var outShape = b.shape[1..];
+        var a = oneDimensional ? input.unsqueeze(2) : input;
+        var patches = nn.functional.unfold(a, kernel, dilation, padding, stride);   // (N, D, T)
+        var bt = b.reshape(n, cout, -1);                                              // (N, out, T)
+        var result = new Dictionary<string, Tensor>();
+        if (names.Contains("weight"))
+        {
+            var g = bt.bmm(patches.transpose(1, 2));                                  // (N, out, D)
+            result["weight"] = scope.MoveToOuter(g.bmm(patches).reshape(outShape));   // (N, out, T)
+        }
+        if (names.Contains("bias"))
+        {
+            var gb = bt.sum(2, keepdim: true);
+            result["bias"] = scope.MoveToOuter(gb.expand_as(bt).reshape(outShape).contiguous());
+        }
+        return result;
+    }
+}
+
+/// <summary>Batch normalisation in eval mode: y = γ·x̂ + β with x̂ from the running statistics, so dγ = Σ b·x̂, dβ = Σ b over positions.</summary>
+internal sealed class BatchNormRule(BatchNorm module) : LayerRule
+{
+    public override Dictionary<string, Tensor> Gradients(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
+    {
+        using var scope = NewDisposeScope();
+        var c = input.shape[1];
+        var view = new long[input.ndim];
+        Array.Fill(view, 1L);
+        view[1] = c;
+        var xhat = (input - module.running_mean!.reshape(view)) / (module.running_var!.reshape(view) + module.eps).sqrt();
+        var k = b.shape[0];
+        var n = b.shape[1];
+        var result = new Dictionary<string, Tensor>();
+        if (names.Contains("weight")) result["weight"] = scope.MoveToOuter((b * xhat).reshape(k, n, c, -1).sum(3));
+        if (names.Contains("bias")) result["bias"] = scope.MoveToOuter(b.reshape(k, n, c, -1).sum(3));
+        return result;
+    }
+
+    /// <summary>dγ: g_γ·x̂, dβ: g_β, broadcast over positions.</summary>
+    public override Dictionary<string, Tensor> Tangents(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
+    {
+        using var scope = NewDisposeScope();
+        var grads = Gradients(input, b, names, shapes);             // (1, N, C)
+        var c = input.shape[1];
+        var view = new long[input.ndim];
+        Array.Fill(view, 1L);
+        view[0] = input.shape[0];
+        view[1] = c;
+        var rm = new long[input.ndim];
+        Array.Fill(rm, 1L);
+        rm[1] = c;
+        var xhat = (input - module.running_mean!.reshape(rm)) / (module.running_var!.reshape(rm) + module.eps).sqrt();
+        var result = new Dictionary<string, Tensor>();
+        if (grads.TryGetValue("weight", out var gw)) result["weight"] = scope.MoveToOuter(gw.squeeze(0).reshape(view) * xhat);
+        if (grads.TryGetValue("bias", out var gb)) result["bias"] = scope.MoveToOuter(gb.squeeze(0).reshape(view).expand_as(input).contiguous());
+        return result;
+    }
+}

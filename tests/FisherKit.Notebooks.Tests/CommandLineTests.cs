@@ -1,0 +1,92 @@
+using FisherKit.Notebooks.Cli;
+
+namespace FisherKit.Notebooks.Tests;
+
+/// <summary>The command line: exit codes, messages naming the failing cell, the report site.</summary>
+[Collection("engine")]
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static async Task<(int Code, string Out, string Err)> Cli(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        var code = await CommandLine.RunAsync(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public async Task Usage_errors_and_missing_files_exit_with_the_usage_code()
+    {
+        Assert.Equal(ExitCodes.Usage, (await Cli("run")).Code);
+        Assert.Equal(ExitCodes.Usage, (await Cli("frobnicate")).Code);
+        var (code, _, err) = await Cli("run", _dir.File("missing.ipynb"));
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("does not exist", err);
+        Assert.Equal(ExitCodes.Usage, (await Cli("run", "-p", "novalue", _dir.File("x.ipynb"))).Code);
+    }
+
+    [Fact]
+    public async Task A_malformed_notebook_gives_a_clear_message_and_leaves_the_source_untouched()
+    {
+        var input = _dir.File("bad.ipynb");
+        File.WriteAllText(input, "{ not json");
+        var (code, _, err) = await Cli("run", input, "-o", _dir.File("out"), "--in-process");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("not valid JSON", err);
+        Assert.Equal("{ not json", File.ReadAllText(input));
+    }
+
+    [Fact]
+    public async Task A_failing_cell_exits_non_zero_naming_the_cell_and_the_error()
+    {
+        var input = _dir.File("fails.ipynb");
+        var json = Notebooks.Json(Notebooks.Cell("var ok = 1;"), Notebooks.Cell("var boom = undefinedName;"));
+        File.WriteAllText(input, json);
+        var (code, output, err) = await Cli("run", input, "-o", _dir.File("out"), "--in-process", "--no-images");
+        Assert.Equal(ExitCodes.CellError, code);
+        Assert.Contains("cell 3 (In [2])", err);
+        Assert.Contains("CS0103", err);
+        Assert.Contains("[1/2] cell 2", output);
+        Assert.True(File.Exists(_dir.File("out/fails.ipynb")));
+        Assert.Equal(json, File.ReadAllText(input));
+    }
+
+    [Fact]
+    public async Task A_time_limit_exceeded_has_its_own_exit_code()
+    {
+        var input = _dir.File("slow.ipynb");
+        File.WriteAllText(input, Notebooks.Json(Notebooks.Cell("System.Threading.Thread.Sleep(60_000);")));
+        var (code, _, err) = await Cli("run", input, "-o", _dir.File("out"), "--timeout", "2", "--no-images");
+        Assert.Equal(ExitCodes.Timeout, code);
+        Assert.Contains("time limit", err);
+    }
+
+    [Fact]
+    public async Task Report_writes_an_index_and_a_page_per_notebook_with_markdown_and_figures()
+    {
+        var input = _dir.File("fig.ipynb");
+        var plotting = typeof(FisherKit.Plotting.Figure).Assembly.Location;
+        File.WriteAllText(input, Notebooks.Json(Notebooks.Cell($"#r \"{plotting}\"\nusing FisherKit.Plotting;\nChart.Line(new[] {{ 0.0, 1 }}, new[] {{ 1.0, 2 }})")));
+        Assert.Equal(ExitCodes.Ok, (await Cli("run", input, "-o", _dir.File("out"), "--in-process", "--no-images")).Code);
+        var (code, output, _) = await Cli("report", _dir.File("out/fig.ipynb"), "-o", _dir.File("site"));
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("index.html", output);
+        var index = File.ReadAllText(_dir.File("site/index.html"));
+        Assert.Contains("href=\"fig.html\"", index);
+        Assert.Contains("succeeded", index);
+        var page = File.ReadAllText(_dir.File("site/fig.html"));
+        Assert.Contains("<h1", page);
+        Assert.Contains("<em>text</em>", page);
+        if (FisherKit.Plotting.Output.PlotlyJs.IsAvailable)
+        {
+            Assert.Contains("src=\"assets/plotly.min.js\"", page);
+            Assert.Contains("class=\"fisherkit-figure\"", page);
+            Assert.True(File.Exists(_dir.File("site/assets/plotly.min.js")));
+            Assert.DoesNotContain("plotly.js v", page); // loaded from the asset, not inlined per page
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using FisherKit.Notebooks.Model;
+using FisherKit.Notebooks.Runner;
+
+namespace FisherKit.Notebooks.Tests;
+
+/// <summary>Running whole notebooks: parameters, recorded outputs, nbformat validity, re-runs, failures.</summary>
+[Collection("engine")]
+public sealed class RunnerTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private async Task<(NotebookRunResult Result, JsonObject Output)> Run(string json, bool worker = false, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string>? parameters = null, string name = "nb.ipynb", bool allowErrors = false)
+    {
+        var input = _dir.File(name);
+        File.WriteAllText(input, json);
+        var output = _dir.File("out/" + name);
+        var result = await NotebookRunner.RunAsync(new NotebookRunOptions
+        {
+            InputPath = input, OutputPath = output, UseWorkerProcess = worker, CellTimeout = timeout,
+            Parameters = parameters ?? new Dictionary<string, string>(), StaticImages = false, AllowErrors = allowErrors,
+        });
+        return (result, JsonNode.Parse(File.ReadAllText(output))!.AsObject());
+    }
+
+    private static JsonArray CodeCells(JsonObject nb) => new(nb["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code").Select(c => c!.DeepClone()).ToArray());
+
+    [Fact]
+    public async Task Parameters_are_injected_after_the_parameters_cell_and_recorded()
+    {
+        var json = Notebooks.Json(Notebooks.Cell("bool quick = false;\nint n = 3;", "parameters"), Notebooks.Cell("$\"{quick} {n}\""));
+        var (result, nb) = await Run(json, parameters: new Dictionary<string, string> { ["quick"] = "true", ["n"] = "7" });
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        var cells = CodeCells(nb);
+        Assert.Equal("injected-parameters", (string?)cells[1]!["metadata"]!["tags"]![0]);
+        Assert.Equal("True 7", Outputs.Text(cells[2]!["outputs"]![0]!["data"]!["text/plain"]));
+        Assert.Equal("7", (string?)nb["metadata"]!["fisherkit"]!["parameters"]!["n"]);
+    }
+
+    [Fact]
+    public async Task Executed_notebooks_are_valid_nbformat_4_and_run_again_to_the_same_outputs()
+    {
+        var json = Notebooks.Json(
+            Notebooks.Cell("bool quick = false;", "parameters"),
+            Notebooks.Cell("Console.WriteLine(\"a\"); Console.WriteLine(\"b\");\nvar h = display(\"x\"); h.Update(\"y\");\n1 + 1"),
+            Notebooks.Cell("new[] { (k: 1, v: 0.5) }.Select(t => new { t.k, t.v })"));
+        var (first, nb1) = await Run(json, parameters: new Dictionary<string, string> { ["quick"] = "true" });
+        Assert.Equal(RunStatus.Succeeded, first.Status);
+        NbformatCheck.AssertValid(nb1);
+        var cell = CodeCells(nb1)[2]!;
+        Assert.Equal(3, (int)cell["execution_count"]!);
+        var outputs = cell["outputs"]!.AsArray();
+        Assert.Equal("a\nb\n", Outputs.Text(outputs[0]!["text"])); // two writes coalesced into one stream output
+        Assert.Equal("y", Outputs.Text(outputs[1]!["data"]!["text/plain"])); // updated in place
+        Assert.Equal("execute_result", (string?)outputs[2]!["output_type"]);
+        Assert.Equal("ok", (string?)cell["metadata"]!["fisherkit"]!["status"]);
+
+        // The executed notebook is itself a valid input: run it again (with the same parameter).
+        var (second, nb2) = await Run(nb1.ToJsonString(), parameters: new Dictionary<string, string> { ["quick"] = "true" }, name: "again.ipynb");
+        Assert.Equal(RunStatus.Succeeded, second.Status);
+        Assert.Equal(Normalise(nb1), Normalise(nb2));
+    }
+
+    [Fact]
+    public async Task A_failing_cell_stops_the_run_and_the_notebook_is_written_with_a_banner()
+    {
+        var json = Notebooks.Json(Notebooks.Cell("var a = 1;"), Notebooks.Cell("var b = a +;"), Notebooks.Cell("Console.WriteLine(\"never\");"));
+        var (result, nb) = await Run(json);
+        Assert.Equal(RunStatus.CellError, result.Status);
+        Assert.Equal(3, result.Failed!.CellNumber);
+        Assert.Equal("CompilationError", result.Failed.ErrorName);
+        Assert.Contains("(cell 3, line 2", result.Failed.ErrorValue); // line 1 is the #!csharp magic
+        var cells = nb["cells"]!.AsArray();
+        Assert.Contains("fisherkit-error-cell", Outputs.Text(cells[0]!["source"]));
+        Assert.Equal("not-run", (string?)CodeCells(nb)[2]!["metadata"]!["fisherkit"]!["status"]);
+        Assert.Throws<NotebookExecutionException>(() => result.EnsureSuccess());
+    }
+
+    [Fact]
+    public async Task Errors_in_cells_tagged_raises_exception_or_with_allow_errors_do_not_stop_the_run()
+    {
+        var json = Notebooks.Json(Notebooks.Cell("throw new Exception(\"expected\");", "raises-exception"), Notebooks.Cell("throw new Exception(\"also\");"), Notebooks.Cell("42"));
+        var (result, nb) = await Run(json, allowErrors: true);
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        Assert.Equal("42", Outputs.Text(CodeCells(nb)[2]!["outputs"]![0]!["data"]!["text/plain"]));
+    }
+
+    [Theory]
+    [InlineData("{ \"cells\": [", "not valid JSON")]
+    [InlineData("{\"nbformat\": 3, \"cells\": []}", "only nbformat 4")]
+    public async Task Malformed_notebooks_are_refused_and_nothing_is_written(string json, string message)
+    {
+        var e = await Assert.ThrowsAsync<NotebookFormatException>(() => Run(json));
+        Assert.Contains(message, e.Message);
+        Assert.Equal(json, File.ReadAllText(_dir.File("nb.ipynb")));
+        Assert.False(File.Exists(_dir.File("out/nb.ipynb")));
+    }
+
+    [Fact]
+    public async Task Notebooks_of_another_kernel_language_are_refused_by_name()
+    {
+        var json = Notebooks.Json("python3", "python", Notebooks.Cell("print(1)"));
+        var e = await Assert.ThrowsAsync<NotebookFormatException>(() => Run(json));
+        Assert.Contains("python", e.Message);
+        Assert.Contains("C# notebooks", e.Message);
+    }
+
+    [Fact]
+    public async Task A_cell_that_never_ends_is_stopped_by_the_time_limit_and_the_notebook_still_written()
+    {
+        var json = Notebooks.Json(Notebooks.Cell("Console.WriteLine(\"before\");"), Notebooks.Cell("Console.WriteLine(\"looping\");\nwhile (true) { }"), Notebooks.Cell("1"));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var (result, nb) = await Run(json, worker: true, timeout: TimeSpan.FromSeconds(3));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed}");
+        Assert.Equal(RunStatus.Timeout, result.Status);
+        Assert.Equal("CellTimeoutError", result.Failed!.ErrorName);
+        var cell = CodeCells(nb)[1]!;
+        Assert.Equal("timeout", (string?)cell["metadata"]!["fisherkit"]!["status"]);
+        Assert.Contains("looping", Outputs.Text(cell["outputs"]![0]!["text"]));
+    }
+
+    [Fact]
+    public async Task A_crash_of_the_worker_process_ends_the_run_with_a_clear_error()
+    {
+        var json = Notebooks.Json(Notebooks.Cell("var x = 1;"), Notebooks.Cell("Environment.FailFast(\"native abort simulated\");"));
+        var (result, nb) = await Run(json, worker: true, timeout: TimeSpan.FromSeconds(60));
+        Assert.Equal(RunStatus.Crashed, result.Status);
+        Assert.Equal("WorkerCrashed", result.Failed!.ErrorName);
+        Assert.Contains("exit code", result.Failed.ErrorValue);
+        NbformatCheck.AssertValid(nb);
+    }
+
+    [Fact]
+    public async Task The_worker_process_runs_cells_with_the_notebook_folder_as_working_directory()
+    {
+        var json = Notebooks.Json(Notebooks.Cell("System.IO.File.WriteAllText(\"made-by-cell.txt\", \"x\");\nSystem.IO.Directory.GetCurrentDirectory()"));
+        var (result, nb) = await Run(json, worker: true);
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        Assert.True(File.Exists(_dir.File("made-by-cell.txt")));
+    }
+
+    private static string Normalise(JsonObject nb)
+    {
+        var text = nb.ToJsonString();
+        text = Regex.Replace(text, "\"(start_time|end_time|shell\\.execute_reply(\\.started)?)\":\"[^\"]*\"", "\"$1\":\"T\"");
+        text = Regex.Replace(text, "\"(duration_s)\":[0-9.eE+-]+", "\"$1\":0");
+        text = Regex.Replace(text, "\"(input_path|output_path)\":\"[^\"]*\"", "\"$1\":\"P\"");
+        text = Regex.Replace(text, "\"display_id\":\"[0-9a-f]+\"", "\"display_id\":\"D\"");
+        text = Regex.Replace(text, "\"id\":\"[0-9a-f]{8}\"", "\"id\":\"I\"");
+        return text;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FisherKit.Plotting.Tests;
+
+/// <summary>The JSON of each trace type, checked structurally and against committed snapshots.</summary>
+public class TraceJsonTests
+{
+    private static JsonObject Parse(Figure f) => JsonNode.Parse(f.ToJson())!.AsObject();
+
+    private static JsonObject FirstTrace(Figure f) => Parse(f)["data"]![0]!.AsObject();
+
+    [Fact]
+    public void Scatter_writes_its_type_first_and_omits_unset_attributes()
+    {
+        var fig = new Figure([new Scatter { X = new[] { 1.0, 2.0 }, Y = new[] { 3.0, 4.0 }, Mode = ScatterMode.LinesMarkers, Name = "a" }]);
+        var json = fig.ToJson();
+        Assert.StartsWith("{\"data\":[{\"type\":\"scatter\"", json);
+        var t = FirstTrace(fig);
+        Assert.Equal("lines+markers", (string?)t["mode"]);
+        Assert.False(t.ContainsKey("line"));
+        Assert.False(t.ContainsKey("showlegend"));
+        Assert.Equal("{}", Parse(fig)["layout"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Non_finite_numbers_become_null_gaps()
+    {
+        var t = FirstTrace(new Figure([new Scatter { Y = new[] { 1.0, double.NaN, double.PositiveInfinity, 2.5 } }]));
+        Assert.Equal("[1,null,null,2.5]", t["y"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Error_bars_use_plotly_underscore_names()
+    {
+        var t = FirstTrace(Chart.PointsWithErrors(new[] { 1.0 }, new[] { 2.0 }, new[] { 0.5 }));
+        Assert.Equal("data", (string?)t["error_y"]!["type"]);
+        Assert.Equal("[0.5]", t["error_y"]!["array"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Titles_are_written_as_objects_as_plotly_3_requires()
+    {
+        var layout = Parse(Chart.Line(new[] { 0.0 }, new[] { 1.0 }, title: "T").WithAxisTitles("x [mm]", "y"))["layout"]!;
+        Assert.Equal("T", (string?)layout["title"]!["text"]);
+        Assert.Equal("x [mm]", (string?)layout["xaxis"]!["title"]!["text"]);
+    }
+
+    [Fact]
+    public void Histogram_normalisation_and_overlay_are_spelled_as_plotly_expects()
+    {
+        var fig = Chart.Histograms([("a", new[] { 0.0, 1, 2 }), ("b", new[] { 1.0, 3 })], bins: 3);
+        var j = Parse(fig);
+        Assert.Equal("overlay", (string?)j["layout"]!["barmode"]);
+        Assert.Equal("probability density", (string?)j["data"]![0]!["histnorm"]);
+        // Both sets share the same bins, so their bars align.
+        Assert.Equal(j["data"]![0]!["xbins"]!.ToJsonString(), j["data"]![1]!["xbins"]!.ToJsonString());
+        Assert.Equal(0.0, (double)j["data"]![0]!["xbins"]!["start"]!);
+        Assert.Equal(1.0, (double)j["data"]![0]!["xbins"]!["size"]!, 12);
+    }
+
+    [Fact]
+    public void Count_histograms_write_plotlys_empty_normalisation()
+    {
+        var t = FirstTrace(new Figure([new Histogram { X = new[] { 1.0 }, HistNorm = HistNorm.Count }]));
+        Assert.Equal("", (string?)t["histnorm"]);
+    }
+
+    [Fact]
+    public void Heatmap_rows_are_nested_arrays_and_named_scales_strings()
+    {
+        var t = FirstTrace(Chart.Heatmap(new double[,] { { 1, 2, 3 }, { 4, double.NaN, 6 } }, colorScale: ColorScale.Cividis));
+        Assert.Equal("heatmap", (string?)t["type"]);
+        Assert.Equal("[[1,2,3],[4,null,6]]", t["z"]!.ToJsonString());
+        Assert.Equal("Cividis", (string?)t["colorscale"]);
+    }
+
+    [Fact]
+    public void Custom_colour_scales_are_position_colour_pairs()
+    {
+        var t = FirstTrace(new Figure([new Heatmap { Z = new double[,] { { 1 } }, ColorScale = ColorScale.FromStops((0, "white"), (1, "black")) }]));
+        Assert.Equal("[[0,\"white\"],[1,\"black\"]]", t["colorscale"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Visibility_and_box_points_mix_booleans_and_words()
+    {
+        var fig = new Figure([
+            new Box { Y = new[] { 1.0 }, BoxPoints = BoxPoints.None, Visible = Visibility.LegendOnly },
+            new Box { Y = new[] { 1.0 }, BoxPoints = BoxPoints.SuspectedOutliers, Visible = Visibility.Visible },
+        ]);
+        var d = Parse(fig)["data"]!;
+        Assert.Equal("false", d[0]!["boxpoints"]!.ToJsonString());
+        Assert.Equal("\"legendonly\"", d[0]!["visible"]!.ToJsonString());
+        Assert.Equal("\"suspectedoutliers\"", d[1]!["boxpoints"]!.ToJsonString());
+        Assert.Equal("true", d[1]!["visible"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Log_axes_and_reversed_image_axes()
+    {
+        var layout = Parse(Chart.Line(new[] { 1.0, 10 }, new[] { 1.0, 100 }).WithLogAxes(x: true, y: true))["layout"]!;
+        Assert.Equal("log", (string?)layout["xaxis"]!["type"]);
+        Assert.Equal("log", (string?)layout["yaxis"]!["type"]);
+        var image = Parse(Chart.ImageMap(new double[,] { { 1, 2 } }))["layout"]!;
+        Assert.Equal("reversed", (string?)image["yaxis"]!["autorange"]);
+        Assert.Equal("y", (string?)image["xaxis"]!["scaleanchor"]);
+    }
+
+    [Fact]
+    public void Text_is_escaped_for_embedding_in_script_tags()
+    {
+        var json = Chart.Line(new[] { 0.0 }, new[] { 0.0 }, name: "</script><b>&", title: "σ in µm").ToJson();
+        Assert.DoesNotContain("</script>", json);
+        Assert.Contains("σ in µm", json);
+        Assert.Equal("</script><b>&", (string?)JsonNode.Parse(json)!["data"]![0]!["name"]);
+    }
+
+    [Fact]
+    public void Figures_read_back_from_their_json()
+    {
+        var fig = Chart.Grid(1, 2, [Chart.Heatmap(new double[,] { { 1, 2 }, { 3, 4 } }), Chart.Box([("a", new[] { 1.0, 2 })])]);
+        var back = Figure.FromJson(fig.ToJson());
+        Assert.Equal(fig.ToJson(), back.ToJson());
+        Assert.IsType<Heatmap>(back.Data[0]);
+        Assert.IsType<Box>(back.Data[1]);
+    }
+
+    [Fact]
+    public void Bad_input_is_rejected_with_the_reason()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Chart.PointsWithErrors(new[] { 1.0, 2 }, new[] { 1.0 }, new[] { 1.0, 2 }));
+        Assert.Contains("same length", e.Message);
+        Assert.Throws<ArgumentException>(() => Matrix.FromRows([new[] { 1.0, 2 }, new[] { 1.0 }]));
+        Assert.Throws<ArgumentException>(() => new Layout { SubplotAxes = new Dictionary<string, Axis> { ["xaxis1"] = new() } });
+        Assert.Throws<ArgumentException>(() => ColorScale.FromStops((0.2, "red"), (1, "blue")));
+        Assert.Throws<ArgumentException>(() => Chart.ErrorBand(new[] { 1.0 }, new[] { 1.0 }, new[] { 2.0 }, new[] { 0.0 }));
+    }
+
+    public static TheoryData<string> SnapshotNames => new(Snapshots.All.Keys);
+
+    [Theory]
+    [MemberData(nameof(SnapshotNames))]
+    public void Figure_json_matches_the_approved_snapshot(string name) =>
+        Approval.Verify(name, Snapshots.All[name]().ToJson(indented: true));
+}

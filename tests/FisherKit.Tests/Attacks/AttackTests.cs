@@ -1,0 +1,171 @@
+using FisherKit.Attacks;
+using FisherKit.Torch.Modules;
+
+namespace FisherKit.Tests.Attacks;
+
+/// <summary>Attacks on a small MLP trained on synthetic 8×8 images (shared by the tests of this class).</summary>
+public sealed class AttackFixture : IDisposable
+{
+    public AttackFixture()
+    {
+        Model = TinyModels.TrainedMlp();
+        (X, Y) = TinyModels.Data(200, seed: 7);
+        X.DetachFromDisposeScope();
+        Y.DetachFromDisposeScope();
+    }
+
+    public Sequential Model { get; }
+    public Tensor X { get; }
+    public Tensor Y { get; }
+
+    public void Dispose()
+    {
+        Model.Dispose();
+        X.Dispose();
+        Y.Dispose();
+    }
+}
+
+[Collection(LeakChecks.Name)]
+public class AttackTests(AttackFixture f) : IClassFixture<AttackFixture>
+{
+    public static TheoryData<string> AttackNames => ["fgsm", "bim", "pgd-linf", "pgd-l2", "deepfool", "cw"];
+
+    private static Attack Make(string name) => name switch
+    {
+        "fgsm" => new Fgsm(0.1),
+        "bim" => new Bim(0.1),
+        "pgd-linf" => new Pgd(PerturbationNorm.Linf, 0.1, steps: 20),
+        "pgd-l2" => new Pgd(PerturbationNorm.L2, 1.0, steps: 20),
+        "deepfool" => new DeepFool(),
+        "cw" => new CarliniWagnerL2(binarySearchSteps: 4, maxIterations: 50, learningRate: 0.05),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Fact]
+    public void The_model_is_trained()
+    {
+        Assert.True(TinyModels.Accuracy(f.Model, f.X, f.Y) > 0.95);
+    }
+
+    [Theory]
+    [MemberData(nameof(AttackNames))]
+    public void Each_attack_increases_the_loss_and_stays_in_the_valid_range(string name)
+    {
+        var attack = Make(name);
+        using var result = attack.Run(f.Model, f.X, f.Y, batchSize: 64);
+        using var scope = NewDisposeScope();
+        var clean = TinyModels.MeanLoss(f.Model, f.X, f.Y);
+        var adversarial = TinyModels.MeanLoss(f.Model, result.Adversarial, f.Y);
+        Assert.True(adversarial > clean, $"{attack.Name}: loss {clean} -> {adversarial}");
+        Assert.True(result.Adversarial.min().item() >= 0 && result.Adversarial.max().item() <= 1);
+        Assert.Equal(f.X.shape, result.Adversarial.shape);
+        Assert.True(result.SuccessRate > 0, result.Summary());
+    }
+
+    [Theory]
+    [InlineData("fgsm", 0.1)]
+    [InlineData("bim", 0.1)]
+    [InlineData("pgd-linf", 0.1)]
+    public void Linf_attacks_respect_their_bound(string name, double epsilon)
+    {
+        using var result = Make(name).Run(f.Model, f.X, f.Y);
+        Assert.All(result.Linf, d => Assert.True(d <= epsilon + 1e-6, $"‖δ‖∞ = {d}"));
+        // The bound is reached: FGSM moves every pixel that is not clipped by exactly ε.
+        Assert.True(result.Linf.Max() > epsilon - 1e-6);
+    }
+
+    [Fact]
+    public void Pgd_l2_respects_its_bound()
+    {
+        using var result = Make("pgd-l2").Run(f.Model, f.X, f.Y);
+        Assert.All(result.L2, d => Assert.True(d <= 1.0 + 1e-5, $"‖δ‖₂ = {d}"));
+    }
+
+    [Fact]
+    public void Pgd_reaches_a_high_success_rate_on_a_trained_model()
+    {
+        using var result = new Pgd(PerturbationNorm.Linf, 0.2, steps: 20).Run(f.Model, f.X, f.Y);
+        Assert.True(result.CleanAccuracy > 0.95, result.Summary());
+        Assert.True(result.SuccessRate >= 0.95, result.Summary());
+        var fgsm = new Fgsm(0.2).Run(f.Model, f.X, f.Y);
+        using (fgsm) Assert.True(result.SuccessRate >= fgsm.SuccessRate, $"{result.Summary()} vs {fgsm.Summary()}");
+    }
+
+    [Fact]
+    public void Success_rates_and_sizes_are_counted_per_input()
+    {
+        using var result = new Fgsm(0.05).Run(f.Model, f.X, f.Y, batchSize: 37);
+        using var scope = NewDisposeScope();
+        var pred = f.Model.forward(result.Adversarial).argmax(1).ToArray<long>();
+        var labels = f.Y.ToArray<long>();
+        Assert.Equal(pred.Zip(labels).Average(p => p.First != p.Second ? 1.0 : 0.0), result.SuccessRate, 12);
+        var d = (result.Adversarial - f.X).flatten(1).to(ScalarType.Float64);
+        var l2 = d.norm(1, p: 2).ToArray<double>();
+        for (int i = 0; i < l2.Length; i++) Assert.Equal(l2[i], result.L2[i], 9);
+        Assert.Equal(200, result.Count);
+    }
+
+    [Fact]
+    public void Restarts_never_lower_the_loss_of_an_input()
+    {
+        using var scope = NewDisposeScope();
+        var one = new Pgd(PerturbationNorm.Linf, 0.05, steps: 5, seed: 3).Generate(f.Model, f.X, f.Y);
+        var three = new Pgd(PerturbationNorm.Linf, 0.05, steps: 5, restarts: 3, seed: 3).Generate(f.Model, f.X, f.Y);
+        var l1 = nn.functional.cross_entropy(f.Model.forward(one), f.Y, reduction: Reduction.None);
+        var l3 = nn.functional.cross_entropy(f.Model.forward(three), f.Y, reduction: Reduction.None);
+        Assert.True((l3 - l1).min().item() >= -1e-6);
+    }
+
+    [Fact]
+    public void Attacks_run_in_evaluation_mode_and_restore_modes_and_gradients()
+    {
+        f.Model.zero_grad();
+        f.Model.train();
+        try
+        {
+            using var scope = NewDisposeScope();
+            var a = new Fgsm(0.1).Generate(f.Model, f.X, f.Y);
+            var b = new Fgsm(0.1).Generate(f.Model, f.X, f.Y);
+            // Dropout is off during the attack, so two runs agree exactly.
+            Assert.True(a.allclose(b, rtol: 0, atol: 0));
+            Assert.All(f.Model.named_modules(), m => Assert.True(m.module.training));
+            Assert.All(f.Model.parameters(), p => Assert.Null(p.grad));
+        }
+        finally
+        {
+            f.Model.eval();
+        }
+    }
+
+    [Fact]
+    public void Inputs_outside_the_valid_range_are_rejected()
+    {
+        using var scope = NewDisposeScope();
+        var e = Assert.Throws<ArgumentException>(() => new Fgsm(0.1).Generate(f.Model, f.X * 3, f.Y));
+        Assert.Contains("valid range", e.Message);
+        Assert.Throws<ArgumentException>(() => new Fgsm(0.1).Generate(f.Model, f.X, f.Y.to(ScalarType.Float32)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Pgd(PerturbationNorm.L2, -1));
+    }
+
+    [Fact]
+    public void Running_an_attack_leaks_no_tensors()
+    {
+        long before = LiveTensorCount;
+        foreach (var name in new[] { "pgd-l2", "deepfool", "cw" })
+        {
+            var result = Make(name).Run(f.Model, f.X.narrow(0, 0, 16).DetachFromDisposeScope(), f.Y.narrow(0, 0, 16).DetachFromDisposeScope());
+            result.Dispose();
+        }
+        // The two narrowed views above are the only tensors the test itself left alive.
+        Assert.Equal(before + 6, LiveTensorCount);
+    }
+
+    [Fact]
+    public void Bim_uses_the_iteration_count_of_the_paper()
+    {
+        // min(ε·255 + 4, 1.25·ε·255) for ε = 8/255 is min(12, 10) = 10.
+        Assert.Equal(10, Bim.DefaultSteps(8.0 / 255));
+        Assert.Equal(1.0 / 255, new Bim(0.1).StepSize, 15);
+    }
+}

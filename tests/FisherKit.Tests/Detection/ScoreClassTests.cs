@@ -1,0 +1,141 @@
+using FisherKit.Detection;
+using FisherKit.Torch.Modules;
+
+namespace FisherKit.Tests.Detection;
+
+[Collection(LeakChecks.Name)]
+public class ScoreClassTests
+{
+    [Fact]
+    public void Logit_scores_equal_their_formulas_on_the_model_outputs()
+    {
+        using var model = TinyModels.TrainedMlp();
+        var (x, _) = TinyModels.Data(16, seed: 3);
+        using (x)
+        {
+            using var scope = NewDisposeScope();
+            Tensor logits;
+            using (no_grad()) logits = model.forward(x).to(ScalarType.Float64);
+            var z = logits.ToArray<double>();
+            var msp = new MaxSoftmaxScore(model).Score(x);
+            var ent = new PredictiveEntropyScore(model).Score(x);
+            var energy = new EnergyScore(model).Score(x);
+            for (int i = 0; i < 16; i++)
+            {
+                var row = z.Skip(i * 4).Take(4).ToArray();
+                var mx = row.Max();
+                var e = row.Select(v => Math.Exp(v - mx)).ToArray();
+                var p = e.Select(v => v / e.Sum()).ToArray();
+                Assert.Equal(1 - p.Max(), msp[i], 6);
+                Assert.Equal(-p.Sum(v => v > 0 ? v * Math.Log(v) : 0), ent[i], 6);
+                Assert.Equal(-(mx + Math.Log(e.Sum())), energy[i], 5);
+            }
+        }
+    }
+
+    [Fact]
+    public void Mc_dropout_without_dropping_has_no_disagreement_and_with_dropping_some()
+    {
+        var (x, _) = TinyModels.Data(8, seed: 5);
+        using (x)
+        {
+            using var off = TinyModels.TrainedMlp(dropout: 0.0);
+            Assert.All(new McDropoutScore(off, samples: 5).Score(x), v => Assert.Equal(0, v, 12));
+            using var on = TinyModels.TrainedMlp(dropout: 0.5);
+            var mi = new McDropoutScore(on, samples: 10, seed: 1).Score(x);
+            Assert.Contains(mi, v => v > 1e-4);
+            // Reproducible from the seed, and the model is left in evaluation mode.
+            Assert.Equal(mi, new McDropoutScore(on, samples: 10, seed: 1).Score(x));
+            Assert.All(on.named_modules(), m => Assert.False(m.module.training));
+        }
+    }
+
+    [Fact]
+    public void Mc_dropout_needs_a_dropout_layer()
+    {
+        using var model = nn.Sequential(nn.Flatten(), nn.Linear(4, 2));
+        Assert.Throws<ArgumentException>(() => new McDropoutScore(model));
+    }
+
+    [Fact]
+    public void An_ensemble_of_identical_members_does_not_disagree_and_different_members_do()
+    {
+        var (x, _) = TinyModels.Data(8, seed: 6);
+        using (x)
+        using (var a = TinyModels.TrainedMlp())
+        using (var b = TinyModels.TrainedCnn())
+        {
+            Assert.All(new EnsembleScore([a, a, a]).Score(x), v => Assert.Equal(0, v, 12));
+            var mixed = new EnsembleScore([a, b]);
+            using var scope = NewDisposeScope();
+            var p = mixed.MemberProbabilities(x);
+            Assert.Equal([2L, 8, 4], p.shape);
+            var expected = ScoreFunctions.Disagreement(p, SampleMeasure.MutualInformation).ToArray<double>();
+            Assert.Equal(expected, mixed.Score(x));
+            Assert.Contains(expected, v => v > 0);
+        }
+    }
+
+    [Fact]
+    public void The_backpropagated_response_of_a_convolution_is_its_transpose_applied_to_its_output()
+    {
+        manual_seed(4);
+        using var conv = nn.Conv2d(2, 3, 3, padding: 1, dtype: ScalarType.Float64);
+        using var model = nn.Sequential(conv, nn.ReLU(), nn.Flatten(), nn.Linear(3 * 6 * 6, 2, dtype: ScalarType.Float64));
+        using var scope = NewDisposeScope();
+        var x = rand([2, 2, 6, 6], ScalarType.Float64);
+        var score = new LocalSpatialEntropyScore(model, conv, window: 3, bins: 4);
+        var maps = score.ResponseMaps(x);
+        // a = conv(x) is affine in x, so ∇ₓ ½‖a‖² = Wᵀ a = conv_transpose2d(a, W).
+        var a = nn.functional.conv2d(x, conv.weight, conv.bias, padding: [1]);
+        var expected = nn.functional.conv_transpose2d(a, conv.weight, padding: [1]).abs().sum(1);
+        Assert.True(maps.allclose(expected, rtol: 1e-10, atol: 1e-12));
+        var activation = new LocalSpatialEntropyScore(model, conv, ResponseMapKind.Activations).ResponseMaps(x);
+        Assert.True(activation.allclose(a.detach().abs().sum(1)));
+        Assert.All(score.Score(x), v => Assert.InRange(v, 0, 2));
+    }
+
+    [Fact]
+    public void Scores_leave_no_tensors_behind_and_no_gradients_on_the_model()
+    {
+        using var model = TinyModels.TrainedCnn();
+        model.zero_grad();
+        var (x, y) = TinyModels.Data(20, seed: 8);
+        using (x)
+        using (y)
+        {
+            using var maha = MahalanobisScore.Fit(FeatureExtractors.Penultimate(model), x, y);
+            IDetectionScore[] scores = [new MaxSoftmaxScore(model), new EnergyScore(model), new EnsembleScore([model, model]),
+                maha, new LocalSpatialEntropyScore(model, model[0], window: 3)];
+            long before = LiveTensorCount;
+            foreach (var s in scores)
+            {
+                var v = s.ScoreAll(x, batchSize: 7);
+                Assert.Equal(20, v.Length);
+                Assert.All(v, d => Assert.True(double.IsFinite(d)));
+                Assert.False(string.IsNullOrWhiteSpace(s.Description));
+            }
+            Assert.Equal(before, LiveTensorCount);
+            Assert.All(model.parameters(), p => Assert.Null(p.grad));
+        }
+    }
+
+    [Fact]
+    public void The_recorder_hands_out_what_the_layer_saw()
+    {
+        using var model = TinyModels.TrainedMlp();
+        using var scope = NewDisposeScope();
+        var x = rand(3, 1, 8, 8);
+        using var recorder = new ActivationRecorder(model[4], ActivationPoint.Input);
+        Assert.False(recorder.HasRecord);
+        using (no_grad())
+        {
+            model.eval();
+            var logits = model.forward(x);
+            var h = recorder.Take();
+            var again = nn.functional.linear(h, ((Linear)model[4]).weight, ((Linear)model[4]).bias);
+            Assert.True(again.allclose(logits, atol: 1e-6));
+        }
+        Assert.Throws<InvalidOperationException>(() => recorder.Take());
+    }
+}
