@@ -2,7 +2,7 @@ using FisherKit.Uncertainty;
 
 namespace FisherKit.Tests.Uncertainty;
 
-[Collection(nameof(GlobalStateCollection))]
+[Collection(LeakChecks.Name)] // runs alone: its reproducibility checks use the global random generator
 public class DeepEnsembleTests
 {
     private static EnsembleOptions Tiny(int members, RegressionHead head, string? cache = null, double dropout = 0) =>

@@ -51,7 +51,7 @@ public class WalkthroughTests
     }
 }
 
-[Collection(nameof(GlobalStateCollection))]
+[Collection(LeakChecks.Name)] // runs alone: reads the process-wide live-tensor count
 public class LeakTests
 {
     [Fact]
