@@ -205,7 +205,8 @@ public sealed class TwiForwardModel : IDisposable
     /// The same instrument with source <paramref name="source"/> tilted by (δa, δb) (tangents; e.g.
     /// 5e-6 for 5 µrad) from its nominal direction. Its patch and obliquity follow the actual
     /// direction, and its channel gains the tilt term (δa·x + δb·y)·R of the comparison with the
-    /// nominal design (see remarks).
+    /// nominal design (see remarks). A source shifted by δ in the focal plane of a collimator of
+    /// focal length f is the same as a tilt of δ/f.
     /// </summary>
     public TwiForwardModel WithMisalignedSource(int source, double tiltErrorX, double tiltErrorY)
     {
