@@ -77,6 +77,8 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         return scope.MoveToOuter(inputs.to(_device, _dtype));
     }
 
+    private bool HasStockDropout => DropoutLayers().Any(m => m is not McDropout);
+
     private IEnumerable<nn.Module> DropoutLayers() =>
         _network.named_modules().Select(m => m.module).Where(m => m is McDropout or Dropout or Dropout2d);
 
@@ -95,7 +97,7 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         if (targets.shape[0] != n) throw new ArgumentException($"{n} inputs but {targets.shape[0]} targets.", nameof(targets));
         using var order = new Generator(SeedSequence.Derive(seed, 1));
         using var masks = new Generator(SeedSequence.Derive(seed, 2), _device);
-        manual_seed(SeedSequence.Derive(seed, 3));
+        if (HasStockDropout) manual_seed(SeedSequence.Derive(seed, 3));
         using var outer = NewDisposeScope();
         var x = inputs.to(_device, _dtype);
         Tensor y;
@@ -188,7 +190,7 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         ArgumentNullException.ThrowIfNull(inputs);
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "At least one MC sample is needed.");
         using var masks = new Generator(seed, _device);
-        manual_seed(seed);
+        if (HasStockDropout) manual_seed(seed);
         using var scope = NewDisposeScope();
         _network.eval();
         foreach (var d in DropoutLayers()) d.train(true);
