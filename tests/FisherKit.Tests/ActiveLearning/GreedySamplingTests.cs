@@ -105,4 +105,16 @@ public sealed class GreedySamplingTests
         Assert.True(starts > 1, "the start point should depend on the seed");
         _ = other;
     }
+
+    [Fact]
+    public void Balanced_random_takes_the_same_number_from_every_class()
+    {
+        var labels = Enumerable.Range(0, 60).Select(i => (double)(i % 7 % 3)).ToArray();
+        var pool = Pools.WithIds(labels.Select(_ => new[] { 0.0 }).ToArray(), labels, FisherKit.ActiveLearning.TaskKind.Classification, 3);
+        using var labelled = new LabelledSet(60);
+        var ctx = new AcquisitionContext(pool, labelled, labelled.Unlabelled(), null, seed: 2);
+        var picks = new BalancedRandom().Select(ctx, 7);
+        Assert.Equal(7, picks.Distinct().Count());
+        Assert.Equal(new[] { 3, 2, 2 }, picks.GroupBy(i => labels[i]).OrderBy(g => g.Key).Select(g => g.Count()));
+    }
 }

@@ -7,7 +7,7 @@ namespace FisherKit.ActiveLearning.Acquisitions;
 /// <summary>
 /// Greedy sampling for regression (Wu, Lin &amp; Huang 2019): GSx (input-space diversity), GSy
 /// (output-space diversity) and iGS (their product), in Euclidean distance on the flattened inputs
-/// (the protocol z-scores inputs first; see <c>Experiments.WuProtocol</c>).
+/// (the protocol z-scores inputs first; see <see cref="FisherKit.ActiveLearning.Experiments.WuProtocol"/>).
 /// <para>
 /// With an empty labelled set every rule acts as GSx's initialisation: the first point is chosen by
 /// <see cref="Start"/> and the rest by farthest-point selection, so GSy and iGS start from the GSx

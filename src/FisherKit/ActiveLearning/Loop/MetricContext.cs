@@ -27,10 +27,10 @@ public sealed class MetricContext : IDisposable
     public LabelledSet Labelled { get; }
 
     /// <summary>Predictions on the test set (cached; owned by the context).</summary>
-    public torch.Tensor TestPredictions => _test ??= Model.Predict(Pool.TestInputs ?? throw new InvalidOperationException("This metric needs a test set, and the pool has none."));
+    public torch.Tensor TestPredictions => _test ??= Model.Predict(Pool.TestInputs ?? throw new InvalidOperationException("This metric needs a test set, and the pool has none.")).DetachFromDisposeScope();
 
     /// <summary>Predictions on the whole pool (cached; owned by the context).</summary>
-    public torch.Tensor PoolPredictions => _pool ??= Model.Predict(Pool.Inputs);
+    public torch.Tensor PoolPredictions => _pool ??= Model.Predict(Pool.Inputs).DetachFromDisposeScope();
 
     /// <summary>Releases the cached predictions.</summary>
     public void Dispose()
