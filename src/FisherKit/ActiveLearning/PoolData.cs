@@ -22,7 +22,7 @@ public sealed class PoolData
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.ndim < 2) throw new ArgumentException($"Pool inputs need shape (N, features...), got {Tensor.ShapeString(inputs.shape)}.", nameof(inputs));
         if (inputs.shape[0] < 1) throw new ArgumentException("The pool is empty.", nameof(inputs));
-        if (!TensorUtil.IsFloating(inputs)) throw new ArgumentException($"Pool inputs must be floating point, got {inputs.dtype}.", nameof(inputs));
+        if (!inputs.dtype.IsFloatingPoint()) throw new ArgumentException($"Pool inputs must be floating point, got {inputs.dtype}.", nameof(inputs));
         if (task == TaskKind.Classification && classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), classes, "A classification pool needs at least 2 classes.");
         if ((testInputs is null) != (testTargets is null)) throw new ArgumentException("Give both test inputs and test targets, or neither.", nameof(testTargets));
         Inputs = inputs;
@@ -91,7 +91,7 @@ public sealed class PoolData
         }
         else
         {
-            if (!TensorUtil.IsFloating(y)) throw new ArgumentException($"Regression targets must be floating point, got {y.dtype}.", name);
+            if (!y.dtype.IsFloatingPoint()) throw new ArgumentException($"Regression targets must be floating point, got {y.dtype}.", name);
             if (y.ndim > 2) throw new ArgumentException($"Regression targets must be (N) or (N, D), got {Tensor.ShapeString(y.shape)}.", name);
             using var finite = y.isfinite();
             using var all = finite.all();

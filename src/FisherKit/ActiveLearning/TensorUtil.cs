@@ -6,7 +6,6 @@ namespace FisherKit.ActiveLearning;
 /// <summary>Small tensor helpers shared by the active-learning code.</summary>
 internal static class TensorUtil
 {
-    public static bool IsFloating(Tensor t) => t.dtype is ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16;
 
     /// <summary>An int64 index tensor on the device of <paramref name="like"/>.</summary>
     public static Tensor Index(IReadOnlyList<long> indices, Tensor like)
