@@ -59,6 +59,14 @@ int32_t guard(F&& body) noexcept {
   } catch (const std::bad_alloc&) {
     set_error(FK_ERR_OUT_OF_MEMORY, "out of memory (std::bad_alloc)");
     return FK_ERR_OUT_OF_MEMORY;
+  } catch (const std::logic_error& e) {  // invalid_argument, out_of_range, domain_error, length_error
+    set_error(FK_ERR_ARGUMENT, e.what());
+    return FK_ERR_ARGUMENT;
+  } catch (const std::runtime_error& e) {
+    // A few libtorch checks throw plain runtime_error, e.g. reshape's "shape '[5]' is invalid for input of size 6".
+    const bool shape = std::string(e.what()).find("is invalid for input of size") != std::string::npos;
+    set_error(shape ? FK_ERR_ARGUMENT : FK_ERR_INTERNAL, e.what());
+    return shape ? FK_ERR_ARGUMENT : FK_ERR_INTERNAL;
   } catch (const std::exception& e) {
     set_error(FK_ERR_INTERNAL, e.what());
     return FK_ERR_INTERNAL;
