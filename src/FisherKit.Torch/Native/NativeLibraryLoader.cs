@@ -25,6 +25,9 @@ internal static class NativeLibraryLoader
     private static IntPtr _handle;
     private static readonly object Gate = new();
 
+    /// <summary>The file the native library was loaded from (null before the first native call).</summary>
+    internal static string? LoadedPath { get; private set; }
+
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
     {
         if (name != NativeMethods.Lib) return IntPtr.Zero;
@@ -67,6 +70,7 @@ internal static class NativeLibraryLoader
                 throw new DllNotFoundException(
                     $"FisherKit's native library {candidate} speaks ABI version {abi}, but this FisherKit.Torch needs {ExpectedAbiVersion}. " +
                     "Rebuild the solution (dotnet build) so that the library and the assembly come from the same sources.");
+            LoadedPath = candidate;
             return h;
         }
         throw new DllNotFoundException(
