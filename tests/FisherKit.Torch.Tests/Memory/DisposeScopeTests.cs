@@ -1,0 +1,265 @@
+using FisherKit.Torch.Tests.Support;
+
+namespace FisherKit.Torch.Tests.Memory;
+
+/// <summary>Scope semantics: what a scope disposes, nesting, moving out, detaching, misuse.</summary>
+public class DisposeScopeTests
+{
+    [Fact]
+    public void A_scope_disposes_the_tensors_made_inside_it_and_only_those()
+    {
+        using var outside = ones(2);
+        Tensor a, b;
+        using (var scope = NewDisposeScope())
+        {
+            a = ones(2);
+            b = a * 2 + outside;
+            Assert.Equal(3, scope.Count);   // a, a * 2, and the sum
+        }
+        Assert.True(a.IsDisposed);
+        Assert.True(b.IsDisposed);
+        Assert.False(outside.IsDisposed);
+    }
+
+    [Fact]
+    public void Nested_scopes_dispose_inner_tensors_first_and_outer_ones_at_the_end()
+    {
+        Tensor o, i, moved;
+        using (var outer = NewDisposeScope())
+        {
+            o = ones(1);
+            using (var inner = NewDisposeScope())
+            {
+                i = ones(1);
+                moved = inner.MoveToOuter(ones(1) * 3);
+                Assert.Equal(2, inner.Count);   // ones(1) and i
+            }
+            Assert.True(i.IsDisposed);
+            Assert.False(moved.IsDisposed);
+            Assert.False(o.IsDisposed);
+            Assert.Equal(2, outer.Count);       // o and moved
+        }
+        Assert.True(o.IsDisposed);
+        Assert.True(moved.IsDisposed);
+    }
+
+    [Fact]
+    public void MoveToOuter_from_the_outermost_scope_hands_the_tensor_to_the_caller()
+    {
+        Tensor t;
+        using (var scope = NewDisposeScope()) t = scope.MoveToOuter(ones(2));
+        Assert.False(t.IsDisposed);
+        t.Dispose();
+    }
+
+    [Fact]
+    public void Detach_takes_a_tensor_out_of_every_scope()
+    {
+        Tensor t;
+        using (NewDisposeScope())
+        using (var inner = NewDisposeScope())
+            t = inner.Detach(ones(2));
+        Assert.False(t.IsDisposed);
+        t.Dispose();
+    }
+
+    [Fact]
+    public void Tensor_level_helpers_move_and_detach()
+    {
+        Tensor moved, detached;
+        using (var outer = NewDisposeScope())
+        {
+            using (NewDisposeScope())
+            {
+                moved = ones(1).MoveToOuterDisposeScope();
+                detached = ones(1).DetachFromDisposeScope();
+            }
+            Assert.False(moved.IsDisposed);
+            Assert.Equal(1, outer.Count);
+        }
+        Assert.True(moved.IsDisposed);
+        Assert.False(detached.IsDisposed);
+        detached.Dispose();
+    }
+
+    [Fact]
+    public void Disposing_an_outer_scope_before_its_inner_one_throws_and_leaves_both_usable()
+    {
+        var outer = NewDisposeScope();
+        var inner = NewDisposeScope();
+        var t = ones(1);
+        var e = Assert.Throws<InvalidOperationException>(() => outer.Dispose());
+        Assert.Contains("innermost first", e.Message);
+        Assert.False(t.IsDisposed);
+        inner.Dispose();
+        Assert.True(t.IsDisposed);
+        outer.Dispose();
+    }
+
+    [Fact]
+    public void Moving_a_tensor_the_scope_does_not_own_throws()
+    {
+        using var outside = ones(1);
+        using var scope = NewDisposeScope();
+        Assert.Throws<InvalidOperationException>(() => scope.MoveToOuter(outside));
+        Assert.Throws<InvalidOperationException>(() => scope.Detach(outside));
+    }
+
+    [Fact]
+    public void Using_a_closed_scope_throws_ObjectDisposedException()
+    {
+        var scope = NewDisposeScope();
+        var t = ones(1);
+        scope.Dispose();
+        scope.Dispose();   // a second dispose is harmless
+        Assert.Throws<ObjectDisposedException>(() => scope.MoveToOuter(t));
+    }
+
+    [Fact]
+    public void Disposing_a_tensor_early_removes_it_from_its_scope()
+    {
+        using var scope = NewDisposeScope();
+        var t = ones(1);
+        Assert.Equal(1, scope.Count);
+        t.Dispose();
+        Assert.Equal(0, scope.Count);
+    }
+
+    [Fact]
+    public void Parameters_and_optimiser_state_made_inside_a_scope_outlive_it()
+    {
+        nn.Module<Tensor, Tensor> model;
+        optim.Optimizer opt;
+        using (NewDisposeScope())
+        {
+            model = nn.Linear(2, 1);
+            opt = optim.Adam(model.parameters(), 0.1);
+            model.forward(ones(3, 2)).sum().backward();
+            opt.step();
+        }
+        Assert.All(model.parameters(), p => Assert.False(p.IsDisposed));
+        using (NewDisposeScope())
+        {
+            opt.zero_grad();
+            model.forward(ones(3, 2)).sum().backward();
+            opt.step();   // uses the state kept from the first step
+        }
+        opt.Dispose();
+        model.Dispose();
+        Assert.All(model.parameters(), p => Assert.True(p.IsDisposed));
+    }
+
+    [Fact]
+    public void A_scope_belongs_to_its_thread()
+    {
+        using var scope = NewDisposeScope();
+        Tensor? other = null;
+        var thread = new Thread(() => other = ones(1));
+        thread.Start();
+        thread.Join();
+        Assert.NotNull(other);
+        Assert.Equal(0, scope.Count);
+        Assert.False(other.IsDisposed);
+        other.Dispose();
+    }
+
+    [Fact]
+    public void Sequential_leaves_only_its_output_in_the_scope()
+    {
+        using var model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 2));
+        using var x = ones(3, 4);
+        using var scope = NewDisposeScope();
+        var y = model.forward(x);
+        Assert.Equal(1, scope.Count);
+        Assert.Equal(new long[] { 3, 2 }, y.shape);
+    }
+}
+
+/// <summary>Deterministic disposal measured on the process: the live-tensor count and resident memory.</summary>
+[Collection(SerialCollection.Name)]
+public class MemoryTests
+{
+    private static void Settle()
+    {
+        // Finalise tensors that other tests left to the garbage collector, so they cannot be released
+        // (and change the live count) while this test measures.
+        for (int i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+    }
+
+    private static long ResidentBytes()
+    {
+        // /proc/self/statm: size resident shared text lib data dt, in pages.
+        var fields = File.ReadAllText("/proc/self/statm").Split(' ');
+        return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+    }
+
+    [Fact]
+    public void Operations_inside_a_scope_leave_the_live_tensor_count_where_it_was()
+    {
+        Settle();
+        var start = LiveTensorCount;
+        using (NewDisposeScope())
+        {
+            var x = randn([8, 8], requires_grad: true);
+            var y = (x.matmul(x).relu() + 1).log().sum();
+            y.backward();
+            _ = x.grad! * 2;
+            _ = x.split(2);
+            _ = linalg.svd(x.detach());
+            Assert.True(LiveTensorCount > start + 10);
+        }
+        Assert.Equal(start, LiveTensorCount);
+    }
+
+    [Fact]
+    public void Ten_thousand_training_steps_keep_resident_memory_flat_and_release_every_tensor()
+    {
+        // A small MLP trained with Adam, one DisposeScope per step. Resident memory is sampled every
+        // 500 steps after a 2,000-step warm-up (JIT tiering, allocator pools and the GC heap settle
+        // there; in a separate process the resident size stops moving after about 10,000 steps and then
+        // stays within 1 MiB up to 50,000). Tolerance 24 MiB over 8,000 steps: a leak of one step's
+        // autograd graph (~40 KB of activations) would add ~300 MiB, and any leak above ~3 KB per step
+        // exceeds the bound; smaller per-tensor leaks are caught exactly by the live-tensor count.
+        Settle();
+        var startCount = LiveTensorCount;
+        const int steps = 10_000, warmup = 2_000;
+        var samples = new List<(int step, long rss)>();
+        using (var g = new Generator(3))
+        using (var model = nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10)))
+        using (var opt = optim.Adam(model.parameters(), lr: 1e-3))
+        using (var x = randn([32, 20], generator: g))
+        using (var y = randint(0, 10, [32], generator: g))
+        {
+            double first = 0, last = 0;
+            for (int step = 1; step <= steps; step++)
+            {
+                using (NewDisposeScope())
+                {
+                    opt.zero_grad();
+                    var loss = nn.functional.cross_entropy(model.forward(x), y);
+                    loss.backward();
+                    opt.step();
+                    if (step == 1) first = loss.item();
+                    if (step == steps) last = loss.item();
+                }
+                if (step >= warmup && step % 500 == 0)
+                {
+                    Settle();
+                    samples.Add((step, ResidentBytes()));
+                }
+            }
+            Assert.True(last < first * 0.1, $"the network should fit a fixed batch: loss {first} → {last}");
+        }
+        Settle();
+        Assert.Equal(startCount, LiveTensorCount);
+        var baseline = samples[0].rss;
+        var growth = samples.Max(s => s.rss) - baseline;
+        var report = string.Join(", ", samples.Select(s => $"{s.step}: {s.rss / (1 << 20)} MiB"));
+        Console.WriteLine($"resident memory by step: {report}");
+        Assert.True(growth < 24L << 20, $"resident memory grew by {growth / 1024} KiB after warm-up ({report})");
+    }
+}
