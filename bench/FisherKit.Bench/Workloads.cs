@@ -4,58 +4,65 @@ using F = FisherKit.Torch.torch.nn.functional;
 
 namespace FisherKit.Bench;
 
-/// <summary>The FisherKit side of each benchmark; bench/pytorch/cnn_bench.py mirrors every one.</summary>
-internal static class Workloads
+/// <summary>One benchmarked operation with its state; bench/pytorch/cnn_bench.py mirrors every one.</summary>
+internal sealed class Workload(string key, string title, int warmup, int inner, double? flops, Action step, params IDisposable[] owned) : IDisposable
 {
-    internal static (Timing timing, double gflops) Gemm(int n, int warmup, int repeats)
+    /// <summary>The name shared with the Python script's output.</summary>
+    public string Key { get; } = key;
+    public string Title { get; } = title;
+    public int Warmup { get; } = warmup;
+    public int Inner { get; } = inner;
+    public double? Flops { get; } = flops;
+    public Action Step { get; } = step;
+
+    public void Dispose()
     {
-        using var g = new Generator(0);
-        using var a = randn([n, n], generator: g);
-        using var b = randn([n, n], generator: g);
-        var t = Timing.Measure(() => { using var c = a.mm(b); }, warmup, repeats, 3);
-        return (t, 2.0 * n * n * n / t.Min / 1e9);
+        foreach (var o in owned) o.Dispose();
     }
 
-    internal static Timing Train(int batch, int warmup, int repeats, int inner)
+    internal static Workload Gemm(Options o)
     {
-        manual_seed(0);
-        using var model = Cnn.Create();
-        using var opt = optim.Adam(model.parameters(), lr: 1e-3);
-        using var x = randn(batch, 1, 28, 28);
-        using var y = randint(0, 10, [batch]);
-        return Timing.Measure(() =>
-        {
-            using var scope = NewDisposeScope();
-            opt.zero_grad();
-            var loss = F.cross_entropy(model.forward(x), y);
-            loss.backward();
-            opt.step();
-        }, warmup, repeats, inner);
+        var g = new Generator(0);
+        var a = randn([o.GemmN, o.GemmN], generator: g);
+        var b = randn([o.GemmN, o.GemmN], generator: g);
+        return new("gemm", $"GEMM float32 {o.GemmN}^3 (one product)", o.Warmup, 3, 2.0 * o.GemmN * o.GemmN * o.GemmN,
+            () => { using var c = a.mm(b); }, a, b, g);
     }
 
-    internal static Timing HessianVector(int batch, int warmup, int repeats, int inner)
+    internal static Workload Train(Options o, int batch)
     {
         manual_seed(0);
-        using var model = Cnn.Create();
-        Tensor[] ps = [.. model.parameters()];
-        using var x = randn(batch, 1, 28, 28);
-        using var y = randint(0, 10, [batch]);
-        var v = ps.Select(p => randn_like(p)).ToArray();
-        try
-        {
-            return Timing.Measure(() =>
+        var model = Cnn.Create();
+        var opt = optim.Adam(model.parameters(), lr: 1e-3);
+        var x = randn(batch, 1, 28, 28);
+        var y = randint(0, 10, [batch]);
+        return new($"train_batch{batch}", $"train step, batch {batch} (Adam)", batch == 1 ? o.Warmup * 10 : o.Warmup,
+            batch == 1 ? o.Inner1 : o.Inner64, (double)batch * Cnn.TrainFlopsPerSample(), () =>
             {
                 using var scope = NewDisposeScope();
+                opt.zero_grad();
                 var loss = F.cross_entropy(model.forward(x), y);
-                var grads = autograd.grad([loss], ps, create_graph: true);
-                var dot = (grads[0]! * v[0]).sum();
-                for (int i = 1; i < ps.Length; i++) dot = dot + (grads[i]! * v[i]).sum();
-                autograd.grad([dot], ps);
-            }, warmup, repeats, inner);
-        }
-        finally
+                loss.backward();
+                opt.step();
+            }, x, y, opt, model);
+    }
+
+    internal static Workload HessianVector(Options o)
+    {
+        manual_seed(0);
+        var model = Cnn.Create();
+        Tensor[] ps = [.. model.parameters()];
+        var x = randn(o.HvpBatch, 1, 28, 28);
+        var y = randint(0, 10, [o.HvpBatch]);
+        var v = ps.Select(p => randn_like(p)).ToArray();
+        return new("hvp", $"Hessian-vector product, batch {o.HvpBatch}", o.Warmup, o.InnerHvp, null, () =>
         {
-            foreach (var t in v) t.Dispose();
-        }
+            using var scope = NewDisposeScope();
+            var loss = F.cross_entropy(model.forward(x), y);
+            var grads = autograd.grad([loss], ps, create_graph: true);
+            var dot = (grads[0]! * v[0]).sum();
+            for (int i = 1; i < ps.Length; i++) dot = dot + (grads[i]! * v[i]).sum();
+            autograd.grad([dot], ps);
+        }, [.. v, x, y, model]);
     }
 }

@@ -6,7 +6,7 @@ Times, with the same model, data shapes, thread count, warm-up and repeats as th
   train     one training step of the small CNN (forward, cross entropy, backward, Adam step)
   hvp       one Hessian-vector product of the mean loss w.r.t. all parameters by double backward
 Prints one JSON object on the last line of stdout; times are seconds per step (min and median
-over repeats, each repeat averaging `inner` steps).
+over repeats, each repeat averaging `inner` steps), wall clock and process CPU time (all threads).
 """
 import argparse
 import json
@@ -28,13 +28,16 @@ def cnn():
 def timed(fn, warmup, repeats, inner):
     for _ in range(warmup):
         fn()
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         for _ in range(inner):
             fn()
         times.append((time.perf_counter() - t0) / inner)
-    return {"min": min(times), "median": statistics.median(times), "all": times, "inner": inner}
+        cpu.append((time.process_time() - c0) / inner)
+    return {"min": min(times), "median": statistics.median(times), "all": times, "inner": inner,
+            "cpu_min": min(cpu), "cpu_median": statistics.median(cpu), "cpu_all": cpu}
 
 
 def bench_gemm(n, warmup, repeats):

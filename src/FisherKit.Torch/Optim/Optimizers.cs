@@ -76,7 +76,10 @@ public class Adam : optim.Optimizer
         var step = state.TryGetValue("step", out var s) ? s : (state["step"] = zeros([], ScalarType.Float64).DetachFromDisposeScope());
         step.add_(1);
         var t = step.item();
-        m.mul_(_beta1).add_(g, 1 - _beta1);
+        // Six passes over the parameter instead of eight: m by one lerp (as PyTorch 2 does), and the
+        // bias correction of v folded into the scalars, using m/(√v/c + ε) = c·m/(√v + c·ε) with
+        // c = √(1 − β₂ᵗ). The update is PyTorch's up to rounding.
+        m.lerp_(g, 1 - _beta1);
         v.mul_(_beta2).addcmul_(g, g, 1 - _beta2);
         var bc1 = 1 - Math.Pow(_beta1, t);
         var bc2Sqrt = Math.Sqrt(1 - Math.Pow(_beta2, t));
@@ -88,8 +91,8 @@ public class Adam : optim.Optimizer
             vmax.copy_(mx);
             denomSource = vmax;
         }
-        var denom = denomSource.sqrt().div_(bc2Sqrt).add_(_eps);
-        p.addcdiv_(m, denom, -LearningRate / bc1);
+        using var denom = denomSource.sqrt().add_(_eps * bc2Sqrt);
+        p.addcdiv_(m, denom, -LearningRate * bc2Sqrt / bc1);
     }
 }
 
