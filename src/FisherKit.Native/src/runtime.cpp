@@ -8,7 +8,7 @@
 #endif
 
 // Bump when an export changes signature or meaning; FisherKit.Torch refuses a mismatched library.
-static constexpr int32_t FK_ABI_VERSION = 2;
+static constexpr int32_t FK_ABI_VERSION = 3;
 
 namespace {
 thread_local std::string last_error;

@@ -11,7 +11,7 @@ namespace FisherKit.Torch.Native;
 /// </summary>
 internal static class NativeLibraryLoader
 {
-    internal const int ExpectedAbiVersion = 2;
+    internal const int ExpectedAbiVersion = 3;
     internal const string FileName = "libfisherkit_native.so";
 
     // A library must register its resolver before its first P/Invoke; a module initializer is the
