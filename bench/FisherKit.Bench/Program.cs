@@ -8,8 +8,9 @@ using System.Text.Json;
 using FisherKit.Bench;
 using static FisherKit.Torch.torch;
 
-var opts = Options.Parse(args);
 var root = FindRoot();
+if (args.Length > 0 && args[0] == "fisher") return FisherBench.Run(args[1..], root);
+var opts = Options.Parse(args);
 set_num_threads(opts.Threads);
 var blasThreads = SetOpenBlasThreads(opts.Threads);
 Console.WriteLine($"FisherKit benchmark: {opts.Threads} thread(s), {opts.Repeats} rounds, machine load {EnvironmentRecord.Read("/proc/loadavg")}");
