@@ -50,15 +50,22 @@ public sealed class PerInputFisher
     /// </example>
     public PerInputFisherResult Compute(Tensor inputs)
     {
+        return PerInputFisherResult.Concat(InBatches(inputs, ComputeBatch));
+    }
+
+    /// <summary>Applies <paramref name="perBatch"/> to consecutive batches of <see cref="BatchSize"/> inputs, each inside its own dispose scope.</summary>
+    private List<T> InBatches<T>(Tensor inputs, Func<Tensor, T> perBatch)
+    {
         ArgumentNullException.ThrowIfNull(inputs);
-        var parts = new List<PerInputFisherResult>();
+        if (inputs.ndim < 1 || inputs.shape[0] < 1) throw new ArgumentException($"The inputs need a batch dimension with at least one input, got shape {Tensor.ShapeString(inputs.shape)}.", nameof(inputs));
+        var results = new List<T>();
         var n = inputs.shape[0];
         for (long start = 0; start < n; start += BatchSize)
         {
             using var scope = NewDisposeScope();
-            parts.Add(ComputeBatch(inputs.narrow(0, start, Math.Min(BatchSize, n - start))));
+            results.Add(perBatch(inputs.narrow(0, start, Math.Min(BatchSize, n - start))));
         }
-        return PerInputFisherResult.Concat(parts);
+        return results;
     }
 
     private PerInputFisherResult ComputeBatch(Tensor x)
@@ -144,13 +151,8 @@ public sealed class PerInputFisher
     /// </summary>
     public double[] ReducedForm(Tensor inputs)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        var result = new List<double>();
-        var n = inputs.shape[0];
-        for (long start = 0; start < n; start += BatchSize)
+        return [.. InBatches(inputs, x =>
         {
-            using var scope = NewDisposeScope();
-            var x = inputs.narrow(0, start, Math.Min(BatchSize, n - start));
             using var gram = PerSampleGradients.Gram(_model, x, z =>
             {
                 _distribution.Validate(z);
@@ -159,9 +161,8 @@ public sealed class PerInputFisher
             var z64 = gram.Output.to(ScalarType.Float64);
             var (logP, logRest) = Categorical.PredictedLogProbabilities(z64);
             var q = gram.Total().to(ScalarType.Float64).reshape(-1);
-            result.AddRange(((logP + logRest).exp() * q).ToArray<double>());
-        }
-        return [.. result];
+            return ((logP + logRest).exp() * q).ToArray<double>();
+        }).SelectMany(v => v)];
     }
 
     /// <summary>
@@ -173,13 +174,8 @@ public sealed class PerInputFisher
     /// </summary>
     public double[] Form(Tensor inputs, FisherDirection direction = FisherDirection.NormalizedGradient, FormVariant variant = FormVariant.Full)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        var result = new List<double>();
-        var n = inputs.shape[0];
-        for (long start = 0; start < n; start += BatchSize)
+        return [.. InBatches(inputs, x =>
         {
-            using var scope = NewDisposeScope();
-            var x = inputs.narrow(0, start, Math.Min(BatchSize, n - start));
             // a′ = (e_ŷ − p)/(1 − p_ŷ) stays bounded as p_ŷ → 1; the raw form, quadratic in g, is rescaled by (1 − p_ŷ)² afterwards.
             using var r = PerSampleGradients.GradientJvp(_model, x, z =>
             {
@@ -196,9 +192,8 @@ public sealed class PerInputFisher
             else form = jgs.Select(Quadratic).Aggregate((a, b) => a + b);
             if (direction == FisherDirection.NormalizedGradient) form = form / g2.clamp_min(double.Epsilon);
             else form = form * (Categorical.PredictedLogProbabilities(z64).logRest * 2).exp();
-            result.AddRange(form.ToArray<double>());
-        }
-        return [.. result];
+            return form.ToArray<double>();
+        }).SelectMany(v => v)];
     }
 
     /// <summary>
@@ -210,13 +205,9 @@ public sealed class PerInputFisher
     {
         ArgumentNullException.ThrowIfNull(direction);
         direction.CheckMatches(_model, nameof(direction));
-        var result = new List<double>();
-        var n = inputs.shape[0];
         using var mode = new EvalMode(_model);
-        for (long start = 0; start < n; start += BatchSize)
+        return [.. InBatches(inputs, x =>
         {
-            using var scope = NewDisposeScope();
-            var x = inputs.narrow(0, start, Math.Min(BatchSize, n - start));
             Tensor? total = null;
             var pieces = variant == FormVariant.Full
                 ? [direction]
@@ -230,9 +221,8 @@ public sealed class PerInputFisher
                 var term = j.transpose(1, 2).bmm(fz).bmm(j).reshape(-1);
                 total = total is null ? term : total + term;
             }
-            result.AddRange(total!.ToArray<double>());
-        }
-        return [.. result];
+            return total!.ToArray<double>();
+        }).SelectMany(v => v)];
     }
 
     /// <summary>

@@ -1,0 +1,109 @@
+using FisherKit.Simulators;
+
+namespace FisherKit.Tests.Simulators;
+
+public class ZernikeTests
+{
+    [Fact]
+    public void Noll_indices_follow_the_published_table()
+    {
+        // Noll (1976), Table 1: j = 1 … 11.
+        (int n, int m)[] expected = [(0, 0), (1, 1), (1, -1), (2, 0), (2, -2), (2, 2), (3, -1), (3, 1), (3, -3), (3, 3), (4, 0)];
+        for (int j = 1; j <= expected.Length; j++)
+        {
+            var mode = ZernikeMode.FromNoll(j);
+            Assert.Equal(expected[j - 1], (mode.N, mode.M));
+            Assert.Equal(j, mode.Noll);
+        }
+    }
+
+    [Fact]
+    public void Osa_indices_follow_the_ansi_formula_and_round_trip()
+    {
+        for (int j = 0; j < 120; j++)
+        {
+            var mode = ZernikeMode.FromOsa(j);
+            Assert.Equal(j, (mode.N * (mode.N + 2) + mode.M) / 2);
+            Assert.Equal(j, mode.Osa);
+            Assert.Equal(mode, ZernikeMode.FromNoll(mode.Noll));
+        }
+        Assert.Equal((2, -2), (ZernikeMode.FromOsa(3).N, ZernikeMode.FromOsa(3).M));
+        Assert.Throws<ArgumentException>(() => new ZernikeMode(3, 2));
+    }
+
+    [Fact]
+    public void Radial_polynomials_match_their_closed_forms()
+    {
+        foreach (var r in new[] { 0.0, 0.3, 0.71, 1.0 })
+        {
+            Assert.Equal(6 * Math.Pow(r, 4) - 6 * r * r + 1, Zernike.Radial(4, 0, r), 13);
+            Assert.Equal(3 * Math.Pow(r, 3) - 2 * r, Zernike.Radial(3, 1, r), 13);
+            Assert.Equal(r * r, Zernike.Radial(2, 2, r), 14);
+        }
+        // Z_4 (defocus) = √3 (2ρ² − 1).
+        Assert.Equal(Math.Sqrt(3) * (2 * 0.25 - 1), Zernike.Value(ZernikeMode.FromNoll(4), 0.5, 1.1), 14);
+    }
+
+    [Fact]
+    public void Zernike_polynomials_are_orthonormal_on_the_unit_disk()
+    {
+        // (1/π) ∫₀¹∫₀²π Z_i Z_j ρ dθ dρ by Gauss–Legendre in ρ (exact for these polynomial degrees)
+        // and the trapezoid rule in θ (exact for trigonometric polynomials of degree < 64).
+        var modes = Zernike.Modes(8, first: 1);
+        var (nodes, weights) = GaussLegendre(16);
+        const int nt = 64;
+        int k = modes.Length;
+        var gram = new double[k, k];
+        for (int a = 0; a < nodes.Length; a++)
+        {
+            double rho = 0.5 * (nodes[a] + 1), wr = 0.5 * weights[a] * rho;
+            for (int t = 0; t < nt; t++)
+            {
+                double theta = 2 * Math.PI * t / nt, w = wr * (2 * Math.PI / nt) / Math.PI;
+                var v = modes.Select(m => Zernike.Value(m, rho, theta)).ToArray();
+                for (int i = 0; i < k; i++)
+                    for (int j = 0; j < k; j++) gram[i, j] += w * v[i] * v[j];
+            }
+        }
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++)
+                Assert.True(Math.Abs(gram[i, j] - (i == j ? 1 : 0)) < 1e-12, $"Gram[{modes[i]}, {modes[j]}] = {gram[i, j]}");
+    }
+
+    [Fact]
+    public void The_sampled_basis_is_nearly_orthonormal_over_the_aperture_pixels()
+    {
+        using var scope = NewDisposeScope();
+        using var grid = new ApertureGrid(64);
+        var modes = Zernike.Modes(4, first: 1);
+        var z = Zernike.Basis(grid, modes).reshape(modes.Length, 64 * 64);
+        var gram = z.matmul(z.t()) / grid.PixelCount;
+        var err = (gram - eye(modes.Length, dtype: float64)).abs().max().item();
+        Assert.True(err < 0.05, $"max |Gram − I| = {err}");
+        // Outside the aperture the basis is zero.
+        var outside = Zernike.Basis(grid, modes) * grid.Mask.logical_not();
+        Assert.Equal(0.0, outside.abs().sum().item());
+    }
+
+    internal static (double[] nodes, double[] weights) GaussLegendre(int n)
+    {
+        var x = new double[n];
+        var w = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double z = Math.Cos(Math.PI * (i + 0.75) / (n + 0.5)), dp = 0;
+            for (int it = 0; it < 100; it++)
+            {
+                double p0 = 1, p1 = z;
+                for (int k = 2; k <= n; k++) { double p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k; p0 = p1; p1 = p2; }
+                dp = n * (z * p1 - p0) / (z * z - 1);
+                double dz = p1 / dp;
+                z -= dz;
+                if (Math.Abs(dz) < 1e-16) break;
+            }
+            x[i] = z;
+            w[i] = 2 / ((1 - z * z) * dp * dp);
+        }
+        return (x, w);
+    }
+}

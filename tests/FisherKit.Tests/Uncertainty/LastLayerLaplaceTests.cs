@@ -1,0 +1,67 @@
+using FisherKit.Uncertainty;
+
+namespace FisherKit.Tests.Uncertainty;
+
+public class LastLayerLaplaceTests
+{
+    [Fact]
+    public void The_last_layer_covariance_is_the_inverse_autograd_hessian_of_the_negative_log_posterior()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(2);
+        using var net = new UNet(new UNetOptions(2, Depth: 1, BaseWidth: 3));
+        net.eval();
+        var x = randn(5, 2, 4, 4);
+        var y = randn(5, 1, 4, 4);
+        var mask = tensor(Enumerable.Range(0, 16).Select(i => i % 4 != 1).ToArray(), [4, 4]);
+        var data = new RegressionData(x, y, mask);
+        const double lambda = 0.7;
+        var laplace = LastLayerLaplace.Fit(net, data, lambda);
+
+        // Noise variance: mean squared residual over the masked pixels.
+        var m = mask.to(float64);
+        double v = (((net.forward(x).to(float64) - y.to(float64)).square() * m).sum() / (m.sum() * 5)).item();
+        Assert.Equal(v, laplace.NoiseVariances[0], 6);
+
+        // Negative log posterior in θ = (out.weight, out.bias) around θ̂; Hessian by double backward, float64.
+        net.to(float64);
+        var x64 = x.to(float64); var y64 = y.to(float64);
+        var w0 = net.state_dict()["out.weight"].detach().clone();
+        var b0 = net.state_dict()["out.bias"].detach().clone();
+        var theta = cat([w0.reshape(-1), b0], 0).requires_grad_();
+        Tensor Loss(Tensor t)
+        {
+            var sub = new Dictionary<string, Tensor> { ["out.weight"] = t.narrow(0, 0, 3).reshape(1, 3, 1, 1), ["out.bias"] = t.narrow(0, 3, 1) };
+            using (net.WithParameters(sub))
+            {
+                var mu = net.forward(x64);
+                var theta0 = cat([w0.reshape(-1), b0], 0);
+                return ((mu - y64).square() * m).sum() / (2 * v) + (t - theta0).square().sum() * (lambda / 2);
+            }
+        }
+        var g = autograd.grad([Loss(theta)], [theta], create_graph: true)[0]!;
+        var rows = Enumerable.Range(0, 4).Select(i => autograd.grad([g[i]], [theta], retain_graph: true)[0]!).ToArray();
+        var hessian = stack(rows, 0);
+        var expected = linalg.inv(hessian);
+        var got = laplace.Covariance(0);
+        Assert.True(allclose(got, expected, rtol: 1e-4, atol: 1e-9), $"covariance {got} vs {expected}");
+        Assert.Equal(lambda, laplace.PriorPrecision);
+    }
+
+    [Fact]
+    public void The_local_correction_enlarges_the_ensemble_epistemic_variance()
+    {
+        using var data = new TinyTwiData(count: 16);
+        using var scope = NewDisposeScope();
+        var options = new EnsembleOptions(2, new UNetOptions(9, Depth: 2, BaseWidth: 4, Head: RegressionHead.Gaussian), new TrainingOptions(Epochs: 1, BatchSize: 8));
+        using var ens = DeepEnsemble.Train(options, data.Data);
+        Assert.Throws<InvalidOperationException>(() => ens.Predict(data.Inputs, EnsembleCorrection.LocalPosterior));
+        ens.FitLocalPosterior(data.Data, priorPrecision: 1.0);
+        var plain = ens.Predict(data.Inputs);
+        var local = ens.Predict(data.Inputs, EnsembleCorrection.LocalPosterior);
+        var diff = local.EpistemicVariance - plain.EpistemicVariance;
+        Assert.True(diff.min().item() > 0, "every pixel gains a positive local term");
+        Assert.True(allclose(local.Mean, plain.Mean, rtol: 0, atol: 0));
+        Assert.True(allclose(local.AleatoricVariance, plain.AleatoricVariance, rtol: 0, atol: 0));
+    }
+}
