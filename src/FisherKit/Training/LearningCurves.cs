@@ -33,7 +33,7 @@ public static class LearningCurves
             new Scatter { X = x, Y = records.Select(r => r.TrainAccuracy).ToArray(), Mode = ScatterMode.Lines, Name = "training", LegendGroup = "training", ShowLegend = false, Line = new Line { Color = train } },
             new Scatter { X = ex, Y = ends.Select(r => r.ValidationAccuracy ?? double.NaN).ToArray(), Mode = ScatterMode.LinesMarkers, Name = "validation", LegendGroup = "validation", ShowLegend = false, Line = new Line { Color = valid } },
         ], new Layout { Title = "accuracy", XAxis = xAxis, YAxis = new Axis { Title = "fraction correct", TickFormat = ".0%" } });
-        var grid = Chart.Grid(1, 2, [loss, accuracy], title: title ?? Caption(history));
+        var grid = Chart.Grid(1, 2, [loss, accuracy], title: title ?? Caption(history), horizontalSpacing: 0.14);
         return grid with { Layout = grid.Layout with { Height = 360 } };
     }
 
