@@ -30,6 +30,14 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Help_names_the_command_fisherkit()
+    {
+        var (code, output, _) = await Cli("run", "--help");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("fisherkit run <notebooks>...", output);
+    }
+
+    [Fact]
     public async Task A_malformed_notebook_gives_a_clear_message_and_leaves_the_source_untouched()
     {
         var input = _dir.File("bad.ipynb");

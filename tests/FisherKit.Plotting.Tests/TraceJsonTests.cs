@@ -127,6 +127,20 @@ public class TraceJsonTests
     }
 
     [Fact]
+    public void Reversed_axes_survive_reading_back_from_json()
+    {
+        // The notebook engine renders static images from figures read back from the output JSON:
+        // an image map read back with its first y axis no longer reversed was drawn upside down.
+        var map = Chart.ImageMap(new double[,] { { 1, 2 }, { 3, 4 } });
+        var back = Figure.FromJson(map.ToJson());
+        Assert.True(back.Layout.YAxis!.Reversed);
+        Assert.Equal(map.ToJson(), back.ToJson());
+        var grid = Figure.FromJson(Chart.Grid(1, 2, [map, map]).ToJson());
+        Assert.True(grid.Layout.YAxis!.Reversed);
+        Assert.True(grid.Layout.SubplotAxes!["yaxis2"].Reversed);
+    }
+
+    [Fact]
     public void Bad_input_is_rejected_with_the_reason()
     {
         var e = Assert.Throws<ArgumentException>(() => Chart.PointsWithErrors(new[] { 1.0, 2 }, new[] { 1.0 }, new[] { 1.0, 2 }));

@@ -16,7 +16,10 @@ public static class CommandLine
         ArgumentNullException.ThrowIfNull(args);
         var output = stdout ?? Console.Out;
         var error = stderr ?? Console.Error;
-        var root = new RootCommand("fisherkit: run C# notebooks headless, render them to a static site, or serve them to Jupyter as a kernel.");
+        // A plain command named "fisherkit" (a RootCommand would take the name of the assembly, FisherKit.Notebooks).
+        var root = new Command("fisherkit", "fisherkit: run C# notebooks headless, render them to a static site, or serve them to Jupyter as a kernel.");
+        root.Options.Add(new System.CommandLine.Help.HelpOption());
+        root.Options.Add(new VersionOption());
 
         var notebooks = new Argument<string[]>("notebooks") { Arity = ArgumentArity.OneOrMore, Description = "Notebooks (.ipynb) to execute." };
         var outDir = new Option<string?>("--output", "-o") { Description = "Folder for the executed notebooks (default: out/notebooks)." };
@@ -59,7 +62,7 @@ public static class CommandLine
             return ExitCodes.Usage;
         }
         // --help and --version are the parser's own actions.
-        if (parse.Action is System.CommandLine.Help.HelpAction || args.Contains("--version")) return await parse.InvokeAsync().ConfigureAwait(false);
+        if (parse.Action is System.CommandLine.Help.HelpAction || args.Contains("--version")) return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
         if (parse.CommandResult.Command == worker) return await WorkerHost.RunAsync().ConfigureAwait(false);
         if (parse.CommandResult.Command == kernel || parse.CommandResult.Command == install)
             return await KernelCommand.RunAsync(parse.CommandResult.Command == install, parse.GetValue(connectionFile), parse.GetValue(user), parse.GetValue(prefix), output, error).ConfigureAwait(false);
@@ -87,7 +90,7 @@ public static class CommandLine
         }
         if (parse.CommandResult.Command == report)
             return await ReportAsync(parse.GetValue(reportInputs)!, parse.GetValue(siteDir)!, output, error).ConfigureAwait(false);
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
     }
 
     private static async Task<int> RunNotebooksAsync(string[] inputs, string? outDir, bool inPlace, string[] parameterArgs, TimeSpan? timeout,

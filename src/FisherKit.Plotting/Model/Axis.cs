@@ -18,10 +18,14 @@ public sealed record Axis
     [JsonIgnore]
     public bool Reversed { get; init; }
 
-    /// <summary>Written as plotly.js <c>autorange</c>.</summary>
+    /// <summary>Written and read as plotly.js <c>autorange</c> (reading it back keeps <see cref="Reversed"/>).</summary>
     [JsonPropertyName("autorange")]
     [JsonInclude]
-    internal string? AutoRangeJson => Reversed ? "reversed" : null;
+    internal string? AutoRangeJson
+    {
+        get => Reversed ? "reversed" : null;
+        init => Reversed = value == "reversed";
+    }
 
     /// <summary>Tick label format (d3-format), e.g. <c>".2f"</c>, <c>".0%"</c>, <c>".1e"</c>.</summary>
     public string? TickFormat { get; init; }
