@@ -144,6 +144,21 @@ public class TraceJsonTests
     }
 
     [Fact]
+    public void An_image_map_with_one_colour_bound_gets_the_other_from_the_data()
+    {
+        // plotly.js ignores zmin unless zmax is set too: the uncertainty map's "from zero" was lost.
+        var t = FirstTrace(Chart.UncertaintyMap(new double[,] { { 1, 2.5 }, { double.NaN, 2 } }, "nm"));
+        Assert.Equal(0, (double)t["zmin"]!);
+        Assert.Equal(2.5, (double)t["zmax"]!);
+        var upper = FirstTrace(Chart.ImageMap(new double[,] { { -1, 3 } }, zMax: 2));
+        Assert.Equal(-1, (double)upper["zmin"]!);
+        Assert.Equal(2, (double)upper["zmax"]!);
+        var free = FirstTrace(Chart.ImageMap(new double[,] { { -1, 3 } }));
+        Assert.Null(free["zmin"]);
+        Assert.Null(free["zmax"]);
+    }
+
+    [Fact]
     public void Grid_colour_bars_sit_beside_their_own_row()
     {
         var map = Chart.UncertaintyMap(new double[,] { { 1, 2 } }, "nm");
