@@ -41,7 +41,7 @@ def cs_param(p, fn):
     if base == "char":
         return f"string {name}" if stars == "*" else f"out IntPtr {name}"
     if base == "void":
-        return f"void* {name}"
+        return f"void{stars} {name}"
     return f"{SCALARS[base]}{stars} {name}"
 
 def main():

@@ -17,38 +17,47 @@ public static partial class torch
             if (s < 0) throw new ArgumentException($"Shape {Tensor.ShapeString(shape)} has a negative size.", nameof(shape));
     }
 
-    private static unsafe Tensor Create(long[] shape, ScalarType? dtype, Device? device, bool requires_grad, Func<IntPtr, long, int, int, int, int, (int, IntPtr)> call, string op)
-    {
-        CheckShape(shape);
-        var (dt, type, index) = Options(dtype, device);
-        fixed (long* p = shape)
-        {
-            var (status, r) = call((IntPtr)p, shape.Length, dt, type, index, requires_grad ? 1 : 0);
-            return Tensor.Wrap(status, r, op);
-        }
-    }
-
     /// <summary>A tensor filled with zeros.</summary>
-    public static unsafe Tensor zeros(long[] size, ScalarType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        Create(size, dtype, device, requires_grad, (p, n, d, t, i, g) => (NativeMethods.fk_zeros((long*)p, n, d, t, i, g, out var r), r), nameof(zeros));
+    public static unsafe Tensor zeros(long[] size, ScalarType? dtype = null, Device? device = null, bool requires_grad = false)
+    {
+        CheckShape(size);
+        var o = Options(dtype, device);
+        fixed (long* p = size)
+            return Tensor.Wrap(NativeMethods.fk_zeros(p, size.Length, o.dtype, o.devType, o.devIndex, requires_grad ? 1 : 0, out var r), r);
+    }
 
     /// <summary>A tensor filled with zeros.</summary>
     public static Tensor zeros(params long[] size) => zeros(size, null);
 
     /// <summary>A tensor filled with ones.</summary>
-    public static unsafe Tensor ones(long[] size, ScalarType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        Create(size, dtype, device, requires_grad, (p, n, d, t, i, g) => (NativeMethods.fk_ones((long*)p, n, d, t, i, g, out var r), r), nameof(ones));
+    public static unsafe Tensor ones(long[] size, ScalarType? dtype = null, Device? device = null, bool requires_grad = false)
+    {
+        CheckShape(size);
+        var o = Options(dtype, device);
+        fixed (long* p = size)
+            return Tensor.Wrap(NativeMethods.fk_ones(p, size.Length, o.dtype, o.devType, o.devIndex, requires_grad ? 1 : 0, out var r), r);
+    }
 
     /// <summary>A tensor filled with ones.</summary>
     public static Tensor ones(params long[] size) => ones(size, null);
 
     /// <summary>An uninitialised tensor (contents arbitrary).</summary>
-    public static unsafe Tensor empty(long[] size, ScalarType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        Create(size, dtype, device, requires_grad, (p, n, d, t, i, g) => (NativeMethods.fk_empty((long*)p, n, d, t, i, g, out var r), r), nameof(empty));
+    public static unsafe Tensor empty(long[] size, ScalarType? dtype = null, Device? device = null, bool requires_grad = false)
+    {
+        CheckShape(size);
+        var o = Options(dtype, device);
+        fixed (long* p = size)
+            return Tensor.Wrap(NativeMethods.fk_empty(p, size.Length, o.dtype, o.devType, o.devIndex, requires_grad ? 1 : 0, out var r), r);
+    }
 
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
-    public static unsafe Tensor full(long[] size, double value, ScalarType? dtype = null, Device? device = null, bool requires_grad = false) =>
-        Create(size, dtype, device, requires_grad, (p, n, d, t, i, g) => (NativeMethods.fk_full((long*)p, n, value, d, t, i, g, out var r), r), nameof(full));
+    public static unsafe Tensor full(long[] size, double value, ScalarType? dtype = null, Device? device = null, bool requires_grad = false)
+    {
+        CheckShape(size);
+        var o = Options(dtype, device);
+        fixed (long* p = size)
+            return Tensor.Wrap(NativeMethods.fk_full(p, size.Length, value, o.dtype, o.devType, o.devIndex, requires_grad ? 1 : 0, out var r), r);
+    }
 
     /// <summary>Zeros with the shape, dtype and device of <paramref name="other"/>.</summary>
     public static Tensor zeros_like(Tensor other, ScalarType? dtype = null, bool requires_grad = false) => zeros(other.shape, dtype ?? other.dtype, other.device, requires_grad);
@@ -96,15 +105,25 @@ public static partial class torch
     }
 
     /// <summary>Uniform samples in [0, 1).</summary>
-    public static unsafe Tensor rand(long[] size, ScalarType? dtype = null, Device? device = null, bool requires_grad = false, Generator? generator = null) =>
-        Create(size, dtype, device, requires_grad, (p, n, d, t, i, g) => (NativeMethods.fk_rand((long*)p, n, Generator.HandleOf(generator), d, t, i, g, out var r), r), nameof(rand));
+    public static unsafe Tensor rand(long[] size, ScalarType? dtype = null, Device? device = null, bool requires_grad = false, Generator? generator = null)
+    {
+        CheckShape(size);
+        var o = Options(dtype, device);
+        fixed (long* p = size)
+            return Tensor.Wrap(NativeMethods.fk_rand(p, size.Length, Generator.HandleOf(generator), o.dtype, o.devType, o.devIndex, requires_grad ? 1 : 0, out var r), r);
+    }
 
     /// <summary>Uniform samples in [0, 1).</summary>
     public static Tensor rand(params long[] size) => rand(size, null);
 
     /// <summary>Standard normal samples.</summary>
-    public static unsafe Tensor randn(long[] size, ScalarType? dtype = null, Device? device = null, bool requires_grad = false, Generator? generator = null) =>
-        Create(size, dtype, device, requires_grad, (p, n, d, t, i, g) => (NativeMethods.fk_randn((long*)p, n, Generator.HandleOf(generator), d, t, i, g, out var r), r), nameof(randn));
+    public static unsafe Tensor randn(long[] size, ScalarType? dtype = null, Device? device = null, bool requires_grad = false, Generator? generator = null)
+    {
+        CheckShape(size);
+        var o = Options(dtype, device);
+        fixed (long* p = size)
+            return Tensor.Wrap(NativeMethods.fk_randn(p, size.Length, Generator.HandleOf(generator), o.dtype, o.devType, o.devIndex, requires_grad ? 1 : 0, out var r), r);
+    }
 
     /// <summary>Standard normal samples.</summary>
     public static Tensor randn(params long[] size) => randn(size, null);
@@ -113,7 +132,10 @@ public static partial class torch
     public static unsafe Tensor randint(long low, long high, long[] size, ScalarType? dtype = null, Device? device = null, Generator? generator = null)
     {
         if (high <= low) throw new ArgumentException($"randint needs low < high, got [{low}, {high}).");
-        return Create(size, dtype ?? ScalarType.Int64, device, false, (p, n, d, t, i, g) => (NativeMethods.fk_randint(low, high, (long*)p, n, Generator.HandleOf(generator), d, t, i, g, out var r), r), nameof(randint));
+        CheckShape(size);
+        var o = Options(dtype ?? ScalarType.Int64, device);
+        fixed (long* p = size)
+            return Tensor.Wrap(NativeMethods.fk_randint(low, high, p, size.Length, Generator.HandleOf(generator), o.dtype, o.devType, o.devIndex, 0, out var r), r);
     }
 
     /// <summary>Integers uniform in [0, high).</summary>

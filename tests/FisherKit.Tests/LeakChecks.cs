@@ -8,4 +8,17 @@ namespace FisherKit.Tests;
 public sealed class LeakChecks
 {
     public const string Name = "Live tensor count";
+
+    /// <summary>
+    /// The live-tensor count after finalizing the garbage earlier tests left behind (their
+    /// finalizers would otherwise lower the count in the middle of a check). Read the count at the
+    /// end without collecting, so a tensor the test itself forgot still shows.
+    /// </summary>
+    public static long SettledCount()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return torch.LiveTensorCount;
+    }
 }

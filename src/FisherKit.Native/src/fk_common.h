@@ -4,6 +4,7 @@
 #pragma once
 
 #include <torch/torch.h>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -48,14 +49,24 @@ int32_t guard(F&& body) noexcept {
     const char* msg = backtraces_enabled() ? e.what() : e.what_without_backtrace();
     std::string text(msg);
     fk_status cat = FK_ERR_ARGUMENT;
-    if (text.find("CUDA") != std::string::npos || text.find("cuda") != std::string::npos) cat = FK_ERR_DEVICE;
+    if (text.find("can't allocate memory") != std::string::npos || text.find("not enough memory") != std::string::npos) cat = FK_ERR_OUT_OF_MEMORY;
+    else if (text.find("CUDA") != std::string::npos || text.find("cuda") != std::string::npos) cat = FK_ERR_DEVICE;
     else if (text.find("Trying to backward through the graph a second time") != std::string::npos ||
-             text.find("does not require grad") != std::string::npos) cat = FK_ERR_STATE;
+             text.find("does not require grad") != std::string::npos ||
+             text.find("modified by an inplace operation") != std::string::npos) cat = FK_ERR_STATE;
     set_error(cat, msg);
     return cat;
   } catch (const std::bad_alloc&) {
     set_error(FK_ERR_OUT_OF_MEMORY, "out of memory (std::bad_alloc)");
     return FK_ERR_OUT_OF_MEMORY;
+  } catch (const std::logic_error& e) {  // invalid_argument, out_of_range, domain_error, length_error
+    set_error(FK_ERR_ARGUMENT, e.what());
+    return FK_ERR_ARGUMENT;
+  } catch (const std::runtime_error& e) {
+    // A few libtorch checks throw plain runtime_error, e.g. reshape's "shape '[5]' is invalid for input of size 6".
+    const bool shape = std::string(e.what()).find("is invalid for input of size") != std::string::npos;
+    set_error(shape ? FK_ERR_ARGUMENT : FK_ERR_INTERNAL, e.what());
+    return shape ? FK_ERR_ARGUMENT : FK_ERR_INTERNAL;
   } catch (const std::exception& e) {
     set_error(FK_ERR_INTERNAL, e.what());
     return FK_ERR_INTERNAL;
@@ -72,6 +83,14 @@ inline at::TensorOptions options(int32_t dtype, int32_t device_type, int32_t dev
   return at::TensorOptions()
       .dtype(static_cast<at::ScalarType>(dtype))
       .device(at::Device(static_cast<at::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index)));
+}
+
+// Scalars cross the ABI as double. An integral value becomes an integer Scalar (a Python int), any
+// other a floating one (a Python float): int64 tensors stay int64 under x + 1, x * 2 or add(y, alpha=1),
+// as in PyTorch, while x * 0.5 promotes to floating point.
+inline at::Scalar scalar(double v) {
+  if (std::isfinite(v) && v == std::trunc(v) && v >= -9.2e18 && v <= 9.2e18) return at::Scalar(static_cast<int64_t>(v));
+  return at::Scalar(v);
 }
 
 inline at::IntArrayRef dims(const int64_t* p, int64_t n) { return at::IntArrayRef(p, static_cast<size_t>(n)); }

@@ -3,9 +3,12 @@
 
 #include <cstdlib>
 #include <sstream>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 // Bump when an export changes signature or meaning; FisherKit.Torch refuses a mismatched library.
-static constexpr int32_t FK_ABI_VERSION = 1;
+static constexpr int32_t FK_ABI_VERSION = 3;
 
 namespace {
 thread_local std::string last_error;
@@ -48,6 +51,22 @@ FK_API int32_t fk_build_info(const char** out) {
       build_info_text = s.str();
     }
     *out = build_info_text.c_str();
+  });
+}
+
+// glibc malloc: keep up to trim_threshold bytes of freed memory at the top of the heap, serve blocks
+// below mmap_threshold from the heap, and grow it by top_pad extra. Without this, glibc returns the
+// memory of every training step's large gradients to the OS and faults it back in on the next step.
+// *applied = 1 when all three settings were accepted, 0 on other C libraries or rejected values.
+FK_API int32_t fk_malloc_tune(int64_t trim_threshold, int64_t mmap_threshold, int64_t top_pad, int32_t* applied) {
+  FK_GUARDED({
+#if defined(__GLIBC__)
+    *applied = mallopt(M_MMAP_THRESHOLD, static_cast<int>(mmap_threshold)) == 1 &&
+               mallopt(M_TRIM_THRESHOLD, static_cast<int>(trim_threshold)) == 1 &&
+               mallopt(M_TOP_PAD, static_cast<int>(top_pad)) == 1 ? 1 : 0;
+#else
+    *applied = 0;
+#endif
   });
 }
 

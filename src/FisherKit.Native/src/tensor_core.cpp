@@ -28,6 +28,10 @@ FK_API int32_t fk_tensor_set_grad(fk_tensor t, fk_tensor g) { FK_GUARDED(t->muta
 FK_API int32_t fk_tensor_retain_grad(fk_tensor t) { FK_GUARDED(t->retain_grad()); }
 // Replace the data of t (keeping its identity and requires_grad), as Python's `p.data = x`.
 FK_API int32_t fk_tensor_set_data(fk_tensor t, fk_tensor data) { FK_GUARDED(t->set_data(*data)); }
+// Address of the first element (CPU tensors; the C# side reads and writes contiguous ones directly).
+FK_API int32_t fk_tensor_data_ptr(fk_tensor t, void** out) { FK_GUARDED(*out = t->data_ptr()); }
+// Records an in-place change made through fk_tensor_data_ptr, so autograd detects stale saved tensors.
+FK_API int32_t fk_tensor_bump_version(fk_tensor t) { FK_GUARDED(torch::autograd::impl::bump_version(*t)); }
 FK_API int32_t fk_tensor_same_storage(fk_tensor a, fk_tensor b, int32_t* out) {
   FK_GUARDED(*out = a->is_alias_of(*b) ? 1 : 0);
 }

@@ -37,7 +37,7 @@ FK_API int32_t fk_scatter(fk_tensor a, int64_t dim, fk_tensor index, fk_tensor s
   FK_GUARDED(*out = fk::wrap(a->scatter(dim, *index, *src)));
 }
 FK_API int32_t fk_scatter_scalar(fk_tensor a, int64_t dim, fk_tensor index, double v, fk_tensor* out) {
-  FK_GUARDED(*out = fk::wrap(a->scatter(dim, *index, v)));
+  FK_GUARDED(*out = fk::wrap(a->scatter(dim, *index, fk::scalar(v))));
 }
 FK_API int32_t fk_scatter_add(fk_tensor a, int64_t dim, fk_tensor index, fk_tensor src, fk_tensor* out) {
   FK_GUARDED(*out = fk::wrap(a->scatter_add(dim, *index, *src)));

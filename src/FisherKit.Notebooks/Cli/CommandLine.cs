@@ -16,7 +16,7 @@ public static class CommandLine
         ArgumentNullException.ThrowIfNull(args);
         var output = stdout ?? Console.Out;
         var error = stderr ?? Console.Error;
-        var root = new RootCommand("fisherkit: run C# notebooks headless and render them to a static site.");
+        var root = new RootCommand("fisherkit: run C# notebooks headless, render them to a static site, or serve them to Jupyter as a kernel.");
 
         var notebooks = new Argument<string[]>("notebooks") { Arity = ArgumentArity.OneOrMore, Description = "Notebooks (.ipynb) to execute." };
         var outDir = new Option<string?>("--output", "-o") { Description = "Folder for the executed notebooks (default: out/notebooks)." };
@@ -38,9 +38,18 @@ public static class CommandLine
 
         var worker = new Command("worker", "Internal: serve a notebook engine over standard input/output.") { Hidden = true };
 
+        var connectionFile = new Option<string?>("--connection-file", "-f") { Description = "The connection file Jupyter writes ({connection_file} in the kernelspec)." };
+        var kernel = new Command("kernel", "Run the C# Jupyter kernel (Jupyter starts it through the kernelspec 'fisherkit-csharp').") { connectionFile };
+        var user = new Option<bool>("--user") { Description = "Install for the current user (the default): ~/.local/share/jupyter/kernels on Linux." };
+        var prefix = new Option<string?>("--prefix") { Description = "Install under PREFIX/share/jupyter/kernels (e.g. a virtual environment, sys.prefix)." };
+        var install = new Command("install", "Install the kernelspec 'fisherkit-csharp' (\"C# (FisherKit)\") for JupyterLab, the notebook, VS Code and nbclient.") { user, prefix };
+        kernel.Subcommands.Add(install);
+        kernel.SetAction(_ => ExitCodes.Ok); // runnable without a subcommand; handled below
+
         root.Subcommands.Add(run);
         root.Subcommands.Add(report);
         root.Subcommands.Add(worker);
+        root.Subcommands.Add(kernel);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -52,6 +61,8 @@ public static class CommandLine
         // --help and --version are the parser's own actions.
         if (parse.Action is System.CommandLine.Help.HelpAction || args.Contains("--version")) return await parse.InvokeAsync().ConfigureAwait(false);
         if (parse.CommandResult.Command == worker) return await WorkerHost.RunAsync().ConfigureAwait(false);
+        if (parse.CommandResult.Command == kernel || parse.CommandResult.Command == install)
+            return await KernelCommand.RunAsync(parse.CommandResult.Command == install, parse.GetValue(connectionFile), parse.GetValue(user), parse.GetValue(prefix), output, error).ConfigureAwait(false);
         if (parse.CommandResult.Command == run)
         {
             var seconds = parse.GetValue(timeout);

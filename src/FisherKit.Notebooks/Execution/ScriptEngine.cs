@@ -32,7 +32,7 @@ public sealed class ScriptEngine : IExecutionEngine
     private LocalPackageResolver? _packages;
     private readonly NotebookGlobals _globals = new();
     private readonly InteractiveAssemblyLoader _loader = new();
-    private readonly PlotlyScriptScope _plotlyScope = new(PlotlyScriptMode.InlineOnce);
+    private PlotlyScriptScope _plotlyScope = new(PlotlyScriptMode.InlineOnce);
 
     /// <inheritdoc />
     public Task StartAsync(EngineOptions options, CancellationToken cancellationToken)
@@ -132,6 +132,37 @@ public sealed class ScriptEngine : IExecutionEngine
             // A formatter that fails (e.g. plotly.js missing) is the cell's error, not the worker's.
             return RuntimeFailure(e, cellName);
         }
+    }
+
+    /// <summary>
+    /// The compilation of <paramref name="code"/> (directives already removed) as if it were the next
+    /// cell, for completion and quick info (the Jupyter kernel); nothing runs and the state is unchanged.
+    /// </summary>
+    internal Compilation AnalysisCompilation(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        if (_options is null) throw new InvalidOperationException("Call StartAsync before AnalysisCompilation.");
+        var state = _state;
+        Script<object> script = state is null
+            ? CSharpScript.Create(code, _options, typeof(NotebookGlobals), _loader)
+            : state.Script.ContinueWith(code, _options);
+        return script.GetCompilation();
+    }
+
+    /// <summary>Whether a figure of this session has inlined plotly.js (later figures rely on it).</summary>
+    internal bool FigureScriptEmitted => _plotlyScope.Emitted;
+
+    /// <summary>Makes the next figure inline plotly.js again (the Jupyter kernel does so when the cell whose
+    /// output carried it runs again or is deleted, so that a saved notebook keeps one copy).</summary>
+    internal void InlineFigureScriptAgain() => _plotlyScope = new PlotlyScriptScope(PlotlyScriptMode.InlineOnce);
+
+    /// <summary>The value of a variable declared by an earlier cell (the latest one of that name), when there is one.</summary>
+    internal bool TryGetVariable(string name, out object? value)
+    {
+        value = null;
+        if (_state?.GetVariable(name) is not { } variable) return false;
+        value = variable.Value;
+        return true;
     }
 
     /// <summary>Whether the submission ends in an expression without semicolon whose type is not void.</summary>

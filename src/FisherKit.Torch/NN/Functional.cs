@@ -273,18 +273,27 @@ public static partial class torch
             /// <summary>
             /// Gaussian negative log-likelihood with predicted variance, as PyTorch's
             /// <c>gaussian_nll_loss</c>: ½[log max(var, eps) + (input − target)²/max(var, eps)]
-            /// (+ ½ log 2π when <paramref name="full"/>). The clamp does not block the gradient.
-            /// Negative variances are an error.
+            /// (+ ½ log 2π when <paramref name="full"/>). The clamp does not block the gradient. var has
+            /// the shape of input, or that shape without its last dimension, or with the last dimension 1
+            /// (one variance shared by the last dimension). Negative variances are an error.
             /// </summary>
             public static Tensor gaussian_nll_loss(Tensor input, Tensor target, Tensor var, bool full = false, double eps = 1e-6, Reduction reduction = Reduction.Mean)
             {
+                using var scope = NewDisposeScope();
+                long[] si = input.shape, sv = var.shape;
+                if (!si.SequenceEqual(sv))
+                {
+                    if (si.Length > 0 && si[..^1].SequenceEqual(sv)) var = var.unsqueeze(-1);
+                    else if (!(si.Length > 0 && sv.Length == si.Length && si[..^1].SequenceEqual(sv[..^1]) && sv[^1] == 1))
+                        throw new ArgumentException($"gaussian_nll_loss: var has shape {Tensor.ShapeString(sv)}, which fits neither input's shape {Tensor.ShapeString(si)} nor that shape with its last dimension removed or set to 1.", nameof(var));
+                }
                 using (var neg = var.lt(0))
                 using (var anyNeg = neg.any())
                     if (anyNeg.item<bool>()) throw new ArgumentException("gaussian_nll_loss: var has negative entries.", nameof(var));
-                using var scope = NewDisposeScope();
-                // Straight-through clamp: value max(var, eps), gradient of var (PyTorch clamps under no_grad).
-                using var clamped = var.detach().clamp_min(eps);
-                var v = var + (clamped - var.detach());
+                // As PyTorch: clamp a clone in place under no_grad, so the value is max(var, eps) while the
+                // gradient flows to var unchanged.
+                var v = var.clone();
+                using (NoGradGuard()) v.clamp_(eps, null);
                 var diff = input - target;
                 var loss = (v.log() + diff.square() / v) * 0.5;
                 if (full) loss = loss + 0.5 * Math.Log(2 * Math.PI);

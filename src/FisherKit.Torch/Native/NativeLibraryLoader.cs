@@ -11,7 +11,7 @@ namespace FisherKit.Torch.Native;
 /// </summary>
 internal static class NativeLibraryLoader
 {
-    internal const int ExpectedAbiVersion = 1;
+    internal const int ExpectedAbiVersion = 3;
     internal const string FileName = "libfisherkit_native.so";
 
     // A library must register its resolver before its first P/Invoke; a module initializer is the
@@ -24,6 +24,12 @@ internal static class NativeLibraryLoader
 
     private static IntPtr _handle;
     private static readonly object Gate = new();
+
+    /// <summary>True once the C library's allocator was configured to keep freed memory (see torch.ConfigureHostAllocator).</summary>
+    internal static bool HostAllocatorTuned { get; set; }
+
+    /// <summary>The file the native library was loaded from (null before the first native call).</summary>
+    internal static string? LoadedPath { get; private set; }
 
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
     {
@@ -67,6 +73,13 @@ internal static class NativeLibraryLoader
                 throw new DllNotFoundException(
                     $"FisherKit's native library {candidate} speaks ABI version {abi}, but this FisherKit.Torch needs {ExpectedAbiVersion}. " +
                     "Rebuild the solution (dotnet build) so that the library and the assembly come from the same sources.");
+            LoadedPath = candidate;
+            if (Environment.GetEnvironmentVariable("FISHERKIT_MALLOC_TUNING") != "0")
+            {
+                int applied;
+                var tune = (delegate* unmanaged<long, long, long, int*, int>)NativeLibrary.GetExport(h, "fk_malloc_tune");
+                HostAllocatorTuned = tune(torch.DefaultTrimThreshold, torch.DefaultMmapThreshold, torch.DefaultTopPad, &applied) == 0 && applied == 1;
+            }
             return h;
         }
         throw new DllNotFoundException(

@@ -66,30 +66,35 @@ public class Adam : optim.Optimizer
     /// <inheritdoc />
     protected override void Update(Tensor p, Tensor g, Dictionary<string, Tensor> state)
     {
+        var m = State(state, "exp_avg", p);
+        var v = State(state, "exp_avg_sq", p);
+        var vmax = _amsgrad ? State(state, "max_exp_avg_sq", p) : null;
+        var step = state.TryGetValue("step", out var s) ? s : (state["step"] = zeros([], ScalarType.Float64).DetachFromDisposeScope());
+        step.add_(1);
+        var t = step.item();
+        var bc1 = 1 - Math.Pow(_beta1, t);
+        var bc2Sqrt = Math.Sqrt(1 - Math.Pow(_beta2, t));
+        if (AdamKernel.TryStep(p, g, m, v, vmax, LearningRate, _beta1, _beta2, _eps, _weightDecay, Decoupled, bc1, bc2Sqrt)) return;
+
+        // Tensor operations for other devices, dtypes and layouts (six passes where the kernel needs one).
+        // m by one lerp (as PyTorch 2 does), and the bias correction of v folded into the scalars, using
+        // m/(√v/c + ε) = c·m/(√v + c·ε) with c = √(1 − β₂ᵗ). The update is PyTorch's up to rounding.
         if (_weightDecay != 0)
         {
             if (Decoupled) p.mul_(1 - LearningRate * _weightDecay);
             else g = g.add(p, _weightDecay);
         }
-        var m = State(state, "exp_avg", p);
-        var v = State(state, "exp_avg_sq", p);
-        var step = state.TryGetValue("step", out var s) ? s : (state["step"] = zeros([], ScalarType.Float64).DetachFromDisposeScope());
-        step.add_(1);
-        var t = step.item();
-        m.mul_(_beta1).add_(g, 1 - _beta1);
+        m.lerp_(g, 1 - _beta1);
         v.mul_(_beta2).addcmul_(g, g, 1 - _beta2);
-        var bc1 = 1 - Math.Pow(_beta1, t);
-        var bc2Sqrt = Math.Sqrt(1 - Math.Pow(_beta2, t));
         Tensor denomSource = v;
-        if (_amsgrad)
+        if (vmax is not null)
         {
-            var vmax = State(state, "max_exp_avg_sq", p);
             using var mx = vmax.maximum(v);
             vmax.copy_(mx);
             denomSource = vmax;
         }
-        var denom = denomSource.sqrt().div_(bc2Sqrt).add_(_eps);
-        p.addcdiv_(m, denom, -LearningRate / bc1);
+        using var denom = denomSource.sqrt().add_(_eps * bc2Sqrt);
+        p.addcdiv_(m, denom, -LearningRate * bc2Sqrt / bc1);
     }
 }
 

@@ -35,15 +35,18 @@ public abstract class LRScheduler
 /// <summary>lr = base·γ^⌊epoch/step_size⌋.</summary>
 public sealed class StepLR(optim.Optimizer optimizer, int step_size, double gamma = 0.1) : LRScheduler(optimizer)
 {
+    private readonly int _stepSize = step_size > 0 ? step_size : throw new ArgumentOutOfRangeException(nameof(step_size), step_size, "StepLR needs a positive step_size.");
+
     /// <inheritdoc />
-    public override double LearningRateAt(int epoch) =>
-        step_size > 0 ? BaseLearningRate * Math.Pow(gamma, epoch / step_size) : throw new InvalidOperationException("step_size must be positive.");
+    public override double LearningRateAt(int epoch) => BaseLearningRate * Math.Pow(gamma, epoch / _stepSize);
 }
 
 /// <summary>Cosine annealing: lr = η_min + (base − η_min)(1 + cos(π·epoch/T_max))/2.</summary>
 public sealed class CosineAnnealingLR(optim.Optimizer optimizer, int T_max, double eta_min = 0) : LRScheduler(optimizer)
 {
+    private readonly int _period = T_max > 0 ? T_max : throw new ArgumentOutOfRangeException(nameof(T_max), T_max, "CosineAnnealingLR needs a positive T_max.");
+
     /// <inheritdoc />
     public override double LearningRateAt(int epoch) =>
-        eta_min + (BaseLearningRate - eta_min) * (1 + Math.Cos(Math.PI * epoch / T_max)) / 2;
+        eta_min + (BaseLearningRate - eta_min) * (1 + Math.Cos(Math.PI * epoch / _period)) / 2;
 }

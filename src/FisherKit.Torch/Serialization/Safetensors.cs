@@ -119,6 +119,7 @@ public static class Safetensors
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Corrupt(path, "the header is not a JSON object");
             var entries = new List<Entry>();
             var metadata = new Dictionary<string, string>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var prop in doc.RootElement.EnumerateObject())
             {
                 if (prop.Name == "__metadata__")
@@ -128,6 +129,7 @@ public static class Safetensors
                         metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : throw Corrupt(path, $"metadata \"{m.Name}\" is not a string");
                     continue;
                 }
+                if (!names.Add(prop.Name)) throw Corrupt(path, $"the name \"{prop.Name}\" occurs twice in the header");
                 entries.Add(ParseEntry(prop, path));
             }
             // Offsets must tile the data buffer exactly: sorted, no gaps, no overlap, ending at its end.
@@ -161,10 +163,18 @@ public static class Safetensors
             throw Corrupt(path, $"entry \"{prop.Name}\" has no [begin, end] data_offsets");
         if (!offEl[0].TryGetInt64(out var begin) || !offEl[1].TryGetInt64(out var end) || begin < 0 || end < begin)
             throw Corrupt(path, $"entry \"{prop.Name}\" has invalid data_offsets");
-        long count = 1;
-        foreach (var s in shape) count = checked(count * s);
-        if (end - begin != count * dtype.ElementSize())
-            throw Corrupt(path, $"entry \"{prop.Name}\" claims shape [{string.Join(", ", shape)}] of {code} ({count * dtype.ElementSize()} bytes) but its offsets span {end - begin} bytes");
+        long bytes;
+        try
+        {
+            bytes = dtype.ElementSize();
+            foreach (var s in shape) bytes = checked(bytes * s);
+        }
+        catch (OverflowException)
+        {
+            throw Corrupt(path, $"entry \"{prop.Name}\" claims shape [{string.Join(", ", shape)}], more bytes than a file can hold");
+        }
+        if (end - begin != bytes)
+            throw Corrupt(path, $"entry \"{prop.Name}\" claims shape [{string.Join(", ", shape)}] of {code} ({bytes} bytes) but its offsets span {end - begin} bytes");
         return new Entry(prop.Name, dtype, [.. shape], begin, end);
     }
 

@@ -3,7 +3,9 @@ using FisherKit.Torch.Native;
 namespace FisherKit.Torch;
 
 // Elementwise binary arithmetic and comparisons with broadcasting; scalars pass as doubles (no
-// hidden native allocation for them). In-place variants end with an underscore.
+// hidden native allocation for them). An integral double acts as a Python int (an int64 tensor stays
+// int64 under x + 1 or x * 2), any other value as a Python float (x * 0.5 promotes to floating
+// point). In-place variants end with an underscore.
 public static partial class torch
 {
     public partial class Tensor

@@ -243,6 +243,20 @@ public static partial class torch
         /// </summary>
         public void set_data(Tensor data) => Status.Check(NativeMethods.fk_tensor_set_data(Handle, data.Handle));
 
+        /// <summary>Address of the first element; only for contiguous CPU tensors, used by kernels written in C#.</summary>
+        internal unsafe void* DataPointer
+        {
+            get
+            {
+                void* p;
+                Status.Check(NativeMethods.fk_tensor_data_ptr(Handle, &p));
+                return p;
+            }
+        }
+
+        /// <summary>Tells autograd that the data was changed in place through <see cref="DataPointer"/>.</summary>
+        internal void BumpVersion() => Status.Check(NativeMethods.fk_tensor_bump_version(Handle));
+
         /// <summary>True when both tensors view the same storage.</summary>
         public unsafe bool is_alias_of(Tensor other)
         {

@@ -7,21 +7,15 @@ public static partial class torch
 {
     public partial class Tensor
     {
-        private unsafe Tensor ReduceDims(long[] dims, bool keepdim, Func<IntPtr, long, int, (int, IntPtr)> call, string op)
-        {
-            fixed (long* p = dims)
-            {
-                var (status, r) = call((IntPtr)p, dims.Length, keepdim ? 1 : 0);
-                return Wrap(status, r, op);
-            }
-        }
-
         /// <summary>Sum of all elements (optionally accumulated in <paramref name="dtype"/>).</summary>
         public unsafe Tensor sum(ScalarType? dtype = null) =>
             Wrap(NativeMethods.fk_sum(Handle, null, 0, 0, dtype is null ? -1 : (int)dtype, out var r), r);
         /// <summary>Sum over <paramref name="dims"/>.</summary>
-        public unsafe Tensor sum(long[] dims, bool keepdim = false, ScalarType? dtype = null) =>
-            ReduceDims(dims, keepdim, (p, n, k) => (NativeMethods.fk_sum(Handle, (long*)p, n, k, dtype is null ? -1 : (int)dtype, out var r), r), nameof(sum));
+        public unsafe Tensor sum(long[] dims, bool keepdim = false, ScalarType? dtype = null)
+        {
+            fixed (long* pd = dims)
+                return Wrap(NativeMethods.fk_sum(Handle, pd, dims.Length, keepdim ? 1 : 0, dtype is null ? -1 : (int)dtype, out var r), r);
+        }
         /// <summary>Sum over one dimension.</summary>
         public Tensor sum(long dim, bool keepdim = false, ScalarType? dtype = null) => sum([dim], keepdim, dtype);
         /// <summary>
@@ -34,8 +28,11 @@ public static partial class torch
         /// <summary>Mean of all elements.</summary>
         public unsafe Tensor mean() => Wrap(NativeMethods.fk_mean(Handle, null, 0, 0, out var r), r);
         /// <summary>Mean over <paramref name="dims"/>.</summary>
-        public unsafe Tensor mean(long[] dims, bool keepdim = false) =>
-            ReduceDims(dims, keepdim, (p, n, k) => (NativeMethods.fk_mean(Handle, (long*)p, n, k, out var r), r), nameof(mean));
+        public unsafe Tensor mean(long[] dims, bool keepdim = false)
+        {
+            fixed (long* pd = dims)
+                return Wrap(NativeMethods.fk_mean(Handle, pd, dims.Length, keepdim ? 1 : 0, out var r), r);
+        }
         /// <summary>Mean over one dimension.</summary>
         public Tensor mean(long dim, bool keepdim = false) => mean([dim], keepdim);
 
@@ -61,11 +58,17 @@ public static partial class torch
             return (new Tensor(v), new Tensor(i));
         }
         /// <summary>Maximum over dims (values only, differentiable).</summary>
-        public unsafe Tensor amax(long[] dims, bool keepdim = false) =>
-            ReduceDims(dims, keepdim, (p, n, k) => (NativeMethods.fk_amax(Handle, (long*)p, n, k, out var r), r), nameof(amax));
+        public unsafe Tensor amax(long[] dims, bool keepdim = false)
+        {
+            fixed (long* pd = dims)
+                return Wrap(NativeMethods.fk_amax(Handle, pd, dims.Length, keepdim ? 1 : 0, out var r), r);
+        }
         /// <summary>Minimum over dims (values only, differentiable).</summary>
-        public unsafe Tensor amin(long[] dims, bool keepdim = false) =>
-            ReduceDims(dims, keepdim, (p, n, k) => (NativeMethods.fk_amin(Handle, (long*)p, n, k, out var r), r), nameof(amin));
+        public unsafe Tensor amin(long[] dims, bool keepdim = false)
+        {
+            fixed (long* pd = dims)
+                return Wrap(NativeMethods.fk_amin(Handle, pd, dims.Length, keepdim ? 1 : 0, out var r), r);
+        }
         /// <summary>Index of the largest element of the flattened tensor.</summary>
         public Tensor argmax() => Wrap(NativeMethods.fk_argmax(Handle, 0, 1, 0, out var r), r);
         /// <summary>Indices of the largest elements along a dimension.</summary>
@@ -78,29 +81,41 @@ public static partial class torch
         /// <summary>Variance of all elements (unbiased: divide by n−1).</summary>
         public unsafe Tensor var(bool unbiased = true) => Wrap(NativeMethods.fk_var(Handle, null, 0, 0, unbiased ? 1 : 0, out var r), r);
         /// <summary>Variance over dims.</summary>
-        public unsafe Tensor var(long[] dims, bool unbiased = true, bool keepdim = false) =>
-            ReduceDims(dims, keepdim, (p, n, k) => (NativeMethods.fk_var(Handle, (long*)p, n, k, unbiased ? 1 : 0, out var r), r), nameof(var));
+        public unsafe Tensor var(long[] dims, bool unbiased = true, bool keepdim = false)
+        {
+            fixed (long* pd = dims)
+                return Wrap(NativeMethods.fk_var(Handle, pd, dims.Length, keepdim ? 1 : 0, unbiased ? 1 : 0, out var r), r);
+        }
         /// <summary>Variance over one dimension.</summary>
         public Tensor var(long dim, bool unbiased = true, bool keepdim = false) => var([dim], unbiased, keepdim);
         /// <summary>Standard deviation of all elements (unbiased: divide by n−1).</summary>
         public unsafe Tensor std(bool unbiased = true) => Wrap(NativeMethods.fk_std(Handle, null, 0, 0, unbiased ? 1 : 0, out var r), r);
         /// <summary>Standard deviation over dims.</summary>
-        public unsafe Tensor std(long[] dims, bool unbiased = true, bool keepdim = false) =>
-            ReduceDims(dims, keepdim, (p, n, k) => (NativeMethods.fk_std(Handle, (long*)p, n, k, unbiased ? 1 : 0, out var r), r), nameof(std));
+        public unsafe Tensor std(long[] dims, bool unbiased = true, bool keepdim = false)
+        {
+            fixed (long* pd = dims)
+                return Wrap(NativeMethods.fk_std(Handle, pd, dims.Length, keepdim ? 1 : 0, unbiased ? 1 : 0, out var r), r);
+        }
         /// <summary>Standard deviation over one dimension.</summary>
         public Tensor std(long dim, bool unbiased = true, bool keepdim = false) => std([dim], unbiased, keepdim);
 
         /// <summary>p-norm of all elements (default Euclidean).</summary>
         public unsafe Tensor norm(double p = 2) => Wrap(NativeMethods.fk_norm(Handle, p, null, 0, 0, out var r), r);
         /// <summary>p-norm over dims.</summary>
-        public unsafe Tensor norm(long[] dims, bool keepdim = false, double p = 2) =>
-            ReduceDims(dims, keepdim, (q, n, k) => (NativeMethods.fk_norm(Handle, p, (long*)q, n, k, out var r), r), nameof(norm));
+        public unsafe Tensor norm(long[] dims, bool keepdim = false, double p = 2)
+        {
+            fixed (long* pd = dims)
+                return Wrap(NativeMethods.fk_norm(Handle, p, pd, dims.Length, keepdim ? 1 : 0, out var r), r);
+        }
         /// <summary>p-norm over one dimension.</summary>
         public Tensor norm(long dim, bool keepdim = false, double p = 2) => norm([dim], keepdim, p);
 
         /// <summary>log Σ exp over dims, computed stably.</summary>
-        public unsafe Tensor logsumexp(long[] dims, bool keepdim = false) =>
-            ReduceDims(dims, keepdim, (p, n, k) => (NativeMethods.fk_logsumexp(Handle, (long*)p, n, k, out var r), r), nameof(logsumexp));
+        public unsafe Tensor logsumexp(long[] dims, bool keepdim = false)
+        {
+            fixed (long* pd = dims)
+                return Wrap(NativeMethods.fk_logsumexp(Handle, pd, dims.Length, keepdim ? 1 : 0, out var r), r);
+        }
         /// <summary>log Σ exp over one dimension, computed stably.</summary>
         public Tensor logsumexp(long dim, bool keepdim = false) => logsumexp([dim], keepdim);
         /// <summary>Running sum along a dimension.</summary>
@@ -116,8 +131,11 @@ public static partial class torch
         /// <summary>True along dim where some element is non-zero.</summary>
         public Tensor any(long dim, bool keepdim = false) => Wrap(NativeMethods.fk_any_dim(Handle, dim, keepdim ? 1 : 0, out var r), r);
         /// <summary>Number of non-zero elements over dims (all dims when empty).</summary>
-        public unsafe Tensor count_nonzero(params long[] dims) =>
-            ReduceDims(dims, false, (p, n, k) => (NativeMethods.fk_count_nonzero(Handle, (long*)p, n, k, out var r), r), nameof(count_nonzero));
+        public unsafe Tensor count_nonzero(params long[] dims)
+        {
+            fixed (long* pd = dims)
+                return Wrap(NativeMethods.fk_count_nonzero(Handle, pd, dims.Length, 0, out var r), r);
+        }
         /// <summary>Sorted values and their original indices along a dimension.</summary>
         public (Tensor values, Tensor indices) sort(long dim = -1, bool descending = false, bool stable = false)
         {

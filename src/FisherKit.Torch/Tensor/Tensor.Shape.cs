@@ -7,30 +7,50 @@ public static partial class torch
 {
     public partial class Tensor
     {
-        private unsafe Tensor WithShape(long[] shape, Func<IntPtr, long, (int, IntPtr)> call, string op)
+        /// <summary>Same data with a new shape (a view when possible, else a copy); one size may be -1.</summary>
+        public unsafe Tensor reshape(params long[] shape)
         {
             ArgumentNullException.ThrowIfNull(shape);
             fixed (long* p = shape)
-            {
-                var (status, r) = call((IntPtr)p, shape.Length);
-                return Wrap(status, r, op);
-            }
+                return Wrap(NativeMethods.fk_reshape(Handle, p, shape.Length, out var r), r);
         }
-
-        /// <summary>Same data with a new shape (a view when possible, else a copy); one size may be -1.</summary>
-        public unsafe Tensor reshape(params long[] shape) => WithShape(shape, (p, n) => (NativeMethods.fk_reshape(Handle, (long*)p, n, out var r), r), nameof(reshape));
         /// <summary>A view with a new shape; fails when the layout does not allow it (use reshape).</summary>
-        public unsafe Tensor view(params long[] shape) => WithShape(shape, (p, n) => (NativeMethods.fk_view(Handle, (long*)p, n, out var r), r), nameof(view));
+        public unsafe Tensor view(params long[] shape)
+        {
+            ArgumentNullException.ThrowIfNull(shape);
+            fixed (long* p = shape)
+                return Wrap(NativeMethods.fk_view(Handle, p, shape.Length, out var r), r);
+        }
         /// <summary>A broadcast view with size-1 dimensions expanded (-1 keeps a size).</summary>
-        public unsafe Tensor expand(params long[] shape) => WithShape(shape, (p, n) => (NativeMethods.fk_expand(Handle, (long*)p, n, out var r), r), nameof(expand));
+        public unsafe Tensor expand(params long[] shape)
+        {
+            ArgumentNullException.ThrowIfNull(shape);
+            fixed (long* p = shape)
+                return Wrap(NativeMethods.fk_expand(Handle, p, shape.Length, out var r), r);
+        }
         /// <summary>Expanded to the shape of <paramref name="other"/>.</summary>
         public Tensor expand_as(Tensor other) => expand(other.shape);
         /// <summary>Tiles the tensor: repeats[i] copies along dimension i.</summary>
-        public unsafe Tensor repeat(params long[] repeats) => WithShape(repeats, (p, n) => (NativeMethods.fk_repeat(Handle, (long*)p, n, out var r), r), nameof(repeat));
+        public unsafe Tensor repeat(params long[] repeats)
+        {
+            ArgumentNullException.ThrowIfNull(repeats);
+            fixed (long* p = repeats)
+                return Wrap(NativeMethods.fk_repeat(Handle, p, repeats.Length, out var r), r);
+        }
         /// <summary>Reorders dimensions.</summary>
-        public unsafe Tensor permute(params long[] dims) => WithShape(dims, (p, n) => (NativeMethods.fk_permute(Handle, (long*)p, n, out var r), r), nameof(permute));
+        public unsafe Tensor permute(params long[] dims)
+        {
+            ArgumentNullException.ThrowIfNull(dims);
+            fixed (long* p = dims)
+                return Wrap(NativeMethods.fk_permute(Handle, p, dims.Length, out var r), r);
+        }
         /// <summary>Reverses the order of elements along dims.</summary>
-        public unsafe Tensor flip(params long[] dims) => WithShape(dims, (p, n) => (NativeMethods.fk_flip(Handle, (long*)p, n, out var r), r), nameof(flip));
+        public unsafe Tensor flip(params long[] dims)
+        {
+            ArgumentNullException.ThrowIfNull(dims);
+            fixed (long* p = dims)
+                return Wrap(NativeMethods.fk_flip(Handle, p, dims.Length, out var r), r);
+        }
         /// <summary>Rolls elements along dims by shifts (wrapping around).</summary>
         public unsafe Tensor roll(long[] shifts, long[] dims)
         {

@@ -52,6 +52,10 @@ public static partial class torch
         public static implicit operator TensorIndex(long index) => Single(index);
         public static implicit operator TensorIndex(int index) => Single(index);
         public static implicit operator TensorIndex(Tensor index) => new(Kind.Tensor, tensor: index);
+        public static implicit operator TensorIndex(Index index) =>
+            !index.IsFromEnd ? Single(index.Value) :
+            index.Value > 0 ? Single(-(long)index.Value) :
+            throw new ArgumentOutOfRangeException(nameof(index), "^0 points past the last element; use ^1 for the last one.");
         public static implicit operator TensorIndex(Range range) => new(Kind.Slice,
             start: range.Start.Value, stop: range.End.IsFromEnd && range.End.Value == 0 ? null : range.End.Value,
             startFromEnd: range.Start.IsFromEnd, stopFromEnd: range.End.IsFromEnd);

@@ -181,15 +181,12 @@ public sealed class PerInputFisher
             {
                 _distribution.Validate(z);
                 return ScaledPredictedGradient(z);
-            });
+            }, perTensor: variant == FormVariant.PerTensor);
             var z64 = r.Output.to(ScalarType.Float64);
             var fz = _distribution.OutputFisher(z64);
-            Tensor Quadratic(Tensor jg) { var j = jg.unsqueeze(2); return j.transpose(1, 2).bmm(fz).bmm(j).reshape(-1); }
-            var jgs = r.Entries.Select(e => e.jvp.to(ScalarType.Float64)).ToList();
+            Tensor Quadratic(Tensor jg) { var j = jg.to(ScalarType.Float64).unsqueeze(2); return j.transpose(1, 2).bmm(fz).bmm(j).reshape(-1); }
             var g2 = r.Entries.Select(e => e.squaredNorm.to(ScalarType.Float64)).Aggregate((a, b) => a + b);
-            Tensor form;
-            if (variant == FormVariant.Full) form = Quadratic(jgs.Aggregate((a, b) => a + b));
-            else form = jgs.Select(Quadratic).Aggregate((a, b) => a + b);
+            var form = variant == FormVariant.Full ? Quadratic(r.Total) : r.Entries.Select(e => Quadratic(e.jvp!)).Aggregate((a, b) => a + b);
             if (direction == FisherDirection.NormalizedGradient) form = form / g2.clamp_min(double.Epsilon);
             else form = form * (Categorical.PredictedLogProbabilities(z64).logRest * 2).exp();
             return form.ToArray<double>();

@@ -151,7 +151,7 @@ public class AttackTests(AttackFixture f) : IClassFixture<AttackFixture>
     [Fact]
     public void Running_an_attack_leaks_no_tensors()
     {
-        long before = LiveTensorCount;
+        long before = LeakChecks.SettledCount();
         foreach (var name in new[] { "pgd-l2", "deepfool", "cw" })
         {
             var result = Make(name).Run(f.Model, f.X.narrow(0, 0, 16).DetachFromDisposeScope(), f.Y.narrow(0, 0, 16).DetachFromDisposeScope());

@@ -15,7 +15,7 @@ public class CorruptionTests
     {
         manual_seed(0);
         using var x = rand(3, 1, 8, 8);
-        long before = LiveTensorCount;
+        long before = LeakChecks.SettledCount();
         using (var y = Corruptions.Apply(x, kind, 0))
             Assert.True(y.allclose(x));
         using (var g = new Generator(1))

@@ -105,7 +105,7 @@ public class IdxReaderTests
         var (images, labels) = IdxBytes.Pattern(12, 28, 28);
         File.WriteAllBytes(dir.File("train-images-idx3-ubyte.gz"), IdxBytes.Gzip(images));
         File.WriteAllBytes(dir.File("train-labels-idx1-ubyte.gz"), IdxBytes.Gzip(labels));
-        long before = LiveTensorCount;
+        long before = LeakChecks.SettledCount();
         using (var ds = Datasets.FashionMnist(DatasetPart.Train, dir.Path))
         {
             Assert.Equal(12, ds.Count);

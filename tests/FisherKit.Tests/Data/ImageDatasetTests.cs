@@ -56,7 +56,7 @@ public class ImageDatasetTests
     public void Batches_visit_every_sample_once_and_are_disposed_after_use()
     {
         using var ds = Numbered(103);
-        long before = LiveTensorCount;
+        long before = LeakChecks.SettledCount();
         var seen = new List<long>();
         var sizes = new List<int>();
         Batch? last = null;

@@ -107,7 +107,7 @@ public class ScoreClassTests
             using var maha = MahalanobisScore.Fit(FeatureExtractors.Penultimate(model), x, y);
             IDetectionScore[] scores = [new MaxSoftmaxScore(model), new EnergyScore(model), new EnsembleScore([model, model]),
                 maha, new LocalSpatialEntropyScore(model, model[0], window: 3)];
-            long before = LiveTensorCount;
+            long before = LeakChecks.SettledCount();
             foreach (var s in scores)
             {
                 var v = s.ScoreAll(x, batchSize: 7);

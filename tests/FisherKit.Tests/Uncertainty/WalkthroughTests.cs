@@ -60,7 +60,7 @@ public class LeakTests
         // Warm up once (lazy statics), then count live native tensors around a full cycle. No GC is
         // forced: the finalizer backstop must not be what frees them.
         Cycle();
-        long before = LiveTensorCount;
+        long before = LeakChecks.SettledCount();
         Cycle();
         Assert.Equal(before, LiveTensorCount);
     }

@@ -114,52 +114,67 @@ internal sealed class LinearRule : LayerRule
 }
 
 /// <summary>
-/// Convolution (groups = 1) via im2col: with patches A_n (D × T) of the input and output gradients
-/// B_n (out × T), the per-sample weight gradient is B_n A_nᵀ and the bias gradient Σ_t B_n.
+/// Convolution (groups = 1). The per-sample weight gradient G_n[o, i] = Σ_p b_n[o, p] · x_n[i, p·s + k·d]
+/// is itself a convolution of the input with the output gradients as kernels (stride and dilation
+/// swap roles), computed for the whole batch as one grouped convolution with one group per input;
+/// the bias gradient is Σ_p b_n. The tangent G_n * x_n (the output change along the sample's own
+/// gradient) is likewise one grouped convolution. Both run on libtorch's convolution kernels; no
+/// im2col buffer is formed.
 /// </summary>
 internal sealed class ConvRule(long[] kernel, long[] stride, long[] padding, long[] dilation, bool oneDimensional) : LayerRule
 {
+    private Tensor As2d(Tensor t) => oneDimensional ? t.unsqueeze(-2) : t;
+
+    /// <summary>Per-sample weight gradients (N, out, in, kh, kw) for output gradients b (N, out, ...).</summary>
+    private Tensor WeightGradients(Tensor input, Tensor b)
+    {
+        using var scope = NewDisposeScope();
+        var x = As2d(input);                                                  // (N, in, H, W)
+        var g = As2d(b);                                                      // (N, out, Ho, Wo)
+        var (n, cin, cout) = (x.shape[0], x.shape[1], g.shape[1]);
+        var kernels = g.reshape(n * cout, 1, g.shape[2], g.shape[3]);
+        var r = nn.functional.conv2d(x.transpose(0, 1), kernels, null, stride: dilation, padding: padding, dilation: stride, groups: n);
+        r = r.narrow(2, 0, kernel[0]).narrow(3, 0, kernel[1]);               // (in, N·out, kh, kw)
+        return scope.MoveToOuter(r.reshape(cin, n, cout, kernel[0], kernel[1]).permute(1, 2, 0, 3, 4).contiguous());
+    }
+
     public override Dictionary<string, Tensor> Gradients(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
     {
         using var scope = NewDisposeScope();
         var k = b.shape[0];
         var n = b.shape[1];
         var cout = b.shape[2];
-        var a = oneDimensional ? input.unsqueeze(2) : input;
-        var patches = nn.functional.unfold(a, kernel, dilation, padding, stride);   // (N, D, T)
-        var bt = b.reshape(k, n, cout, -1);                                           // (K, N, out, T)
         var result = new Dictionary<string, Tensor>();
         if (names.Contains("weight"))
         {
-            // All K objectives in one batched GEMM: (N, K·out, T) × (N, T, D) → (N, K·out, D).
-            var stacked = bt.permute(1, 0, 2, 3).reshape(n, k * cout, -1);
-            var g = stacked.bmm(patches.transpose(1, 2)).reshape([n, k, .. shapes["weight"]]).transpose(0, 1);
-            result["weight"] = scope.MoveToOuter(g);
+            var perK = new List<Tensor>();
+            for (long i = 0; i < k; i++) perK.Add(WeightGradients(input, b.select(0, i)).reshape([n, .. shapes["weight"]]));
+            result["weight"] = scope.MoveToOuter(stack(perK, 0));
         }
-        if (names.Contains("bias")) result["bias"] = scope.MoveToOuter(bt.sum(3));
+        if (names.Contains("bias")) result["bias"] = scope.MoveToOuter(b.reshape(k, n, cout, -1).sum(3));
         return result;
     }
 
-    /// <summary>dW: the per-sample gradient G_n = B_n A_nᵀ applied to the patches, G_n A_n; db: g_b at every position.</summary>
+    /// <summary>dW: the input convolved with the sample's own weight gradient; db: g_b at every position.</summary>
     public override Dictionary<string, Tensor> Tangents(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
     {
         using var scope = NewDisposeScope();
-        var n = b.shape[1];
-        var cout = b.shape[2];
-        var outShape = b.shape[1..];
-        var a = oneDimensional ? input.unsqueeze(2) : input;
-        var patches = nn.functional.unfold(a, kernel, dilation, padding, stride);   // (N, D, T)
-        var bt = b.reshape(n, cout, -1);                                              // (N, out, T)
+        var bt = b.squeeze(0);                                                // (N, out, ...)
+        var n = bt.shape[0];
+        var cout = bt.shape[1];
         var result = new Dictionary<string, Tensor>();
         if (names.Contains("weight"))
         {
-            var g = bt.bmm(patches.transpose(1, 2));                                  // (N, out, D)
-            result["weight"] = scope.MoveToOuter(g.bmm(patches).reshape(outShape));   // (N, out, T)
+            var g = WeightGradients(input, bt);                               // (N, out, in, kh, kw)
+            var x = As2d(input);
+            var grouped = x.reshape(1, n * x.shape[1], x.shape[2], x.shape[3]);
+            var c = nn.functional.conv2d(grouped, g.reshape(n * cout, g.shape[2], kernel[0], kernel[1]), null, stride, padding, dilation, groups: n);
+            result["weight"] = scope.MoveToOuter(c.reshape(bt.shape));
         }
         if (names.Contains("bias"))
         {
-            var gb = bt.sum(2, keepdim: true);
-            result["bias"] = scope.MoveToOuter(gb.expand_as(bt).reshape(outShape).contiguous());
+            var gb = bt.reshape(n, cout, -1).sum(2, keepdim: true);
+            result["bias"] = scope.MoveToOuter(gb.expand(n, cout, bt.reshape(n, cout, -1).shape[2]).reshape(bt.shape).contiguous());
         }
         return result;
     }

@@ -59,14 +59,19 @@ public static class PerSampleGradients
 
     /// <summary>
     /// For one output cotangent per input (N, C), e.g. ∇_f log p_ŷ = e_ŷ − p: each input's own gradient
-    /// g_n = J_nᵀ u_n, and, per parameter tensor t, the Jacobian-vector product J_{n,t} g_{n,t} (N, C) and
-    /// ‖g_{n,t}‖² (N). The products come from one extra backward pass recorded with create_graph and
-    /// one double-backward pass per parameter tensor: the change of each layer's output along the
-    /// sample's own gradient is pushed to the network output, so no per-input loop and no C backward
+    /// g_n = J_nᵀ u_n, the Jacobian-vector product J_n g_n (N, C), and ‖g_{n,t}‖² (N) per parameter
+    /// tensor t (with <paramref name="perTensor"/> also J_{n,t} g_{n,t}). One backward pass recorded with
+    /// create_graph gives every layer's output gradient b(u) (linear in u); the change of each layer's
+    /// output along the sample's own gradient, c = ∂out/∂θ·g, then goes to the network output by one
+    /// double-backward pass of ⟨b(u), c⟩ with respect to u. No per-input loop and no C backward
     /// passes are needed. Parameters without a fast rule (and modules called more than once) use a
     /// per-input loop.
     /// </summary>
-    public static GradientJvpResult GradientJvp(nn.Module<Tensor, Tensor> model, Tensor input, Func<Tensor, Tensor> cotangent)
+    /// <param name="model">The network (outputs (N, C)).</param>
+    /// <param name="input">A batch of inputs.</param>
+    /// <param name="cotangent">Maps the batch output to one cotangent per input, (N, C).</param>
+    /// <param name="perTensor">Also return J_t g_t for each parameter tensor (one double-backward pass each); otherwise only their sum J g (one pass).</param>
+    public static GradientJvpResult GradientJvp(nn.Module<Tensor, Tensor> model, Tensor input, Func<Tensor, Tensor> cotangent, bool perTensor = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(input);
@@ -75,7 +80,7 @@ public static class PerSampleGradients
         using var grad = enable_grad();
         var jvps = new Dictionary<string, Tensor>();
         var norms = new Dictionary<string, Tensor>();
-        Tensor output;
+        Tensor output, totalJvp;
         using (var scope = NewDisposeScope())
         {
             var z = model.forward(input);
@@ -87,36 +92,53 @@ public static class PerSampleGradients
             var records = capture.Records.Where(r => !shared.Contains(r.Prefix)).ToList();
             var fallback = capture.Fallback.Concat(capture.Records.Where(r => shared.Contains(r.Prefix))
                 .SelectMany(r => r.Module.named_parameters(recurse: false).Select(p => r.Prefix.Length == 0 ? p.name : $"{r.Prefix}.{p.name}"))).Distinct().ToList();
+            Tensor? total = null;
             if (records.Count > 0)
             {
                 var outs = records.Select(r => r.Output).ToList();
-                var bs = autograd.grad([z], outs, [u], retain_graph: true, allow_unused: true);
-                var du = zeros_like(z).requires_grad_();
+                // b(u) at u = the cotangent, recorded with create_graph: its values are the layers' output
+                // gradients, and, being linear in u, its graph gives the Jacobian-vector products below.
+                var du = u.detach().clone().requires_grad_();
                 var bu = autograd.grad([z], outs, [du], retain_graph: true, create_graph: true, allow_unused: true);
+                Tensor? s = null;
                 for (int r = 0; r < records.Count; r++)
                 {
                     var rec = records[r];
-                    var b = (bs[r] ?? zeros_like(rec.Output)).unsqueeze(0);
                     var names = rec.Module.named_parameters(recurse: false).Select(p => p.name).ToList();
                     var shapes = rec.Module.named_parameters(recurse: false).ToDictionary(p => p.name, p => p.parameter.shape);
+                    var b = (bu[r]?.detach() ?? zeros_like(rec.Output)).unsqueeze(0);
                     var tangents = rec.Rule.Tangents(rec.Input, b, names, shapes);
                     var grams = rec.Rule.Gram(rec.Input, b, names, shapes);
                     foreach (var local in names)
                     {
                         var full = rec.Prefix.Length == 0 ? local : $"{rec.Prefix}.{local}";
                         norms[full] = grams[local].reshape(-1);
-                        jvps[full] = bu[r] is null
-                            ? zeros_like(z)
-                            : autograd.grad([(bu[r]! * tangents[local]).sum()], [du], retain_graph: true, allow_unused: true)[0]?.detach() ?? zeros_like(z);
+                        if (bu[r] is null) { if (perTensor) jvps[full] = zeros_like(z); continue; }
+                        var term = (bu[r]! * tangents[local]).sum();
+                        if (perTensor) jvps[full] = autograd.grad([term], [du], retain_graph: true, allow_unused: true)[0]?.detach() ?? zeros_like(z);
+                        else s = s is null ? term : s + term;
                     }
                 }
+                if (perTensor) total = jvps.Values.Aggregate((a, c) => a + c);
+                else if (s is not null) total = autograd.grad([s], [du], retain_graph: true, allow_unused: true)[0]?.detach();
             }
-            if (fallback.Count > 0) FallbackJvp(model, input, u, fallback, jvps, norms);
+            total ??= zeros_like(z);
+            if (fallback.Count > 0)
+            {
+                var fallbackJvps = new Dictionary<string, Tensor>();
+                FallbackJvp(model, input, u, fallback, fallbackJvps, norms);
+                foreach (var (name, j) in fallbackJvps)
+                {
+                    total = total + j;
+                    if (perTensor) jvps[name] = j;
+                }
+            }
             foreach (var t in jvps.Values.Concat(norms.Values)) scope.MoveToOuter(t);
+            totalJvp = scope.MoveToOuter(total);
             output = scope.MoveToOuter(z.detach());
         }
-        var order = model.named_parameters().Select(p => p.name).Where(jvps.ContainsKey).ToList();
-        return new GradientJvpResult(output, order.Select(n => (n, jvps[n], norms[n])).ToList());
+        var order = model.named_parameters().Select(p => p.name).Where(norms.ContainsKey).ToList();
+        return new GradientJvpResult(output, totalJvp, order.Select(n => (n, jvps.GetValueOrDefault(n), norms[n])).ToList());
     }
 
     private static void FallbackJvp(nn.Module<Tensor, Tensor> model, Tensor input, Tensor u, List<string> names, Dictionary<string, Tensor> jvps, Dictionary<string, Tensor> norms)

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using static FisherKit.Torch.torch;
+
+namespace FisherKit.Bench;
+
+/// <summary>What the numbers were measured on: machine, load, runtimes, libraries, commit.</summary>
+internal static class EnvironmentRecord
+{
+    internal static Dictionary<string, object?> Collect(int threads, string repoRoot)
+    {
+        var info = build_info();
+        return new Dictionary<string, object?>
+        {
+            ["date_utc"] = DateTime.UtcNow.ToString("O"),
+            ["cpu_model"] = ReadField("/proc/cpuinfo", "model name"),
+            ["logical_cores"] = Environment.ProcessorCount,
+            ["memory_total"] = ReadField("/proc/meminfo", "MemTotal"),
+            ["load_average_at_start"] = Read("/proc/loadavg"),
+            ["os"] = RuntimeInformation.OSDescription,
+            ["dotnet"] = RuntimeInformation.FrameworkDescription,
+            ["libtorch"] = info.GetValueOrDefault("torch_version"),
+            ["libtorch_location"] = info.GetValueOrDefault("torch_location"),
+            ["openmp"] = info.GetValueOrDefault("openmp"),
+            ["mkldnn"] = info.GetValueOrDefault("mkldnn"),
+            ["blas_library"] = ResolveLink("/etc/alternatives/libblas.so.3-x86_64-linux-gnu"),
+            ["threads"] = threads,
+            ["git_commit"] = Git(repoRoot, "rev-parse", "HEAD"),
+            ["git_dirty"] = Git(repoRoot, "status", "--porcelain") is { Length: > 0 },
+        };
+    }
+
+    internal static string? Read(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+
+    private static string? ReadField(string path, string key)
+    {
+        if (!File.Exists(path)) return null;
+        var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
+        return line?[(line.IndexOf(':') + 1)..].Trim();
+    }
+
+    private static string? ResolveLink(string path)
+    {
+        try { return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? (File.Exists(path) ? path : null); }
+        catch (IOException) { return null; }
+    }
+
+    private static string? Git(string root, params string[] args)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo("git") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var text = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit();
+            return p.ExitCode == 0 ? text : null;
+        }
+        catch (System.ComponentModel.Win32Exception) { return null; }
+    }
+}

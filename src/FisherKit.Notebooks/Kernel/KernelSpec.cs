@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FisherKit.Notebooks.Kernel;
+
+/// <summary>
+/// The kernelspec that makes Jupyter (JupyterLab, the classic notebook, VS Code, nbclient) offer
+/// and start this kernel: a folder <c>kernels/fisherkit-csharp</c> with a <c>kernel.json</c> whose
+/// argv starts <c>fisherkit kernel -f {connection_file}</c> by absolute paths, so it works from
+/// any working directory.
+/// </summary>
+internal static class KernelSpec
+{
+    public const string Name = "fisherkit-csharp";
+    public const string DisplayName = "C# (FisherKit)";
+    public const string Language = "C#";
+
+    /// <summary>The command that starts this build of fisherkit: the .NET host and <c>fisherkit.dll</c>
+    /// (or the app host when no <c>dotnet</c> is found).</summary>
+    public static IReadOnlyList<string> Launcher()
+    {
+        var dll = typeof(KernelSpec).Assembly.Location;
+        if (DotnetHost() is { } host) return [host, dll];
+        var appHost = Path.Combine(Path.GetDirectoryName(dll)!, OperatingSystem.IsWindows() ? "fisherkit.exe" : "fisherkit");
+        if (File.Exists(appHost)) return [appHost];
+        throw new InvalidOperationException($"Cannot find the dotnet executable that runs {dll}; set DOTNET_HOST_PATH or put dotnet on the PATH.");
+    }
+
+    private static string? DotnetHost()
+    {
+        var exe = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } env && File.Exists(env)) return Path.GetFullPath(env);
+        if (Environment.ProcessPath is { } self && Path.GetFileName(self).Equals(exe, StringComparison.OrdinalIgnoreCase)) return self;
+        if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root && File.Exists(Path.Combine(root, exe))) return Path.Combine(root, exe);
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, exe);
+            if (File.Exists(candidate)) return Path.GetFullPath(candidate);
+        }
+        return null;
+    }
+
+    /// <summary>The content of <c>kernel.json</c>.</summary>
+    public static JsonObject Create(IReadOnlyList<string> launcher)
+    {
+        ArgumentNullException.ThrowIfNull(launcher);
+        var argv = new JsonArray(launcher.Concat(["kernel", "-f", "{connection_file}"]).Select(a => (JsonNode?)a).ToArray());
+        var spec = new JsonObject
+        {
+            ["argv"] = argv,
+            ["display_name"] = DisplayName,
+            ["language"] = Language,
+            ["interrupt_mode"] = "message",
+            ["metadata"] = new JsonObject { ["debugger"] = false },
+        };
+        if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root)
+            spec["env"] = new JsonObject { ["DOTNET_ROOT"] = root };
+        return spec;
+    }
+
+    /// <summary>Jupyter's per-user data folder: <c>JUPYTER_DATA_DIR</c>, else <c>$XDG_DATA_HOME/jupyter</c>
+    /// or <c>~/.local/share/jupyter</c> (Linux), <c>~/Library/Jupyter</c> (macOS), <c>%APPDATA%\jupyter</c> (Windows).</summary>
+    public static string UserDataDirectory()
+    {
+        if (Environment.GetEnvironmentVariable("JUPYTER_DATA_DIR") is { Length: > 0 } env) return env;
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (OperatingSystem.IsWindows()) return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "jupyter");
+        if (OperatingSystem.IsMacOS()) return Path.Combine(home, "Library", "Jupyter");
+        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        return Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(home, ".local", "share") : xdg, "jupyter");
+    }
+
+    /// <summary>Writes the kernelspec under <paramref name="prefix"/><c>/share/jupyter/kernels</c>, or the
+    /// user's data folder when <paramref name="prefix"/> is null; returns the kernelspec folder.</summary>
+    public static string Install(string? prefix)
+    {
+        var root = prefix is null ? UserDataDirectory() : Path.Combine(Path.GetFullPath(prefix), "share", "jupyter");
+        var folder = Path.Combine(root, "kernels", Name);
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "kernel.json");
+        var temp = file + ".tmp";
+        File.WriteAllText(temp, Create(Launcher()).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.Move(temp, file, overwrite: true);
+        return folder;
+    }
+}

@@ -1,0 +1,100 @@
+using FisherKit.ActiveLearning.Acquisitions;
+using FisherKit.ActiveLearning.Fisher;
+using FisherKit.ActiveLearning.Loop;
+using FisherKit.ActiveLearning.Models;
+using FisherKit.Torch;
+using FisherKit.Torch.Modules;
+using static FisherKit.Torch.torch;
+
+namespace FisherKit.ActiveLearning.Experiments;
+
+/// <summary>
+/// Gal, Islam &amp; Ghahramani's (2017) image protocol, run on whatever image tensors it is given (Fashion-MNIST
+/// in the notebook): 2 balanced random images per class to start, 10 images per round up to the budget,
+/// each round scoring a random subset of 2,000 pool images, the network of their code (conv 32@3×3 – ReLU –
+/// conv 32@3×3 – ReLU – max-pool 2 – dropout 0.25 – dense 128 – ReLU – dropout 0.5 – dense C) retrained from
+/// scratch every round with Adam and L2 3.5/n, T MC-dropout passes, test error after every round. Every
+/// classification acquisition is compared: random, max entropy, BALD, variation ratios, mean STD, ensemble
+/// variance (a deep ensemble of the same network), core-set k-centre greedy on penultimate features, and
+/// the Fisher designs (D, A, E) and BAIT on last-layer Fisher embeddings.
+/// </summary>
+public static class GalProtocol
+{
+    /// <summary>Names of the methods in run order.</summary>
+    public static IReadOnlyList<string> MethodNames { get; } =
+    [
+        "Random", "Max entropy", "BALD", "Variation ratios", "Mean STD", "Ensemble variance", "Core-set (k-centre)",
+        "D-optimal (last layer)", "A-optimal (last layer)", "E-optimal (last layer)", "BAIT (last layer)",
+    ];
+
+    /// <summary>The network of Gal et al.'s code for C×H×W images (float32), with <see cref="McDropout"/> layers.</summary>
+    public static Sequential Network(int channels = 1, int height = 28, int width = 28, int classes = 10, int dense = 128)
+    {
+        long flat = 32L * ((height - 4) / 2) * ((width - 4) / 2);
+        return nn.Sequential(
+            nn.Conv2d(channels, 32, 3), nn.ReLU(), nn.Conv2d(32, 32, 3), nn.ReLU(), nn.MaxPool2d(2), new McDropout(0.25),
+            nn.Flatten(), nn.Linear(flat, dense), nn.ReLU(), new McDropout(0.5), nn.Linear(dense, classes));
+    }
+
+    /// <summary>
+    /// Runs the protocol. Images are (N, C, H, W) floating point (scaled to [0, 1] by the caller), labels
+    /// int64 in [0, classes).
+    /// </summary>
+    public static ExperimentResults Run(Tensor trainImages, Tensor trainLabels, Tensor testImages, Tensor testLabels, GalProtocolSettings settings,
+        string? checkpointDirectory = null, IProgress<RoundResult>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trainImages);
+        ArgumentNullException.ThrowIfNull(trainLabels);
+        ArgumentNullException.ThrowIfNull(testImages);
+        ArgumentNullException.ThrowIfNull(testLabels);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (trainImages.ndim != 4) throw new ArgumentException($"Images must be (N, C, H, W), got {Tensor.ShapeString(trainImages.shape)}.", nameof(trainImages));
+        using var scope = NewDisposeScope();
+        int classes = (int)trainLabels.max().item<long>() + 1;
+        var (c, h, w) = ((int)trainImages.shape[1], (int)trainImages.shape[2], (int)trainImages.shape[3]);
+        // A fixed split (seed-independent): validation images set aside, then the pool.
+        using var gen = new Generator(20170306);
+        var perm = randperm(trainImages.shape[0], gen);
+        var rest = perm.narrow(0, settings.ValidationSize, trainImages.shape[0] - settings.ValidationSize);
+        if (settings.PoolSize is int p) rest = rest.narrow(0, 0, Math.Min(p, rest.shape[0]));
+        var x = trainImages.index_select(0, rest).to(ScalarType.Float32);
+        var y = trainLabels.index_select(0, rest);
+        var nt = Math.Min(settings.TestSize ?? testImages.shape[0], testImages.shape[0]);
+        var xt = testImages.narrow(0, 0, nt).to(ScalarType.Float32);
+        var yt = testLabels.narrow(0, 0, nt);
+        var pool = PoolData.Classification(x, y, classes, xt, yt);
+        var options = new LoopOptions
+        {
+            Initial = InitialStrategies.BalancedRandom(),
+            InitialSize = settings.InitialPerClass * classes,
+            BatchSize = settings.AcquisitionSize,
+            Budget = settings.Budget,
+            CandidateSubset = settings.CandidateSubset,
+            Metrics = [Metric.TestError, Metric.TestNll],
+        };
+        NetworkModel Net(long seed) => new(TaskKind.Classification, Network(c, h, w, classes), seed, settings.Training);
+        var exp = new ActiveLearningExperiment(pool, options);
+        var t = settings.McSamples;
+        var lambda = settings.PriorPrecision;
+        var all = new Dictionary<string, (IAcquisition acq, Func<long, IActiveModel> model)>
+        {
+            ["Random"] = (new RandomAcquisition(), Net),
+            ["Max entropy"] = (new MaxEntropy(t), Net),
+            ["BALD"] = (new Bald(t), Net),
+            ["Variation ratios"] = (new VariationRatios(t), Net),
+            ["Mean STD"] = (new MeanStd(t), Net),
+            ["Ensemble variance"] = (new EnsembleVariance(t), s => DeepEnsemble.Create(settings.EnsembleSize, Net, s)),
+            ["Core-set (k-centre)"] = (new KCenterGreedy(FeatureSpace.Penultimate), Net),
+            ["D-optimal (last layer)"] = (new OptimalDesignAcquisition(DesignCriterion.DOptimal, priorPrecision: lambda), Net),
+            ["A-optimal (last layer)"] = (new OptimalDesignAcquisition(DesignCriterion.AOptimal, priorPrecision: lambda), Net),
+            ["E-optimal (last layer)"] = (new OptimalDesignAcquisition(DesignCriterion.EOptimal, priorPrecision: lambda), Net),
+            ["BAIT (last layer)"] = (new BaitAcquisition(lambda: lambda), Net),
+        };
+        foreach (var name in settings.Methods ?? MethodNames)
+        {
+            if (!all.TryGetValue(name, out var m)) throw new ArgumentException($"Unknown method \"{name}\"; known: {string.Join(", ", MethodNames)}.", nameof(settings));
+            exp.Add(name, m.acq, m.model);
+        }
+        return exp.Run(Enumerable.Range(0, settings.Seeds).Select(i => (long)i).ToList(), checkpointDirectory, progress, cancellationToken);
+    }
+}

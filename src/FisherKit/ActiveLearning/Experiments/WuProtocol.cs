@@ -1,0 +1,101 @@
+using FisherKit.ActiveLearning.Acquisitions;
+using FisherKit.ActiveLearning.Fisher;
+using FisherKit.ActiveLearning.Loop;
+using FisherKit.ActiveLearning.Models;
+using FisherKit.Data.Tabular;
+using FisherKit.Torch;
+using static FisherKit.Torch.torch;
+
+namespace FisherKit.ActiveLearning.Experiments;
+
+/// <summary>
+/// The protocol of Wu, Lin &amp; Huang (2019), as in their code main_iGS.m: inputs z-scored over the whole
+/// data set (n − 1 standard deviation); per repeat a random 80% of the rows forms the pool; ridge
+/// regression with λ = 0.01 (<see cref="RidgeRegression"/>); initial set of m₀ = min(20, d + 1) points by GSx
+/// (random for the random baseline); one point per round up to M = min(60, max(20, ⌈0.1 N⌉)) labels
+/// (N = rows of the whole data set); after every round RMSE and correlation over the whole pool, labelled
+/// points keeping their true targets (<see cref="Metric.PoolRmse"/>, <see cref="Metric.PoolCorrelation"/>).
+/// Methods: random (BL), GSx, GSy, iGS, and the Fisher designs on the ridge model.
+/// </summary>
+public static class WuProtocol
+{
+    /// <summary>m₀ = min(20, d + 1).</summary>
+    public static int InitialSize(int features) => Math.Min(20, features + 1);
+
+    /// <summary>M = min(60, max(20, ⌈0.1 N⌉)).</summary>
+    public static int Budget(int rows) => Math.Min(60, Math.Max(20, (int)Math.Ceiling(0.1 * rows)));
+
+    /// <summary>Features z-scored per column (mean 0, n − 1 standard deviation 1; constant columns left at 0) and targets, float64.</summary>
+    public static (Tensor features, Tensor targets) ZScore(TabularDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var (x, y) = data.ToTensors();
+        using (x)
+        {
+            using var scope = NewDisposeScope();
+            var sd = x.std(0, unbiased: true);
+            sd = where(sd.gt(0), sd, ones_like(sd));
+            return (scope.MoveToOuter((x - x.mean(0)) / sd), y);
+        }
+    }
+
+    /// <summary>The methods in the order they are run.</summary>
+    public static IReadOnlyList<(string name, IAcquisition acquisition, bool gsxInitial)> Methods(WuProtocolSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var list = new List<(string, IAcquisition, bool)>
+        {
+            ("Random (BL)", new RandomAcquisition(), false),
+            ("GSx", new GreedySampling(GreedySamplingKind.GSx, settings.Start), true),
+            ("GSy", new GreedySampling(GreedySamplingKind.GSy, settings.Start), true),
+            ("iGS", new GreedySampling(GreedySamplingKind.IGS, settings.Start), true),
+        };
+        if (settings.IncludeFisher)
+        {
+            list.Add(("D-optimal (Fisher)", new OptimalDesignAcquisition(DesignCriterion.DOptimal, priorPrecision: settings.PriorPrecision), true));
+            list.Add(("A-optimal (Fisher)", new OptimalDesignAcquisition(DesignCriterion.AOptimal, priorPrecision: settings.PriorPrecision), true));
+            list.Add(("E-optimal (Fisher)", new OptimalDesignAcquisition(DesignCriterion.EOptimal, priorPrecision: settings.PriorPrecision), true));
+            list.Add(("BAIT (Fisher)", new BaitAcquisition(lambda: settings.PriorPrecision), true));
+        }
+        return list;
+    }
+
+    /// <summary>Runs every method for every repeat on <paramref name="data"/>.</summary>
+    public static ExperimentResults Run(TabularDataset data, WuProtocolSettings settings, string? checkpointDirectory = null,
+        IProgress<RoundResult>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Repeats < 1) throw new ArgumentOutOfRangeException(nameof(settings), settings.Repeats, "At least one repeat is needed.");
+        var (x, y) = ZScore(data);
+        try
+        {
+            int d = data.Columns;
+            int poolSize = (int)Math.Round(data.Rows * settings.SubsetFraction);
+            var options = new LoopOptions
+            {
+                InitialSize = InitialSize(d),
+                BatchSize = 1,
+                Budget = Budget(data.Rows),
+                Metrics = [Metric.PoolRmse, Metric.PoolCorrelation],
+            };
+            PoolData PoolFor(long seed)
+            {
+                using var gen = new Generator(SeedSequence.Derive(seed, 99));
+                using var perm = randperm(data.Rows, gen);
+                using var idx = perm.narrow(0, 0, poolSize);
+                return PoolData.Regression(x.index_select(0, idx), y.index_select(0, idx));
+            }
+            var exp = new ActiveLearningExperiment(PoolFor, options);
+            foreach (var (name, acq, gsx) in Methods(settings))
+                exp.Add(name, acq, _ => new RidgeRegression(d, settings.Lambda), gsx ? InitialStrategies.GSx(settings.Start) : InitialStrategies.Random());
+            var seeds = Enumerable.Range(0, settings.Repeats).Select(i => settings.FirstSeed + i).ToList();
+            return exp.Run(seeds, checkpointDirectory is null ? null : Path.Combine(checkpointDirectory, data.Name), progress, cancellationToken);
+        }
+        finally
+        {
+            x.Dispose();
+            y.Dispose();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using FisherKit.Torch;
+using static FisherKit.Torch.torch;
+
+namespace FisherKit.ActiveLearning;
+
+/// <summary>
+/// The data of a pool-based active-learning problem: the pool inputs (N, ...), their targets when the
+/// ground truth is known (simulation, benchmark data; the default oracle reads them), and an optional
+/// test set. PoolData references the tensors it is given; it does not dispose them.
+/// </summary>
+public sealed class PoolData
+{
+    /// <summary>Checks shapes, dtypes and labels, and keeps references to the tensors.</summary>
+    /// <param name="inputs">Pool inputs, first dimension = pool size.</param>
+    /// <param name="targets">Pool targets (int64 labels for classification; (N) or (N, D) floats for regression), or null when only an oracle knows them.</param>
+    /// <param name="task">Classification or regression.</param>
+    /// <param name="classes">Number of classes (classification only).</param>
+    /// <param name="testInputs">Held-out test inputs, or null.</param>
+    /// <param name="testTargets">Held-out test targets, or null.</param>
+    public PoolData(Tensor inputs, Tensor? targets, TaskKind task, int classes = 0, Tensor? testInputs = null, Tensor? testTargets = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.ndim < 2) throw new ArgumentException($"Pool inputs need shape (N, features...), got {Tensor.ShapeString(inputs.shape)}.", nameof(inputs));
+        if (inputs.shape[0] < 1) throw new ArgumentException("The pool is empty.", nameof(inputs));
+        if (!inputs.dtype.IsFloatingPoint()) throw new ArgumentException($"Pool inputs must be floating point, got {inputs.dtype}.", nameof(inputs));
+        if (task == TaskKind.Classification && classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), classes, "A classification pool needs at least 2 classes.");
+        if ((testInputs is null) != (testTargets is null)) throw new ArgumentException("Give both test inputs and test targets, or neither.", nameof(testTargets));
+        Inputs = inputs;
+        Targets = targets;
+        Task = task;
+        Classes = task == TaskKind.Classification ? classes : 0;
+        TestInputs = testInputs;
+        TestTargets = testTargets;
+        if (targets is not null) CheckTargets(inputs, targets, nameof(targets));
+        if (testInputs is not null)
+        {
+            if (!testInputs.shape.Skip(1).SequenceEqual(inputs.shape.Skip(1)))
+                throw new ArgumentException($"Test inputs {Tensor.ShapeString(testInputs.shape)} do not match the pool inputs' feature shape {Tensor.ShapeString(inputs.shape)}.", nameof(testInputs));
+            CheckTargets(testInputs, testTargets!, nameof(testTargets));
+        }
+    }
+
+    /// <summary>A classification pool with labels (N) in [0, classes).</summary>
+    public static PoolData Classification(Tensor inputs, Tensor labels, int classes, Tensor? testInputs = null, Tensor? testLabels = null) =>
+        new(inputs, labels, TaskKind.Classification, classes, testInputs, testLabels);
+
+    /// <summary>A regression pool with targets (N) or (N, D).</summary>
+    public static PoolData Regression(Tensor inputs, Tensor targets, Tensor? testInputs = null, Tensor? testTargets = null) =>
+        new(inputs, targets, TaskKind.Regression, 0, testInputs, testTargets);
+
+    /// <summary>Pool inputs (N, ...).</summary>
+    public Tensor Inputs { get; }
+
+    /// <summary>Pool targets when known, else null.</summary>
+    public Tensor? Targets { get; }
+
+    /// <summary>Classification or regression.</summary>
+    public TaskKind Task { get; }
+
+    /// <summary>Number of classes (0 for regression).</summary>
+    public int Classes { get; }
+
+    /// <summary>Test inputs, or null.</summary>
+    public Tensor? TestInputs { get; }
+
+    /// <summary>Test targets, or null.</summary>
+    public Tensor? TestTargets { get; }
+
+    /// <summary>Pool size N.</summary>
+    public long Count => Inputs.shape[0];
+
+    /// <summary>The pool inputs at the given indices (a new tensor).</summary>
+    public Tensor InputsAt(IReadOnlyList<long> indices)
+    {
+        using var scope = NewDisposeScope();
+        using var idx = tensor(indices.ToArray());
+        return scope.MoveToOuter(Inputs.index_select(0, idx.to(Inputs.device)));
+    }
+
+    private void CheckTargets(Tensor x, Tensor y, string name)
+    {
+        if (y.ndim < 1 || y.shape[0] != x.shape[0])
+            throw new ArgumentException($"Targets {Tensor.ShapeString(y.shape)} do not match {x.shape[0]} inputs.", name);
+        if (Task == TaskKind.Classification)
+        {
+            if (y.ndim != 1 || y.dtype != ScalarType.Int64) throw new ArgumentException($"Class labels must be int64 of shape (N), got {y.dtype} {Tensor.ShapeString(y.shape)}.", name);
+            using var lo = y.min();
+            using var hi = y.max();
+            if (lo.item<long>() < 0 || hi.item<long>() >= Classes)
+                throw new ArgumentException($"Class labels must lie in [0, {Classes}), found [{lo.item<long>()}, {hi.item<long>()}].", name);
+        }
+        else
+        {
+            if (!y.dtype.IsFloatingPoint()) throw new ArgumentException($"Regression targets must be floating point, got {y.dtype}.", name);
+            if (y.ndim > 2) throw new ArgumentException($"Regression targets must be (N) or (N, D), got {Tensor.ShapeString(y.shape)}.", name);
+            using var finite = y.isfinite();
+            using var all = finite.all();
+            if (!all.item<bool>()) throw new ArgumentException("Regression targets contain NaN or infinite values.", name);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using FisherKit.Notebooks.Kernel;
+using Xunit.Abstractions;
+
+namespace FisherKit.Notebooks.Tests.Kernel;
+
+/// <summary>nbconvert (Debian's jupyter-nbconvert and nbclient) executes a FisherKit notebook through the kernel.</summary>
+[Collection("kernel")]
+public sealed class NbconvertTests(ITestOutputHelper output)
+{
+    [JupyterFact]
+    public async Task Nbconvert_executes_the_getting_started_notebook_with_the_outputs_of_the_headless_engine()
+    {
+        using var sandbox = new JupyterTools.Sandbox();
+        var root = JupyterTools.RepositoryRoot;
+        var notebook = Path.Combine(root, "notebooks", "00-getting-started.ipynb");
+        var plotting = Path.Combine(root, "out", "bin", "FisherKit.Plotting", "Release", "net10.0", "FisherKit.Plotting.dll");
+        Assert.True(File.Exists(plotting), $"{plotting} is missing: the notebook references the Release build (dotnet build -c Release).");
+        var viaKernel = Path.Combine(sandbox.Root, "kernel");
+        var headless = Path.Combine(sandbox.Root, "headless");
+
+        // Both runs at once: nbconvert through the kernel, and `fisherkit run` (static images are a
+        // post-pass of the headless runner, not the engine, so they are left out).
+        using var nbconvert = new ChildProcess(JupyterTools.Jupyter,
+            ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=fisherkit-csharp",
+             "--ExecutePreprocessor.timeout=180", "--output-dir", viaKernel, notebook], sandbox.Environment, root);
+        using var run = new ChildProcess(KernelSpec.Launcher()[0], [.. KernelSpec.Launcher().Skip(1), "run", notebook, "-o", headless, "--no-images"], null, root);
+        var codes = await Task.WhenAll(nbconvert.WaitAsync(TimeSpan.FromSeconds(240)), run.WaitAsync(TimeSpan.FromSeconds(240)));
+        output.WriteLine(nbconvert.Output);
+        output.WriteLine(run.Output);
+        Assert.True(codes[0] == 0, $"nbconvert failed ({codes[0]}):\n{ChildProcess.Tail(nbconvert.Output)}");
+        Assert.True(codes[1] == 0, $"fisherkit run failed ({codes[1]}):\n{ChildProcess.Tail(run.Output)}");
+
+        var executedFile = Path.Combine(viaKernel, "00-getting-started.ipynb");
+        var executed = JsonNode.Parse(File.ReadAllText(executedFile))!;
+        // nbclient records the kernel's language_info (the notebook keeps its own kernelspec metadata).
+        Assert.Equal("C#", (string?)executed["metadata"]!["language_info"]!["name"]);
+
+        var kernelCells = NotebookOutputs.Read(executedFile, root);
+        var headlessCells = NotebookOutputs.Read(Path.Combine(headless, "00-getting-started.ipynb"), root);
+        Assert.Equal(headlessCells.Count, kernelCells.Count);
+        var relaxed = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var all = string.Concat(kernelCells.Select(c => c.ToJsonString(relaxed)));
+        Assert.Contains("sampler checks passed", all);
+        Assert.Contains("done: 5 steps", all);
+        Assert.Contains("application/vnd.plotly.v1+json", all);
+        Assert.DoesNotContain("\"output_type\":\"error\"", all);
+        // plotly.js is inlined once, in the first figure; later figures stay light.
+        Assert.Equal(1, CountOf(File.ReadAllText(executedFile), "plotly.js v"));
+        for (var i = 0; i < kernelCells.Count; i++)
+        {
+            var a = headlessCells[i].ToJsonString(relaxed);
+            var b = kernelCells[i].ToJsonString(relaxed);
+            Assert.True(JsonNode.DeepEquals(headlessCells[i], kernelCells[i]),
+                $"code cell {i + 1}: headless and kernel outputs differ {NotebookOutputs.FirstDifference(a, b)}");
+        }
+        output.WriteLine($"{kernelCells.Count} code cells, identical outputs");
+    }
+
+    private static int CountOf(string text, string what)
+    {
+        var n = 0;
+        for (var i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + what.Length, StringComparison.Ordinal)) n++;
+        return n;
+    }
+}

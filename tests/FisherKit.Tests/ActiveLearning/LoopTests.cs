@@ -1,0 +1,165 @@
+using FisherKit.ActiveLearning;
+using FisherKit.ActiveLearning.Acquisitions;
+using FisherKit.ActiveLearning.Models;
+using FisherKit.ActiveLearning.Loop;
+
+namespace FisherKit.Tests.ActiveLearning;
+
+public sealed class LoopTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "fk-al-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, true);
+    }
+
+    private static PoolHolder RegressionPool(int n)
+    {
+        using var g = new Generator(3);
+        var x = randn([n, 3], float64, generator: g);
+        var y = x.sum(1) + randn([n], float64, generator: g) * 0.1;
+        var xt = randn([50, 3], float64, generator: g);
+        var yt = xt.sum(1);
+        return new PoolHolder(PoolData.Regression(x, y, xt, yt));
+    }
+
+    /// <summary>Two Gaussian blobs in 4-D, 2 classes, with a test set.</summary>
+    private static PoolHolder ClassificationPool(int n)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(4);
+        var y = randint(0, 2, [n + 60], generator: g);
+        var x = randn([n + 60, 4], generator: g) + y.unsqueeze(1).to(float32) * 1.5;
+        var pool = PoolData.Classification(scope.MoveToOuter(x.narrow(0, 0, n).clone()), scope.MoveToOuter(y.narrow(0, 0, n).clone()), 2,
+            scope.MoveToOuter(x.narrow(0, n, 60).clone()), scope.MoveToOuter(y.narrow(0, n, 60).clone()));
+        return new PoolHolder(pool);
+    }
+
+    private static NetworkModel Net(long seed) =>
+        new(TaskKind.Classification, nn.Sequential(nn.Linear(4, 16), nn.ReLU(), new McDropout(0.3), nn.Linear(16, 2)), seed,
+            new TrainingOptions { Epochs = 15, BatchSize = 8 });
+
+    [Fact]
+    public void The_loop_never_labels_a_point_twice_and_spends_exactly_the_budget()
+    {
+        using var pool = RegressionPool(60);
+        var options = new LoopOptions { InitialSize = 5, BatchSize = 4, Budget = 23, Metrics = [Metric.TestRmse, Metric.PoolRmse] };
+        var loop = new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new RandomAcquisition(), options);
+        var run = loop.Run(seed: 1);
+        Assert.Equal(23, run.Labelled.Count);
+        Assert.Equal(23, run.Labelled.Distinct().Count());
+        Assert.Equal(new[] { 5, 9, 13, 17, 21, 23 }, run.Rounds.Select(r => r.Labels));
+        Assert.Equal(run.Labelled, run.Rounds.SelectMany(r => r.Selected));
+        Assert.Equal(12, run.Records.Count());
+    }
+
+    [Fact]
+    public void The_loop_stops_when_the_pool_is_exhausted_before_the_budget()
+    {
+        using var pool = RegressionPool(13);
+        var options = new LoopOptions { InitialSize = 4, BatchSize = 4, Budget = 100 };
+        var run = new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new GreedySampling(GreedySamplingKind.IGS), options).Run(0);
+        Assert.Equal(13, run.Labelled.Distinct().Count());
+        Assert.Equal(new[] { 4, 8, 12, 13 }, run.Rounds.Select(r => r.Labels));
+    }
+
+    [Fact]
+    public void An_acquisition_that_repeats_a_point_is_refused()
+    {
+        using var pool = RegressionPool(20);
+        var loop = new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new Repeating(), new LoopOptions { InitialSize = 3, BatchSize = 2, Budget = 8 });
+        var e = Assert.Throws<InvalidOperationException>(() => loop.Run(0));
+        Assert.Contains("twice", e.Message);
+    }
+
+    private sealed class Repeating : IAcquisition
+    {
+        public string Name => "repeating";
+        public IReadOnlyList<long> Select(AcquisitionContext context, int count) => [context.Candidates[0], context.Candidates[0]];
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_resumed_run_equals_an_uninterrupted_run_with_the_same_seed(bool warmStart)
+    {
+        using var pool = ClassificationPool(80);
+        var options = new LoopOptions
+        {
+            Initial = InitialStrategies.BalancedRandom(), InitialSize = 4, BatchSize = 3, Budget = 16, CandidateSubset = 30, WarmStart = warmStart,
+            Metrics = [Metric.TestAccuracy, Metric.TestNll],
+        };
+        var full = new ActiveLearningLoop(pool.Pool, Net, new Bald(samples: 4), options).Run(seed: 9);
+        Assert.Equal(5, full.Rounds.Count);
+
+        var path = Path.Combine(_dir, "run.json");
+        var withCheckpoint = options with { CheckpointPath = path };
+        using var cts = new CancellationTokenSource();
+        var seen = new List<int>();
+        var interrupted = new ActiveLearningLoop(pool.Pool, Net, new Bald(samples: 4), withCheckpoint);
+        Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Run(9, new ProgressCallback<RoundResult>(r => { seen.Add(r.Round); if (r.Round == 2) cts.Cancel(); }), cts.Token));
+        Assert.Equal(new[] { 0, 1, 2 }, seen);
+        Assert.True(File.Exists(path));
+
+        var streamed = new List<RoundResult>();
+        var resumed = new ActiveLearningLoop(pool.Pool, Net, new Bald(samples: 4), withCheckpoint).Run(9, new ProgressCallback<RoundResult>(streamed.Add));
+        Assert.Equal(3, resumed.ResumedRounds);
+        Assert.Equal(new[] { true, true, true, false, false }, streamed.Select(r => r.FromCheckpoint));
+        Assert.Equal(full.Labelled, resumed.Labelled);
+        Assert.Equal(full.LabelledRounds, resumed.LabelledRounds);
+        Assert.Equal(full.Records, resumed.Records);
+        // Only the latest model file is kept beside the checkpoint.
+        Assert.Single(Directory.GetFiles(_dir, "*.safetensors"));
+    }
+
+    [Fact]
+    public void A_checkpoint_of_other_settings_is_not_silently_reused()
+    {
+        using var pool = RegressionPool(30);
+        var path = Path.Combine(_dir, "ridge.json");
+        var options = new LoopOptions { InitialSize = 4, BatchSize = 2, Budget = 8, CheckpointPath = path };
+        new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new RandomAcquisition(), options).Run(0);
+        var other = new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new RandomAcquisition(), options with { BatchSize = 3 });
+        var e = Assert.Throws<InvalidOperationException>(() => other.Run(0));
+        Assert.Contains("other settings", e.Message);
+        // The same settings resume a finished run without recomputing anything.
+        var again = new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new RandomAcquisition(), options).Run(0);
+        Assert.Equal(again.Rounds.Count, again.ResumedRounds);
+    }
+
+    [Fact]
+    public void Records_round_trip_through_csv_and_summaries_match_hand_values()
+    {
+        var records = new List<ResultRecord>
+        {
+            new("A", 0, 0, 10, "err", 0.5), new("A", 0, 1, 20, "err", 0.3), new("A", 1, 0, 10, "err", 0.7), new("A", 1, 1, 20, "err", 0.1),
+            new("B, \"quoted\"", 0, 0, 10, "err", 0.4), new("B, \"quoted\"", 0, 1, 20, "err", 0.35),
+        };
+        var path = Path.Combine(_dir, "r.csv");
+        ResultTable.WriteCsv(path, records);
+        Assert.Equal(records, ResultTable.ReadCsv(path));
+        var curves = LearningCurves.Summarize(records, "err");
+        var a20 = curves.Single(c => c.Method == "A" && c.Labels == 20);
+        Assert.Equal(0.2, a20.Mean, 12);
+        Assert.Equal(Math.Sqrt(0.02), a20.StdDev, 12);
+        var need = LearningCurves.LabelsNeeded(records, "err", 0.36, higherIsBetter: false);
+        Assert.Equal(20, need.Single(n => n.Method == "A").MeanCurve);
+        Assert.Equal(20, need.Single(n => n.Method == "A").PerSeed[0]);
+        Assert.Equal(20, need.Single(n => n.Method.StartsWith('B')).MeanCurve);
+        Assert.Equal(0.6 + 0.2, LearningCurves.AreaUnderMeanCurve(records, "err")["A"], 12);
+    }
+
+    [Fact]
+    public void An_experiment_runs_every_method_for_every_seed()
+    {
+        using var pool = RegressionPool(40);
+        var exp = new ActiveLearningExperiment(pool.Pool, new LoopOptions { InitialSize = 4, BatchSize = 2, Budget = 8, Metrics = [Metric.TestRmse] })
+            .Add("random", new RandomAcquisition(), _ => new RidgeRegression(3))
+            .Add("GSx", new GreedySampling(), _ => new RidgeRegression(3), InitialStrategies.GSx());
+        var results = exp.Run([0, 1], Path.Combine(_dir, "exp"));
+        Assert.Equal(4, results.Runs.Count);
+        Assert.Equal(2 * 2 * 3, results.Records.Count);
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(_dir, "exp"), "*.json").Length);
+    }
+}
