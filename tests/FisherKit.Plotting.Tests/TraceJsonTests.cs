@@ -127,17 +127,48 @@ public class TraceJsonTests
     }
 
     [Fact]
-    public void Reversed_axes_survive_reading_back_from_json()
+    public void Reversed_image_axes_survive_reading_back_from_json()
     {
-        // The notebook engine renders static images from figures read back from the output JSON:
-        // an image map read back with its first y axis no longer reversed was drawn upside down.
-        var map = Chart.ImageMap(new double[,] { { 1, 2 }, { 3, 4 } });
-        var back = Figure.FromJson(map.ToJson());
+        // Static images of notebook outputs are rendered from the figure read back from its JSON; a lost
+        // "reversed" turned every single image map (and the first panel of a grid) upside down.
+        var grid = Chart.Grid(1, 2, [Chart.ImageMap(new double[,] { { 1, 2 }, { 3, 4 } }), Chart.ImageMap(new double[,] { { 1, 2 } })]);
+        var back = Figure.FromJson(grid.ToJson());
         Assert.True(back.Layout.YAxis!.Reversed);
-        Assert.Equal(map.ToJson(), back.ToJson());
-        var grid = Figure.FromJson(Chart.Grid(1, 2, [map, map]).ToJson());
-        Assert.True(grid.Layout.YAxis!.Reversed);
-        Assert.True(grid.Layout.SubplotAxes!["yaxis2"].Reversed);
+        Assert.Equal(grid.ToJson(), back.ToJson());
+        var layout = JsonNode.Parse(back.ToJson())!["layout"]!;
+        Assert.Equal("reversed", (string?)layout["yaxis"]!["autorange"]);
+        Assert.Equal("reversed", (string?)layout["yaxis2"]!["autorange"]);
+        // plotly.js also allows true/false there: accepted, not reversed.
+        var plain = Figure.FromJson("""{"data": [], "layout": {"yaxis": {"autorange": true}}}""");
+        Assert.False(plain.Layout.YAxis!.Reversed);
+    }
+
+    [Fact]
+    public void An_image_map_with_one_colour_bound_gets_the_other_from_the_data()
+    {
+        // plotly.js ignores zmin unless zmax is set too: the uncertainty map's "from zero" was lost.
+        var t = FirstTrace(Chart.UncertaintyMap(new double[,] { { 1, 2.5 }, { double.NaN, 2 } }, "nm"));
+        Assert.Equal(0, (double)t["zmin"]!);
+        Assert.Equal(2.5, (double)t["zmax"]!);
+        var upper = FirstTrace(Chart.ImageMap(new double[,] { { -1, 3 } }, zMax: 2));
+        Assert.Equal(-1, (double)upper["zmin"]!);
+        Assert.Equal(2, (double)upper["zmax"]!);
+        var free = FirstTrace(Chart.ImageMap(new double[,] { { -1, 3 } }));
+        Assert.Null(free["zmin"]);
+        Assert.Null(free["zmax"]);
+    }
+
+    [Fact]
+    public void Grid_colour_bars_sit_beside_their_own_row()
+    {
+        var map = Chart.UncertaintyMap(new double[,] { { 1, 2 } }, "nm");
+        var layout = Parse(Chart.Grid(2, 1, [map, map], verticalSpacing: 0.2));
+        var bars = layout["data"]!.AsArray().Select(t => t!["colorbar"]!).ToArray();
+        Assert.Equal(0.8, (double)bars[0]["y"]!, 6);   // row 1 spans [0.6, 1]
+        Assert.Equal(0.2, (double)bars[1]["y"]!, 6);   // row 2 spans [0, 0.4]
+        Assert.Equal(0.4, (double)bars[0]["len"]!, 6);
+        var oneRow = Parse(Chart.Grid(1, 2, [map, map]));
+        Assert.Null(oneRow["data"]![0]!["colorbar"]!["y"]);
     }
 
     [Fact]

@@ -4,12 +4,23 @@ public static partial class Chart
 {
     /// <summary>
     /// A picture-like heatmap: row 0 at the top, square pixels, no grid. The base of saliency and
-    /// uncertainty maps.
+    /// uncertainty maps. plotly.js ignores a colour bound unless both are set, so when only one of
+    /// <paramref name="zMin"/>, <paramref name="zMax"/> is given the other is taken from the finite
+    /// values of <paramref name="z"/>.
     /// </summary>
     public static Figure ImageMap(Matrix z, ColorScale? colorScale = null, double? zMid = null, double? zMin = null, double? zMax = null,
         string? title = null, string? colorBarTitle = null)
     {
         ArgumentNullException.ThrowIfNull(z);
+        if (zMin is null != zMax is null)
+        {
+            var finite = Enumerable.Range(0, z.Rows).SelectMany(r => Enumerable.Range(0, z.Columns).Select(c => z[r, c])).Where(double.IsFinite).ToArray();
+            if (finite.Length > 0)
+            {
+                zMin ??= Math.Min(finite.Min(), zMax!.Value);
+                zMax ??= Math.Max(finite.Max(), zMin.Value);
+            }
+        }
         var trace = new Heatmap
         {
             Z = z, ColorScale = colorScale ?? ColorScale.Viridis, ZMid = zMid, ZMin = zMin, ZMax = zMax,

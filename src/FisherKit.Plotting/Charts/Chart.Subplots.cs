@@ -10,7 +10,7 @@ public static partial class Chart
     /// settings (titles, log scales, reversed image axes) on its own pair of axes; with
     /// <paramref name="shareX"/>/<paramref name="shareY"/> all panels share one range, zoomed
     /// together. Panel titles become annotations above each panel; heatmap colour bars are moved
-    /// beside their panel.
+    /// beside their panel (and, with several rows, centred on its row).
     /// </summary>
     /// <exception cref="ArgumentException">More panels than cells, or a non-positive grid size.</exception>
     public static Figure Grid(int rows, int columns, IReadOnlyList<Figure> panels, bool shareX = false, bool shareY = false,
@@ -48,10 +48,12 @@ public static partial class Chart
             foreach (var t in panel.Data)
             {
                 var moved = t with { XAxis = n == 1 ? null : xs, YAxis = n == 1 ? null : ys };
+                // Colour bars go beside their panel: right of it, and (with several rows) centred on its row.
+                double? barY = rows > 1 ? Round((yDomain[0] + yDomain[1]) / 2) : null;
                 moved = moved switch
                 {
-                    Heatmap h when h.ShowScale != false => h with { ColorBar = (h.ColorBar ?? new ColorBar()) with { X = Round(xDomain[1] + 0.01), Len = Round(cellH) } },
-                    Contour h when h.ShowScale != false => h with { ColorBar = (h.ColorBar ?? new ColorBar()) with { X = Round(xDomain[1] + 0.01), Len = Round(cellH) } },
+                    Heatmap h when h.ShowScale != false => h with { ColorBar = (h.ColorBar ?? new ColorBar()) with { X = Round(xDomain[1] + 0.01), Y = barY ?? h.ColorBar?.Y, Len = Round(cellH) } },
+                    Contour h when h.ShowScale != false => h with { ColorBar = (h.ColorBar ?? new ColorBar()) with { X = Round(xDomain[1] + 0.01), Y = barY ?? h.ColorBar?.Y, Len = Round(cellH) } },
                     _ => moved,
                 };
                 traces.Add(moved);

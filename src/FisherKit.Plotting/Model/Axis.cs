@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace FisherKit.Plotting;
@@ -18,14 +19,20 @@ public sealed record Axis
     [JsonIgnore]
     public bool Reversed { get; init; }
 
-    /// <summary>Written and read as plotly.js <c>autorange</c> (reading it back keeps <see cref="Reversed"/>).</summary>
+    /// <summary>
+    /// Written as plotly.js <c>autorange</c>; when read back (<see cref="Figure.FromJson"/>, e.g. for
+    /// static images of notebook outputs), <c>"reversed"</c> sets <see cref="Reversed"/> and other values
+    /// (<c>true</c>, <c>false</c>, …) are accepted and dropped.
+    /// </summary>
     [JsonPropertyName("autorange")]
     [JsonInclude]
-    internal string? AutoRangeJson
+    internal JsonElement? AutoRangeJson
     {
-        get => Reversed ? "reversed" : null;
-        init => Reversed = value == "reversed";
+        get => Reversed ? ReversedJson : null;
+        init => Reversed = value is { ValueKind: JsonValueKind.String } v && v.GetString() == "reversed";
     }
+
+    private static readonly JsonElement ReversedJson = JsonSerializer.SerializeToElement("reversed");
 
     /// <summary>Tick label format (d3-format), e.g. <c>".2f"</c>, <c>".0%"</c>, <c>".1e"</c>.</summary>
     public string? TickFormat { get; init; }

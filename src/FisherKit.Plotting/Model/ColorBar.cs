@@ -9,6 +9,9 @@ public sealed record ColorBar
     /// <summary>Horizontal position in normalised coordinates (move it when subplots need several bars).</summary>
     public double? X { get; init; }
 
+    /// <summary>Vertical position of the bar's centre in normalised coordinates (subplot grids put it beside its row).</summary>
+    public double? Y { get; init; }
+
     /// <summary>Length as a fraction of the plot height.</summary>
     public double? Len { get; init; }
 

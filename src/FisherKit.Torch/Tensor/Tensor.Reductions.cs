@@ -18,6 +18,12 @@ public static partial class torch
         }
         /// <summary>Sum over one dimension.</summary>
         public Tensor sum(long dim, bool keepdim = false, ScalarType? dtype = null) => sum([dim], keepdim, dtype);
+        /// <summary>
+        /// Sum over one dimension. This <c>int</c> overload exists so that <c>x.sum(0)</c> means dimension 0:
+        /// C# converts the literal 0 to any enum, so without it the call would bind to
+        /// <see cref="sum(ScalarType?)"/> and sum everything in <see cref="ScalarType.Byte"/>.
+        /// </summary>
+        public Tensor sum(int dim, bool keepdim = false, ScalarType? dtype = null) => sum([(long)dim], keepdim, dtype);
 
         /// <summary>Mean of all elements.</summary>
         public unsafe Tensor mean() => Wrap(NativeMethods.fk_mean(Handle, null, 0, 0, out var r), r);

@@ -202,7 +202,8 @@ public sealed class DeepEnsemble : IDisposable
         ArgumentNullException.ThrowIfNull(train);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var t = options.Training;
-        var config = JsonSerializer.Serialize(new { v = 1, options.Network, t.Epochs, t.BatchSize, t.LearningRate, t.WeightDecay, t.MseWarmupEpochs, t.CosineSchedule, options.BaseSeed });
+        // v = 2: the MSE warm-up also trains the variance head and Adam restarts at the switch (weights of v = 1 differ).
+        var config = JsonSerializer.Serialize(new { v = 2, options.Network, t.Epochs, t.BatchSize, t.LearningRate, t.WeightDecay, t.MseWarmupEpochs, t.CosineSchedule, options.BaseSeed });
         sha.AppendData(Encoding.UTF8.GetBytes(config));
         if (options.DataKey is not null) sha.AppendData(Encoding.UTF8.GetBytes("key:" + options.DataKey));
         else

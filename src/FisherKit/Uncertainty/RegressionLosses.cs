@@ -24,6 +24,30 @@ public static class RegressionLosses
         return scope.MoveToOuter(MaskedMean(perPixel, mask));
     }
 
+    /// <summary>
+    /// The loss minimised during the MSE warm-up of a Gaussian head: the squared error of the mean plus
+    /// the Gaussian NLL of the variance given the <em>detached</em> mean,
+    /// <c>(y − μ)² + ½[log σ² + (y − sg(μ))²/σ²]</c> (sg: no gradient). The mean is trained by the squared
+    /// error alone, while the variance head learns the size of the current residuals, so that the switch
+    /// to the full NLL starts from a variance that fits them (an untrained head can sit at a tiny σ², whose
+    /// 1/σ² gradients then wreck the mean). Returns the loss to minimise and the squared error to report.
+    /// </summary>
+    public static (Tensor Loss, Tensor SquaredError) WarmupLoss(UNet model, Tensor output, Tensor target, Tensor? mask = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var scope = NewDisposeScope();
+        var (mean, variance) = model.Split(output);
+        if (!mean.shape.SequenceEqual(target.shape))
+            throw new ArgumentException($"The prediction has shape [{string.Join(", ", mean.shape)}] but the target [{string.Join(", ", target.shape)}].", nameof(target));
+        var mse = MaskedMean((mean - target).square(), mask);
+        var reported = mse.detach();
+        var loss = variance is null
+            ? mse
+            : mse + MaskedMean(nn.functional.gaussian_nll_loss(mean.detach(), target, variance, reduction: Reduction.None), mask);
+        scope.MoveToOuter(loss, reported);
+        return (loss, reported);
+    }
+
     /// <summary>Mean of a [B, C, H, W] tensor over the pixels where <paramref name="mask"/> [H, W] is set (all when null).</summary>
     public static Tensor MaskedMean(Tensor values, Tensor? mask)
     {

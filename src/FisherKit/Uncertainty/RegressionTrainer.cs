@@ -35,50 +35,67 @@ public static class RegressionTrainer
         long n = train.Count;
         int stepsPerEpoch = (int)((n + options.BatchSize - 1) / options.BatchSize);
         using var generator = new Generator(seed);
-        using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
-        long step = 0;
-        bool gaussian = model.Options.Head == RegressionHead.Gaussian;
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        try
         {
-            if (options.CosineSchedule)
-                optimizer.LearningRate = options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / options.Epochs));
-            bool useMse = gaussian && epoch <= options.MseWarmupEpochs;
-            model.train();
-            double sum = 0;
-            long seen = 0;
-            using (var perm = randperm(n, generator))
+            long step = 0;
+            bool gaussian = model.Options.Head == RegressionHead.Gaussian;
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
-                for (int b = 0; b < stepsPerEpoch; b++)
+                bool useMse = gaussian && epoch <= options.MseWarmupEpochs;
+                if (gaussian && options.MseWarmupEpochs > 0 && epoch == options.MseWarmupEpochs + 1)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    long start = (long)b * options.BatchSize, count = Math.Min(options.BatchSize, n - start);
-                    var idx = perm.narrow(0, start, count);
-                    var x = train.Inputs.index_select(0, idx).to(device);
-                    var y = train.Targets.index_select(0, idx).to(device);
-                    optimizer.zero_grad();
-                    var loss = RegressionLosses.Loss(model, model.forward(x), y, trainMask, useMse);
-                    loss.backward();
-                    optimizer.step();
-                    double value = loss.item();
-                    if (!double.IsFinite(value))
-                        throw new InvalidOperationException($"Training diverged: the loss became {value} at epoch {epoch}, step {b + 1}. Lower the learning rate or use MseWarmupEpochs for the Gaussian head.");
-                    step++;
-                    sum += value * count;
-                    seen += count;
-                    history.StepLosses.Add(value);
-                    progress?.Report(new TrainingProgress(TrainingEvent.Step, member, epoch, options.Epochs, step, stepsPerEpoch, value, sum / seen, null, clock.Elapsed));
+                    // From the squared error to the NLL the mean's gradients grow by 1/σ²; Adam's moment
+                    // estimates still hold the warm-up's scale and would take steps many times too large.
+                    // Start them afresh, as at the beginning of training.
+                    optimizer.Dispose();
+                    optimizer = optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
                 }
+                if (options.CosineSchedule)
+                    optimizer.LearningRate = options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / options.Epochs));
+                model.train();
+                double sum = 0;
+                long seen = 0;
+                using (var perm = randperm(n, generator))
+                {
+                    for (int b = 0; b < stepsPerEpoch; b++)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        using var scope = NewDisposeScope();
+                        long start = (long)b * options.BatchSize, count = Math.Min(options.BatchSize, n - start);
+                        var idx = perm.narrow(0, start, count);
+                        var x = train.Inputs.index_select(0, idx).to(device);
+                        var y = train.Targets.index_select(0, idx).to(device);
+                        optimizer.zero_grad();
+                        Tensor loss, reported;
+                        if (useMse) (loss, reported) = RegressionLosses.WarmupLoss(model, model.forward(x), y, trainMask);
+                        else reported = loss = RegressionLosses.Loss(model, model.forward(x), y, trainMask);
+                        loss.backward();
+                        optimizer.step();
+                        double value = reported.item();
+                        if (!double.IsFinite(value))
+                            throw new InvalidOperationException($"Training diverged: the loss became {value} at epoch {epoch}, step {b + 1}. Lower the learning rate or use MseWarmupEpochs for the Gaussian head.");
+                        step++;
+                        sum += value * count;
+                        seen += count;
+                        history.StepLosses.Add(value);
+                        progress?.Report(new TrainingProgress(TrainingEvent.Step, member, epoch, options.Epochs, step, stepsPerEpoch, value, sum / seen, null, clock.Elapsed));
+                    }
+                }
+                double? val = validation is null ? null : Evaluate(model, validation, useMse: useMse);
+                var record = new EpochRecord(epoch, sum / seen, val, clock.Elapsed.TotalSeconds, useMse);
+                history.Epochs.Add(record);
+                progress?.Report(new TrainingProgress(TrainingEvent.EpochEnd, member, epoch, options.Epochs, step, stepsPerEpoch, double.NaN, record.TrainLoss, val, clock.Elapsed));
             }
-            double? val = validation is null ? null : Evaluate(model, validation, useMse: useMse);
-            var record = new EpochRecord(epoch, sum / seen, val, clock.Elapsed.TotalSeconds, useMse);
-            history.Epochs.Add(record);
-            progress?.Report(new TrainingProgress(TrainingEvent.EpochEnd, member, epoch, options.Epochs, step, stepsPerEpoch, double.NaN, record.TrainLoss, val, clock.Elapsed));
+            model.eval();
+            var last = history.Epochs[^1];
+            progress?.Report(new TrainingProgress(TrainingEvent.Finished, member, options.Epochs, options.Epochs, step, stepsPerEpoch, double.NaN, last.TrainLoss, last.ValidationLoss, clock.Elapsed));
+            return history;
         }
-        model.eval();
-        var last = history.Epochs[^1];
-        progress?.Report(new TrainingProgress(TrainingEvent.Finished, member, options.Epochs, options.Epochs, step, stepsPerEpoch, double.NaN, last.TrainLoss, last.ValidationLoss, clock.Elapsed));
-        return history;
+        finally
+        {
+            optimizer.Dispose();
+        }
     }
 
     /// <summary>The training loss of <paramref name="model"/> on <paramref name="data"/> in evaluation mode (dropout off), batched.</summary>

@@ -6,8 +6,10 @@ namespace FisherKit.Uncertainty;
 /// <param name="LearningRate">Adam learning rate.</param>
 /// <param name="WeightDecay">Adam weight decay (L2).</param>
 /// <param name="MseWarmupEpochs">
-/// For the Gaussian head: the first epochs train the mean with the MSE before switching to the
-/// Gaussian NLL, which avoids the variance absorbing early errors.
+/// For the Gaussian head: the first epochs train the mean with the MSE (while the variance head
+/// learns the size of the detached residuals, <see cref="RegressionLosses.WarmupLoss"/>) before
+/// switching to the Gaussian NLL, which avoids the variance absorbing early errors. Adam's moment
+/// estimates are reset at the switch.
 /// </param>
 /// <param name="CosineSchedule">Anneal the learning rate to zero over the epochs (cosine).</param>
 /// <param name="Device">Where to train (null: CPU); the model and each batch are moved there.</param>
