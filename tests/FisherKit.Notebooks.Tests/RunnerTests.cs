@@ -135,6 +135,17 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_worker_process_loads_an_assembly_named_FisherKit()
+    {
+        // Assembly names compare case-insensitively: a worker assembly named "fisherkit" made #r of FisherKit.dll fail.
+        TinyAssemblies.BuildNamed(_dir.File("lib"), "FisherKit");
+        var json = Notebooks.Json(Notebooks.Cell("#r \"lib/FisherKit.dll\"\nProbe.Api.Hello()"));
+        var (result, nb) = await Run(json, worker: true, timeout: TimeSpan.FromSeconds(60));
+        Assert.True(result.Status == RunStatus.Succeeded, result.Failed?.ErrorValue);
+        Assert.Equal("hello from FisherKit", Outputs.Text(CodeCells(nb)[0]!["outputs"]![0]!["data"]!["text/plain"]));
+    }
+
+    [Fact]
     public async Task The_worker_process_runs_cells_with_the_notebook_folder_as_working_directory()
     {
         var json = Notebooks.Json(Notebooks.Cell("System.IO.File.WriteAllText(\"made-by-cell.txt\", \"x\");\nSystem.IO.Directory.GetCurrentDirectory()"));

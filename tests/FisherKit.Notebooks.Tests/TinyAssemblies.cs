@@ -33,6 +33,19 @@ internal static class TinyAssemblies
         File.Copy(ZlibPath(), Path.Combine(folder, "libfkz.so"), overwrite: true);
     }
 
+    /// <summary>
+    /// A one-class assembly with the given simple name (namespace Probe, <c>Probe.Api.Hello()</c>), e.g.
+    /// "FisherKit", to check that names which differ from the engine's only in case still load.
+    /// </summary>
+    public static string BuildNamed(string folder, string assemblyName)
+    {
+        Directory.CreateDirectory(folder);
+        var refs = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => Path.GetDirectoryName(p) == Path.GetDirectoryName(typeof(object).Assembly.Location))
+            .Select(p => MetadataReference.CreateFromFile(p)).ToList<MetadataReference>();
+        return Compile(folder, assemblyName, $"namespace Probe; public static class Api {{ public static string Hello() => \"hello from {assemblyName}\"; }}", refs);
+    }
+
     /// <summary>A global-packages folder with Tiny.Pkg 1.0.0 depending on Dep.Pkg (>= 0.9).</summary>
     public static void BuildPackages(string root)
     {

@@ -70,12 +70,13 @@ public sealed class WorkerEngine : IExecutionEngine
         }
     }
 
-    /// <summary>How to start <c>fisherkit worker</c>: the app host next to this assembly, else <c>dotnet fisherkit.dll</c>.</summary>
+    /// <summary>How to start <c>fisherkit worker</c>: the app host next to this assembly, else <c>dotnet FisherKit.Notebooks.dll</c>.</summary>
     internal static ProcessStartInfo WorkerStartInfo()
     {
         var dll = typeof(WorkerEngine).Assembly.Location;
         var dir = Path.GetDirectoryName(dll)!;
-        var appHost = Path.Combine(dir, OperatingSystem.IsWindows() ? "fisherkit.exe" : "fisherkit");
+        var name = Path.GetFileNameWithoutExtension(dll);
+        var appHost = Path.Combine(dir, OperatingSystem.IsWindows() ? name + ".exe" : name);
         ProcessStartInfo psi;
         if (File.Exists(appHost)) psi = new ProcessStartInfo(appHost);
         else
