@@ -86,6 +86,32 @@ public sealed class ExperimentTests
         Assert.All(results.Runs, r => Assert.Equal(new[] { 6, 9, 12 }, r.Rounds.Select(x => x.Labels)));
         Assert.All(results.Runs, r => Assert.Equal(12, r.Labelled.Distinct().Count()));
         Assert.All(results.Records.Where(r => r.Metric == "test error"), r => Assert.InRange(r.Value, 0, 1));
+        // Pool index → training image: the balanced initial set has 2 images of each class.
+        var pool = GalProtocol.PoolIndices(100, settings).ToArray<long>();
+        var trainLabels = labels.narrow(0, 0, 100).ToArray<long>();
+        Assert.All(results.Runs, r => Assert.Equal(new[] { 2, 2, 2 },
+            r.Labelled.Take(6).Select(i => trainLabels[pool[i]]).GroupBy(c => c).OrderBy(c => c.Key).Select(c => c.Count())));
+    }
+
+    [Fact]
+    public void Gal_pool_indices_are_a_fixed_subset_without_the_validation_images()
+    {
+        var settings = GalProtocolSettings.Quick with { ValidationSize = 30, PoolSize = 50 };
+        using var a = GalProtocol.PoolIndices(200, settings);
+        using var b = GalProtocol.PoolIndices(200, settings);
+        using var all = GalProtocol.PoolIndices(200, settings with { PoolSize = null });
+        using var withValidation = GalProtocol.PoolIndices(200, settings with { PoolSize = null, ValidationSize = 0 });
+        var pool = a.ToArray<long>();
+        Assert.Equal(50, pool.Length);
+        Assert.Equal(50, pool.Distinct().Count());
+        Assert.All(pool, i => Assert.InRange(i, 0, 199));
+        Assert.Equal(pool, b.ToArray<long>());
+        Assert.Equal(170, all.shape[0]);
+        Assert.Equal(pool, all.ToArray<long>().Take(50));
+        // The held-out images are the first 30 of the same permutation.
+        var held = withValidation.ToArray<long>().Take(30).ToHashSet();
+        Assert.DoesNotContain(all.ToArray<long>(), held.Contains);
+        Assert.Throws<ArgumentException>(() => GalProtocol.PoolIndices(30, settings));
     }
 
     [Fact]

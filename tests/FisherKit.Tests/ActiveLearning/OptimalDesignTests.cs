@@ -35,14 +35,16 @@ public sealed class OptimalDesignTests
     }
 
     [Theory]
-    [InlineData(DesignCriterion.DOptimal)]
-    [InlineData(DesignCriterion.AOptimal)]
-    [InlineData(DesignCriterion.EOptimal)]
-    public void Greedy_batches_with_rank_k_updates_equal_brute_force_greedy_and_log_det(DesignCriterion criterion)
+    [InlineData(DesignCriterion.DOptimal, 2)]
+    [InlineData(DesignCriterion.AOptimal, 2)]
+    [InlineData(DesignCriterion.EOptimal, 2)]
+    [InlineData(DesignCriterion.EOptimal, 1)]
+    public void Greedy_batches_with_rank_k_updates_equal_brute_force_greedy_and_log_det(DesignCriterion criterion, int k)
     {
         using var scope = NewDisposeScope();
-        var cands = Embeddings(15, 2, 5, 3);
-        var a0 = OptimalDesign.Information(Embeddings(3, 2, 5, 4), 0.3);
+        var cands = Embeddings(15, k, 5, 3);
+        // Enough labelled rows (3K ≥ 4) that λ_min(A) is not repeated more than K times (see the indifference test).
+        var a0 = OptimalDesign.Information(Embeddings(k == 1 ? 4 : 3, k, 5, 4), 0.3);
         var design = OptimalDesign.Greedy(cands, a0, 6, criterion);
         // Brute force: at every step recompute the criterion for each remaining candidate with dense matrices.
         var a = a0.clone();
@@ -64,6 +66,71 @@ public sealed class OptimalDesignTests
         // The log det accumulated by the determinant lemma equals the log det of the final matrix.
         Assert.Equal(BruteLogDet(a), design.FinalLogDet, 9);
         Assert.Equal(BruteLogDet(a0), design.InitialLogDet, 10);
+    }
+
+    [Fact]
+    public void E_optimal_gain_of_one_row_embeddings_equals_the_brute_force_Ritz_value()
+    {
+        // With a Ritz subspace smaller than r, the gain is λ_min(Vᵀ(A + eeᵀ)V) − λ_min(A), V the eigenvectors of
+        // A with the smallest eigenvalues; for K = 1 it is computed from the secular equation.
+        using var scope = NewDisposeScope();
+        var cands = Embeddings(20, 1, 7, 8);
+        var a = OptimalDesign.Information(Embeddings(6, 1, 7, 9), 0.2);   // rank 6 < r: λ is a simple eigenvalue
+        const int m = 3;
+        var design = OptimalDesign.Greedy(cands, a, 1, DesignCriterion.EOptimal, eigenSubspace: m);
+        var (w, v) = linalg.eigh(a);
+        var vm = v.narrow(1, 0, m);
+        double Ritz(long u) { using var p = Plus(a, cands, u); using var t = vm.t().mm(p).mm(vm); using var ev = linalg.eigvalsh(t); return ev[0].item(); }
+        var gains = Enumerable.Range(0, 20).Select(u => Ritz(u) - w[0].item()).ToArray();
+        var best = Array.IndexOf(gains, gains.Max());
+        Assert.Equal(best, design.Selected[0]);
+        Assert.Equal(gains[best], design.Gains[0], 10);
+    }
+
+    [Fact]
+    public void E_optimal_is_indifferent_while_the_smallest_eigenvalue_is_repeated_more_than_k_times()
+    {
+        // r = 8, K = 2, one labelled point: λ is an eigenvalue of A six times. The first two picks cannot raise
+        // λ_min (brute force: every candidate leaves it unchanged), so the gains are 0 and candidates 0 and 1
+        // are taken in order; from the third pick on the design follows the brute-force greedy choice.
+        using var scope = NewDisposeScope();
+        var cands = Embeddings(10, 2, 8, 5);
+        var a = OptimalDesign.Information(Embeddings(1, 2, 8, 6), 0.4);
+        var design = OptimalDesign.Greedy(cands, a, 4, DesignCriterion.EOptimal);
+        double LambdaMin(Tensor m) { using var ev = linalg.eigvalsh(m); return ev[0].item(); }
+        Assert.All(Enumerable.Range(0, 10), u => Assert.Equal(LambdaMin(a), LambdaMin(Plus(a, cands, u)), 10));
+        Assert.Equal(new[] { 0, 1 }, design.Selected.Take(2));
+        Assert.Equal(new[] { 0.0, 0.0 }, design.Gains.Take(2));
+        var a2 = Plus(Plus(a, cands, 0), cands, 1);
+        var chosen = new List<int> { 0, 1 };
+        for (int step = 2; step < 4; step++)
+        {
+            var best = Enumerable.Range(0, 10).Where(u => !chosen.Contains(u)).OrderByDescending(u => LambdaMin(Plus(a2, cands, u))).First();
+            Assert.Equal(best, design.Selected[step]);
+            Assert.Equal(LambdaMin(Plus(a2, cands, best)) - LambdaMin(a2), design.Gains[step], 8);
+            Assert.True(design.Gains[step] > 1e-6);
+            a2 = Plus(a2, cands, best);
+            chosen.Add(best);
+        }
+    }
+
+    [Fact]
+    public void Smallest_eigenvalue_of_a_rank_one_update_handles_repeated_eigenvalues_and_zero_components()
+    {
+        using var scope = NewDisposeScope();
+        var w = tensor(new[] { 1.0, 1.0, 2.5, 4.0 });                    // repeated smallest eigenvalue
+        var z = tensor(new[] { 0.7, -0.3, 1.1, 0.2, 0.0, 0.0, 0.9, 1.5, 0.0, 2.0, 0.0, 0.0 }, [3, 4]);
+        var w2 = tensor(new[] { 0.5, 1.5, 2.5, 4.0 });
+        var got1 = OptimalDesign.SmallestEigenvalueOfRankOneUpdate(w, z).ToArray<double>();
+        var got2 = OptimalDesign.SmallestEigenvalueOfRankOneUpdate(w2, z).ToArray<double>();
+        for (int i = 0; i < 3; i++)
+        {
+            var zi = z[i].unsqueeze(1);
+            var dense1 = w.diag() + zi.mm(zi.t());
+            var dense2 = w2.diag() + zi.mm(zi.t());
+            Assert.Equal(linalg.eigvalsh(dense1)[0].item(), got1[i], 12);
+            Assert.Equal(linalg.eigvalsh(dense2)[0].item(), got2[i], 12);
+        }
     }
 
     [Fact]

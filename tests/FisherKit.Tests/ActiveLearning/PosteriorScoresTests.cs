@@ -73,6 +73,41 @@ public sealed class PosteriorScoresTests
     }
 
     [Fact]
+    public void Mc_dropout_samples_equal_full_forward_passes_with_the_same_masks()
+    {
+        // SamplePredictions computes the layers before the first dropout once; the result must equal T
+        // complete forward passes that draw their masks from a generator with the same seed.
+        var net = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 16), nn.ReLU(), new McDropout(0.3), nn.Linear(16, 8), nn.ReLU(), new McDropout(0.5), nn.Linear(8, 3));
+        using var model = new NetworkModel(TaskKind.Classification, net, seed: 2, new TrainingOptions { PredictBatchSize = 4 });
+        using var x = randn([10, 4], generator: new Generator(5));
+        using var got = model.SamplePredictions(x, 3, seed: 17);
+
+        using var g = new Generator(17);
+        var dropouts = net.named_modules().Select(m => m.module).OfType<McDropout>().ToList();
+        foreach (var d in dropouts) { d.Generator = g; d.train(true); }
+        var expected = new List<Tensor>();
+        using (no_grad())
+            for (int s = 0; s < 3; s++)
+            {
+                // the same batches of 4 as the model's prediction
+                var parts = new List<Tensor>();
+                for (long i = 0; i < 10; i += 4)
+                    using (var xb = x.narrow(0, i, Math.Min(4, 10 - i)))
+                        parts.Add(net.forward(xb));
+                using var z = cat(parts, 0);
+                foreach (var t in parts) t.Dispose();
+                expected.Add(nn.functional.softmax(z.to(ScalarType.Float64), 1));
+            }
+        foreach (var d in dropouts) { d.Generator = null; d.train(false); }
+        using var want = stack(expected, 0);
+        foreach (var t in expected) t.Dispose();
+        Assert.Equal(want.shape, got.shape);
+        Assert.True(got.allclose(want, 1e-6, 1e-9));
+        using var spread = got.std(0);
+        Assert.True(spread.max().item<double>() > 1e-3);
+    }
+
+    [Fact]
     public void Classification_only_scores_refuse_regression()
     {
         var model = new LookupModel(TaskKind.Regression, [[1.0], [2.0]], [[[1.0], [2.0]]]);

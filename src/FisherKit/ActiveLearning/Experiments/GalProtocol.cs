@@ -37,6 +37,25 @@ public static class GalProtocol
     }
 
     /// <summary>
+    /// The training images that form the pool, in pool order (int64): a fixed, seed-independent random
+    /// permutation of the <paramref name="trainCount"/> training images without the first
+    /// <see cref="GalProtocolSettings.ValidationSize"/> (held out), cut to <see cref="GalProtocolSettings.PoolSize"/>.
+    /// Pool index i of a run's <see cref="LoopRun.Labelled"/> is training image <c>PoolIndices(...)[i]</c>.
+    /// </summary>
+    public static Tensor PoolIndices(long trainCount, GalProtocolSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (trainCount <= settings.ValidationSize)
+            throw new ArgumentException($"{trainCount} training images leave no pool after {settings.ValidationSize} validation images.", nameof(trainCount));
+        using var scope = NewDisposeScope();
+        using var gen = new Generator(20170306);
+        var perm = randperm(trainCount, gen);
+        var rest = perm.narrow(0, settings.ValidationSize, trainCount - settings.ValidationSize);
+        if (settings.PoolSize is int p) rest = rest.narrow(0, 0, Math.Min(p, rest.shape[0]));
+        return scope.MoveToOuter(rest.clone());
+    }
+
+    /// <summary>
     /// Runs the protocol. Images are (N, C, H, W) floating point (scaled to [0, 1] by the caller), labels
     /// int64 in [0, classes).
     /// </summary>
@@ -52,11 +71,7 @@ public static class GalProtocol
         using var scope = NewDisposeScope();
         int classes = (int)trainLabels.max().item<long>() + 1;
         var (c, h, w) = ((int)trainImages.shape[1], (int)trainImages.shape[2], (int)trainImages.shape[3]);
-        // A fixed split (seed-independent): validation images set aside, then the pool.
-        using var gen = new Generator(20170306);
-        var perm = randperm(trainImages.shape[0], gen);
-        var rest = perm.narrow(0, settings.ValidationSize, trainImages.shape[0] - settings.ValidationSize);
-        if (settings.PoolSize is int p) rest = rest.narrow(0, 0, Math.Min(p, rest.shape[0]));
+        var rest = PoolIndices(trainImages.shape[0], settings);
         var x = trainImages.index_select(0, rest).to(ScalarType.Float32);
         var y = trainLabels.index_select(0, rest);
         var nt = Math.Min(settings.TestSize ?? testImages.shape[0], testImages.shape[0]);

@@ -14,7 +14,11 @@ namespace FisherKit.ActiveLearning.Fisher;
 /// the candidates' B_u = E_u A⁻¹ (K × r each) at cost O(M K² r) per step;</item>
 /// <item>A-optimal gain tr A⁻¹ − tr (A + E_uᵀE_u)⁻¹ = tr(S_u⁻¹ B_u B_uᵀ);</item>
 /// <item>E-optimal gain λ_min(A + E_uᵀE_u) − λ_min(A), evaluated in the span of the m eigenvectors of A
-/// with the smallest eigenvalues (Rayleigh–Ritz; exact when m = r, i.e. when r ≤ <c>eigenSubspace</c>).</item>
+/// with the smallest eigenvalues (Rayleigh–Ritz; exact when m = r, i.e. when r ≤ <c>eigenSubspace</c>); for
+/// one-row embeddings (K = 1, regression) the Ritz matrix is a rank-one update of a diagonal matrix and its
+/// smallest eigenvalue comes from the secular equation, without an eigendecomposition per candidate. While the
+/// smallest eigenvalue of A is repeated more than K times (up to a relative 10⁻⁹), no candidate can raise it:
+/// all gains are 0 and the first candidates in their given order are taken.</item>
 /// </list>
 /// All arithmetic is float64.
 /// </summary>
@@ -126,11 +130,50 @@ public static class OptimalDesign
         using var scope = NewDisposeScope();
         var (w, v) = linalg.eigh(a);                                              // ascending
         var r = a.shape[0];
+        // If λ_min(A) is repeated more than K times, a rank-K update leaves a copy of it (interlacing): every
+        // gain is exactly 0 and the criterion cannot tell the candidates apart (e.g. while |L|·K < r).
+        var wv = w.ToArray<double>();
+        var tolerance = 1e-9 * Math.Max(1.0, Math.Abs(wv[^1]));
+        if (wv.TakeWhile(x => x - wv[0] <= tolerance).Count() > e.shape[1]) return new double[e.shape[0]];
         var mdim = Math.Min(r, eigenSubspace);
         var vm = v.narrow(1, 0, mdim);
         var g = e.reshape(-1, r).mm(vm).reshape(e.shape[0], e.shape[1], mdim);   // (M, K, m)
-        var t = w.narrow(0, 0, mdim).diag().unsqueeze(0) + g.transpose(1, 2).bmm(g);
+        var wm = w.narrow(0, 0, mdim);
+        if (e.shape[1] == 1) return (SmallestEigenvalueOfRankOneUpdate(wm, g.select(1, 0)) - w[0]).ToArray<double>();
+        var t = wm.diag().unsqueeze(0) + g.transpose(1, 2).bmm(g);
         var lmin = linalg.eigvalsh(t).select(1, 0);
         return (lmin - w[0]).ToArray<double>();
+    }
+
+    /// <summary>
+    /// λ_min(diag(w) + z zᵀ) for each row z of <paramref name="z"/> (M, m), with <paramref name="w"/> (m) ascending:
+    /// the root in [w₀, min(w₁, w₀ + z₀²)] of the secular equation 1 + Σ_i z_i² / (w_i − λ) = 0, which is
+    /// increasing there (Golub 1973), found by bisection in O(M m) per step instead of M eigendecompositions.
+    /// </summary>
+    internal static Tensor SmallestEigenvalueOfRankOneUpdate(Tensor w, Tensor z)
+    {
+        using var scope = NewDisposeScope();
+        var z2 = z.square();                                                      // (M, m)
+        var w0 = w[0].item();
+        var w1 = w.shape[0] > 1 ? w[1].item() : double.PositiveInfinity;
+        var lo = full([z.shape[0]], w0, ScalarType.Float64);
+        var hi = (z2.select(1, 0) + w0).clamp_max(w1);
+        var wRow = w.unsqueeze(0);
+        for (int it = 0; it < 100; it++)
+        {
+            using var step = NewDisposeScope();
+            var mid = (lo + hi) * 0.5;
+            // Strictly inside (w₀, w₁) wherever lo < hi, so no denominator vanishes; where lo = hi the value is final.
+            var open = mid.gt(lo) & mid.lt(hi);
+            var safeMid = where(open, mid, lo - 1.0);
+            var f = (z2 / (wRow - safeMid.unsqueeze(1))).sum(1) + 1.0;
+            var below = open & f.lt(0);                                           // root above mid
+            var newLo = where(below, mid, lo);
+            var newHi = where(open & ~below, mid, hi);
+            lo.Dispose(); hi.Dispose();
+            lo = step.MoveToOuter(newLo);
+            hi = step.MoveToOuter(newHi);
+        }
+        return scope.MoveToOuter((lo + hi) * 0.5);
     }
 }

@@ -175,6 +175,36 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         return scope.MoveToOuter(r);
     }
 
+    /// <summary>
+    /// For a <see cref="Sequential"/> network, its top-level layers before the first one holding a dropout
+    /// layer, and the layers from there on; an empty prefix when the network is not a Sequential or
+    /// starts with dropout.
+    /// </summary>
+    private (IReadOnlyList<nn.Module<Tensor, Tensor>> prefix, IReadOnlyList<nn.Module<Tensor, Tensor>> rest) SplitAtFirstDropout()
+    {
+        if (_network is not Sequential seq) return ([], []);
+        var layers = seq.Layers;
+        int k = 0;
+        while (k < layers.Count && !layers[k].named_modules().Any(m => m.module is McDropout or Dropout or Dropout2d)) k++;
+        return k == layers.Count ? ([], []) : (layers.Take(k).ToList(), layers.Skip(k).ToList());
+    }
+
+    /// <summary>Runs <paramref name="layers"/> in order over <paramref name="inputs"/> in batches of <see cref="TrainingOptions.PredictBatchSize"/>, no gradient.</summary>
+    private Tensor Run(IReadOnlyList<nn.Module<Tensor, Tensor>> layers, Tensor inputs)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = inputs.to(_device, _dtype);
+        var parts = new List<Tensor>();
+        for (long s = 0; s < x.shape[0]; s += Options.PredictBatchSize)
+        {
+            var h = x.narrow(0, s, Math.Min(Options.PredictBatchSize, x.shape[0] - s));
+            foreach (var layer in layers) h = layer.forward(h);
+            parts.Add(h);
+        }
+        return scope.MoveToOuter(cat(parts, 0));
+    }
+
     /// <inheritdoc />
     public Tensor Predict(Tensor inputs)
     {
@@ -197,8 +227,12 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         SetDropoutGenerator(masks);
         try
         {
+            // The layers of a Sequential before its first dropout layer give the same output in every
+            // pass: compute them once, then run only the rest per sample (masks are drawn in the same order).
+            var (prefix, rest) = SplitAtFirstDropout();
+            var x = prefix.Count == 0 ? inputs : Run(prefix, inputs);
             var draws = new List<Tensor>(samples);
-            for (int s = 0; s < samples; s++) draws.Add(ToPrediction(Outputs(inputs)));
+            for (int s = 0; s < samples; s++) draws.Add(ToPrediction(prefix.Count == 0 ? Outputs(x) : Run(rest, x)));
             return scope.MoveToOuter(stack(draws, 0));
         }
         finally
