@@ -15,7 +15,7 @@ internal static class KernelSpec
     public const string DisplayName = "C# (FisherKit)";
     public const string Language = "C#";
 
-    /// <summary>The command that starts this build of fisherkit: the .NET host and <c>fisherkit.dll</c>
+    /// <summary>The command that starts this build of fisherkit: the .NET host and <c>FisherKit.Notebooks.dll</c>
     /// (or the app host when no <c>dotnet</c> is found).</summary>
     public static IReadOnlyList<string> Launcher()
     {

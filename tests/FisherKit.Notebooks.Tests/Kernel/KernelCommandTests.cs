@@ -35,7 +35,7 @@ public sealed class KernelCommandTests : IDisposable
         Assert.True(Path.IsPathRooted(argv[0]) && File.Exists(argv[0]), argv[0]);
         if (argv.Length == 5)
         {
-            Assert.Equal("fisherkit.dll", Path.GetFileName(argv[1]));
+            Assert.Equal("FisherKit.Notebooks.dll", Path.GetFileName(argv[1]));
             Assert.True(Path.IsPathRooted(argv[1]) && File.Exists(argv[1]), argv[1]);
         }
         // Installing again replaces the file, through a temporary name that does not stay behind.
