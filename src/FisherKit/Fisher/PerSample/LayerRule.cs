@@ -37,6 +37,14 @@ internal abstract class LayerRule
     public abstract Dictionary<string, Tensor> Tangents(Tensor input, Tensor b, IReadOnlyList<string> parameterNames, IReadOnlyDictionary<string, long[]> shapes);
 
     /// <summary>
+    /// <see cref="Tangents"/> and the squared norms ‖g_{n,t}‖² as (N, 1, 1) Gram matrices, for the one
+    /// objective of b (1, N, output...). Rules whose per-sample gradients are costly override it to
+    /// form them once for both.
+    /// </summary>
+    public virtual (Dictionary<string, Tensor> Tangents, Dictionary<string, Tensor> Grams) TangentsAndGrams(Tensor input, Tensor b, IReadOnlyList<string> parameterNames, IReadOnlyDictionary<string, long[]> shapes) =>
+        (Tangents(input, b, parameterNames, shapes), Gram(input, b, parameterNames, shapes));
+
+    /// <summary>
     /// Gram matrices ⟨g_{n,k}, g_{n,l}⟩ per sample, (N, K, K), per local parameter name. The default
     /// materialises the gradients; rules override it when a cheaper identity exists.
     /// </summary>
@@ -158,25 +166,36 @@ internal sealed class ConvRule(long[] kernel, long[] stride, long[] padding, lon
     /// <summary>dW: the input convolved with the sample's own weight gradient; db: g_b at every position.</summary>
     public override Dictionary<string, Tensor> Tangents(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
     {
+        var (tangents, grams) = TangentsAndGrams(input, b, names, shapes);
+        foreach (var g in grams.Values) g.Dispose();
+        return tangents;
+    }
+
+    /// <summary>The per-sample weight gradients (one grouped convolution, the costly part) serve both the tangent and the norm.</summary>
+    public override (Dictionary<string, Tensor> Tangents, Dictionary<string, Tensor> Grams) TangentsAndGrams(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
+    {
         using var scope = NewDisposeScope();
         var bt = b.squeeze(0);                                                // (N, out, ...)
         var n = bt.shape[0];
         var cout = bt.shape[1];
-        var result = new Dictionary<string, Tensor>();
+        var tangents = new Dictionary<string, Tensor>();
+        var grams = new Dictionary<string, Tensor>();
         if (names.Contains("weight"))
         {
             var g = WeightGradients(input, bt);                               // (N, out, in, kh, kw)
             var x = As2d(input);
             var grouped = x.reshape(1, n * x.shape[1], x.shape[2], x.shape[3]);
             var c = nn.functional.conv2d(grouped, g.reshape(n * cout, g.shape[2], kernel[0], kernel[1]), null, stride, padding, dilation, groups: n);
-            result["weight"] = scope.MoveToOuter(c.reshape(bt.shape));
+            tangents["weight"] = scope.MoveToOuter(c.reshape(bt.shape));
+            grams["weight"] = scope.MoveToOuter(g.reshape(n, -1).square().sum(1).reshape(n, 1, 1));
         }
         if (names.Contains("bias"))
         {
-            var gb = bt.reshape(n, cout, -1).sum(2, keepdim: true);
-            result["bias"] = scope.MoveToOuter(gb.expand(n, cout, bt.reshape(n, cout, -1).shape[2]).reshape(bt.shape).contiguous());
+            var gb = bt.reshape(n, cout, -1).sum(2, keepdim: true);          // (N, out, 1)
+            tangents["bias"] = scope.MoveToOuter(gb.expand(n, cout, bt.reshape(n, cout, -1).shape[2]).reshape(bt.shape).contiguous());
+            grams["bias"] = scope.MoveToOuter(gb.square().sum([1, 2]).reshape(n, 1, 1));
         }
-        return result;
+        return (tangents, grams);
     }
 }
 

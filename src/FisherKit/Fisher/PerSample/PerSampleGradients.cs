@@ -107,8 +107,7 @@ public static class PerSampleGradients
                     var names = rec.Module.named_parameters(recurse: false).Select(p => p.name).ToList();
                     var shapes = rec.Module.named_parameters(recurse: false).ToDictionary(p => p.name, p => p.parameter.shape);
                     var b = (bu[r]?.detach() ?? zeros_like(rec.Output)).unsqueeze(0);
-                    var tangents = rec.Rule.Tangents(rec.Input, b, names, shapes);
-                    var grams = rec.Rule.Gram(rec.Input, b, names, shapes);
+                    var (tangents, grams) = rec.Rule.TangentsAndGrams(rec.Input, b, names, shapes);
                     foreach (var local in names)
                     {
                         var full = rec.Prefix.Length == 0 ? local : $"{rec.Prefix}.{local}";
