@@ -159,7 +159,8 @@ public static class NotebookRunner
         notebook.Metadata.Remove("fisherkit");
     }
 
-    private static void InjectParameters(Notebook notebook, IReadOnlyDictionary<string, string> values, List<string> warnings)
+    /// <summary>Replaces an earlier injected-parameters cell by one that sets <paramref name="values"/>, right after the cell tagged "parameters" (as papermill does).</summary>
+    internal static void InjectParameters(Notebook notebook, IReadOnlyDictionary<string, string> values, List<string> warnings)
     {
         for (var i = notebook.Cells.Count - 1; i >= 0; i--)
             if (notebook.Cells[i].HasTag(Parameters.InjectedTag)) notebook.RemoveCell(i);

@@ -13,7 +13,7 @@ internal sealed class ChildProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ChildProcess(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+    public ChildProcess(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null, string? standardInput = null)
     {
         var psi = new ProcessStartInfo(fileName)
         {
@@ -31,6 +31,7 @@ internal sealed class ChildProcess : IDisposable
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.Exited += (_, _) => _exited.TrySetResult();
         _process.Start();
+        if (standardInput is not null) _process.StandardInput.Write(standardInput);
         _process.StandardInput.Close();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using FisherKit.Notebooks.Kernel;
+using FisherKit.Notebooks.Model;
+using FisherKit.Notebooks.Runner;
 using Xunit.Abstractions;
 
 namespace FisherKit.Notebooks.Tests.Kernel;
@@ -55,6 +57,38 @@ public sealed class NbconvertTests(ITestOutputHelper output)
                 $"code cell {i + 1}: headless and kernel outputs differ {NotebookOutputs.FirstDifference(a, b)}");
         }
         output.WriteLine($"{kernelCells.Count} code cells, identical outputs");
+    }
+
+    [JupyterFact]
+    public async Task Nbconvert_executes_a_paper_notebook_in_quick_mode_through_the_kernel()
+    {
+        // The adversarial-examples notebook: training with a live learning curve (display handles
+        // updated in place), attacks, Fisher quantities and the closing table, all through the kernel.
+        // quick = true is injected after the parameters cell as `fisherkit run -p` (and papermill) do;
+        // the notebook goes in on stdin so the kernel starts in notebooks/, where its relative paths point.
+        using var sandbox = new JupyterTools.Sandbox();
+        var root = JupyterTools.RepositoryRoot;
+        var notebook = Notebook.Load(Path.Combine(root, "notebooks", "01-adversarial-fisher.ipynb"));
+        var warnings = new List<string>();
+        NotebookRunner.InjectParameters(notebook, new Dictionary<string, string> { ["quick"] = "true" }, warnings);
+        Assert.Empty(warnings);
+        var outDir = Path.Combine(sandbox.Root, "kernel");
+        using var nbconvert = new ChildProcess(JupyterTools.Jupyter,
+            ["nbconvert", "--stdin", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=fisherkit-csharp",
+             "--ExecutePreprocessor.timeout=600", "--output-dir", outDir, "--output", "quick01"],
+            sandbox.Environment, Path.Combine(root, "notebooks"), standardInput: notebook.ToJson());
+        var code = await nbconvert.WaitAsync(TimeSpan.FromSeconds(900));
+        output.WriteLine(ChildProcess.Tail(nbconvert.Output));
+        Assert.True(code == 0, $"nbconvert failed ({code}):\n{ChildProcess.Tail(nbconvert.Output)}");
+
+        var cells = NotebookOutputs.Read(Path.Combine(outDir, "quick01.ipynb"), root);
+        var relaxed = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var all = string.Concat(cells.Select(c => c.ToJsonString(relaxed)));
+        Assert.DoesNotContain("\"output_type\":\"error\"", all);
+        Assert.True(cells.Count(c => c.ToJsonString(relaxed).Contains("application/vnd.plotly.v1+json", StringComparison.Ordinal)) >= 5, "expected the notebook's figures");
+        Assert.Contains("every perturbation within its", all);          // the attack check ran
+        Assert.Contains("The Fisher quantities can be computed efficiently", all);   // the closing claims table
+        output.WriteLine($"{cells.Count} code cells through the kernel, no errors");
     }
 
     private static int CountOf(string text, string what)
