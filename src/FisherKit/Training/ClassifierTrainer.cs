@@ -9,7 +9,7 @@ namespace FisherKit.Training;
 /// A small supervised training loop for image classifiers (any module from images (N, C, H, W) to
 /// logits (N, K)): mini-batch cross-entropy, Adam or SGD, an optional validation set evaluated at the
 /// end of every epoch, and learning-curve records handed to a callback while the run goes on (a
-/// notebook turns them into live curves, see <see cref="LearningCurves"/>). Deterministic: the order
+/// notebook turns them into live curves, see <see cref="TrainingCurves"/>). Deterministic: the order
 /// of the samples in epoch e is a permutation seeded by (<see cref="TrainingOptions.Seed"/>, e), and
 /// the global generator (dropout masks) is seeded with <see cref="TrainingOptions.Seed"/> at the
 /// start, so the same initial weights, data and options give the same trained weights on the same
@@ -21,7 +21,7 @@ namespace FisherKit.Training;
 /// var spec = ConvNetSpec.Benchmark();
 /// using var model = spec.Build(seed: 0);
 /// var trainer = new ClassifierTrainer(new TrainingOptions { Epochs = 3 });
-/// var run = trainer.FitOrLoad(model, spec.Description, fit, validation, onProgress: LearningCurves.Live("CNN"));
+/// var run = trainer.FitOrLoad(model, spec.Description, fit, validation, onProgress: TrainingCurves.Live("CNN"));
 /// Console.WriteLine(run.History);
 /// </code>
 /// </example>

@@ -1,3 +1,4 @@
+using FisherKit.Plotting.Output;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,7 +16,7 @@ namespace FisherKit.Uncertainty;
 /// </summary>
 /// <example>
 /// <code>
-/// var options = new EnsembleOptions(5, new UNetOptions(9, Head: RegressionHead.Gaussian), new TrainingOptions(Epochs: 20),
+/// var options = new EnsembleOptions(5, new UNetOptions(9, Head: RegressionHead.Gaussian), new RegressionTrainingOptions(Epochs: 20),
 ///                                   CacheDirectory: "data/cache/twi");
 /// using var ensemble = DeepEnsemble.Train(options, train, validation, new SyncProgress&lt;TrainingProgress&gt;(p => ...));
 /// using var pred = ensemble.Predict(testInputs, EnsembleCorrection.FiniteEnsemble);
@@ -24,10 +25,10 @@ namespace FisherKit.Uncertainty;
 public sealed class DeepEnsemble : IDisposable
 {
     private readonly List<UNet> _members;
-    private readonly List<TrainingHistory> _histories;
+    private readonly List<RegressionTrainingHistory> _histories;
     private LastLayerLaplace[]? _local;
 
-    private DeepEnsemble(EnsembleOptions options, List<UNet> members, List<TrainingHistory> histories, string? cacheFolder)
+    private DeepEnsemble(EnsembleOptions options, List<UNet> members, List<RegressionTrainingHistory> histories, string? cacheFolder)
     {
         Options = options;
         _members = members;
@@ -42,7 +43,7 @@ public sealed class DeepEnsemble : IDisposable
     public IReadOnlyList<UNet> Members => _members;
 
     /// <summary>The learning curve of each member (recorded at training time, also when loaded from the cache).</summary>
-    public IReadOnlyList<TrainingHistory> Histories => _histories;
+    public IReadOnlyList<RegressionTrainingHistory> Histories => _histories;
 
     /// <summary>The cache folder of this configuration, or null without caching.</summary>
     public string? CacheFolder { get; }
@@ -65,10 +66,10 @@ public sealed class DeepEnsemble : IDisposable
         if (folder is not null)
         {
             Directory.CreateDirectory(folder);
-            WriteAtomically(Path.Combine(folder, "config.json"), JsonSerializer.Serialize(new { options.Network, options.Training.Epochs, options.Training.BatchSize, options.Training.LearningRate, options.Training.WeightDecay, options.Training.MseWarmupEpochs, options.Training.CosineSchedule, options.BaseSeed, DataKey = options.DataKey ?? "hash" }));
+            AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), JsonSerializer.Serialize(new { options.Network, options.Training.Epochs, options.Training.BatchSize, options.Training.LearningRate, options.Training.WeightDecay, options.Training.MseWarmupEpochs, options.Training.CosineSchedule, options.BaseSeed, DataKey = options.DataKey ?? "hash" }));
         }
         var members = new List<UNet>();
-        var histories = new List<TrainingHistory>();
+        var histories = new List<RegressionTrainingHistory>();
         try
         {
             for (int m = 0; m < options.Members; m++)
@@ -84,7 +85,7 @@ public sealed class DeepEnsemble : IDisposable
                     net.load(weights);
                     net.to(options.Training.Device ?? CPU);
                     net.eval();
-                    var h = TrainingHistory.Load(curve!);
+                    var h = RegressionTrainingHistory.Load(curve!);
                     h.FromCache = true;
                     histories.Add(h);
                     var last = h.Epochs.Count > 0 ? h.Epochs[^1] : null;
@@ -117,14 +118,14 @@ public sealed class DeepEnsemble : IDisposable
         if (members.Count == 0) throw new ArgumentException("An ensemble needs at least one member.", nameof(members));
         foreach (var m in members)
             if (m.Options != members[0].Options) throw new ArgumentException("All members must share the same U-Net options.", nameof(members));
-        return new DeepEnsemble(options with { Members = members.Count }, [.. members], members.Select(_ => new TrainingHistory()).ToList(), null);
+        return new DeepEnsemble(options with { Members = members.Count }, [.. members], members.Select(_ => new RegressionTrainingHistory()).ToList(), null);
     }
 
     /// <summary>The raw member predictions for inputs [B, C_in, H, W] (evaluation mode, batched, no gradients).</summary>
     public MemberPredictions PredictMembers(Tensor inputs, int batchSize = 64) => PredictMembers(_members, inputs, batchSize, stochastic: false);
 
     /// <summary>The combined predictive distribution, with an optional correction of the epistemic part.</summary>
-    public PredictiveDistribution Predict(Tensor inputs, EnsembleCorrection correction = EnsembleCorrection.None, int batchSize = 64)
+    public EnsemblePrediction Predict(Tensor inputs, EnsembleCorrection correction = EnsembleCorrection.None, int batchSize = 64)
     {
         using var scope = NewDisposeScope();
         var members = PredictMembers(inputs, batchSize);
@@ -220,13 +221,6 @@ public sealed class DeepEnsemble : IDisposable
         sha.AppendData(Encoding.UTF8.GetBytes($"[{string.Join(",", t.shape)}]{t.dtype}"));
         using var f = t.to(ScalarType.Float32);
         sha.AppendData(MemoryMarshal.AsBytes(f.ToArray<float>().AsSpan()));
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        var tmp = path + $".tmp-{Environment.ProcessId}";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, path, overwrite: true);
     }
 
     /// <summary>Disposes the members.</summary>

@@ -33,7 +33,7 @@ public static class EnsembleCombination
     /// Combines member means [M, ...] and optional member variances [M, ...] (null for mean-only
     /// heads) and optional local epistemic variances [M, ...] (needed by LocalPosterior).
     /// </summary>
-    public static PredictiveDistribution Combine(Tensor means, Tensor? variances = null, EnsembleCorrection correction = EnsembleCorrection.None, Tensor? localVariances = null)
+    public static EnsemblePrediction Combine(Tensor means, Tensor? variances = null, EnsembleCorrection correction = EnsembleCorrection.None, Tensor? localVariances = null)
     {
         ArgumentNullException.ThrowIfNull(means);
         if (means.ndim < 1 || means.shape[0] < 1) throw new ArgumentException($"means must be [M, ...] with M >= 1, got [{string.Join(", ", means.shape)}].", nameof(means));
@@ -65,7 +65,7 @@ public static class EnsembleCombination
         if (local) epistemic = epistemic + localVariances!.mean(0);
         var total = aleatoric + epistemic;
         scope.MoveToOuter(mean, aleatoric, epistemic, total);
-        return new PredictiveDistribution(mean, aleatoric, epistemic, total, m, correction);
+        return new EnsemblePrediction(mean, aleatoric, epistemic, total, m, correction);
     }
 
     private static void CheckFinite(Tensor t, string name)

@@ -15,7 +15,7 @@ namespace FisherKit.Uncertainty;
 /// </param>
 /// <param name="Retrain">Train even when cached members exist (and overwrite them).</param>
 /// <param name="DataKey">A name for the training data used in the cache key instead of a hash of its values.</param>
-public sealed record EnsembleOptions(int Members, UNetOptions Network, TrainingOptions Training, long BaseSeed = 0, string? CacheDirectory = null, bool Retrain = false, string? DataKey = null)
+public sealed record EnsembleOptions(int Members, UNetOptions Network, RegressionTrainingOptions Training, long BaseSeed = 0, string? CacheDirectory = null, bool Retrain = false, string? DataKey = null)
 {
     /// <summary>The seed of member <paramref name="member"/>.</summary>
     public long MemberSeed(int member) => BaseSeed + 1000L * member;

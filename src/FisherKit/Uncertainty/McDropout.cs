@@ -24,7 +24,7 @@ public static class McDropout
     }
 
     /// <summary>The MC-dropout predictive distribution from <paramref name="passes"/> stochastic passes.</summary>
-    public static PredictiveDistribution Predict(UNet model, Tensor inputs, int passes = 30, long seed = 0, int batchSize = 64)
+    public static EnsemblePrediction Predict(UNet model, Tensor inputs, int passes = 30, long seed = 0, int batchSize = 64)
     {
         using var scope = NewDisposeScope();
         var samples = Sample(model, inputs, passes, seed, batchSize);

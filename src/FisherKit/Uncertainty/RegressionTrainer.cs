@@ -16,7 +16,7 @@ public static class RegressionTrainer
     /// from a permutation seeded with <paramref name="seed"/>; dropout draws from the global generator
     /// (seed it with manual_seed for a reproducible run).
     /// </summary>
-    public static TrainingHistory Fit(UNet model, RegressionData train, RegressionData? validation, TrainingOptions options,
+    public static RegressionTrainingHistory Fit(UNet model, RegressionData train, RegressionData? validation, RegressionTrainingOptions options,
                                       long seed = 0, IProgress<TrainingProgress>? progress = null, int member = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -30,7 +30,7 @@ public static class RegressionTrainer
         var device = options.Device ?? CPU;
         model.to(device);
         using var trainMask = train.Mask?.to(device);
-        var history = new TrainingHistory();
+        var history = new RegressionTrainingHistory();
         var clock = Stopwatch.StartNew();
         long n = train.Count;
         int stepsPerEpoch = (int)((n + options.BatchSize - 1) / options.BatchSize);

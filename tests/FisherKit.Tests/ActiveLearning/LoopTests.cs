@@ -37,8 +37,8 @@ public sealed class LoopTests : IDisposable
     }
 
     private static NetworkModel Net(long seed) =>
-        new(TaskKind.Classification, nn.Sequential(nn.Linear(4, 16), nn.ReLU(), new McDropout(0.3), nn.Linear(16, 2)), seed,
-            new TrainingOptions { Epochs = 15, BatchSize = 8 });
+        new(TaskKind.Classification, nn.Sequential(nn.Linear(4, 16), nn.ReLU(), new McDropoutLayer(0.3), nn.Linear(16, 2)), seed,
+            new NetworkTrainingOptions { Epochs = 15, BatchSize = 8 });
 
     [Fact]
     public void The_loop_never_labels_a_point_twice_and_spends_exactly_the_budget()

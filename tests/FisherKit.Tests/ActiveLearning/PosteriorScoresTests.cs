@@ -62,7 +62,7 @@ public sealed class PosteriorScoresTests
     [Fact]
     public void Mc_dropout_samples_differ_and_are_reproducible_from_the_seed()
     {
-        var net = nn.Sequential(nn.Linear(4, 32), nn.ReLU(), new McDropout(0.5), nn.Linear(32, 3));
+        var net = nn.Sequential(nn.Linear(4, 32), nn.ReLU(), new McDropoutLayer(0.5), nn.Linear(32, 3));
         using var model = new NetworkModel(TaskKind.Classification, net, seed: 1);
         using var x = randn([6, 4], generator: new Generator(5));
         using var a = model.SamplePredictions(x, 4, seed: 11);
@@ -77,13 +77,13 @@ public sealed class PosteriorScoresTests
     {
         // SamplePredictions computes the layers before the first dropout once; the result must equal T
         // complete forward passes that draw their masks from a generator with the same seed.
-        var net = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 16), nn.ReLU(), new McDropout(0.3), nn.Linear(16, 8), nn.ReLU(), new McDropout(0.5), nn.Linear(8, 3));
-        using var model = new NetworkModel(TaskKind.Classification, net, seed: 2, new TrainingOptions { PredictBatchSize = 4 });
+        var net = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 16), nn.ReLU(), new McDropoutLayer(0.3), nn.Linear(16, 8), nn.ReLU(), new McDropoutLayer(0.5), nn.Linear(8, 3));
+        using var model = new NetworkModel(TaskKind.Classification, net, seed: 2, new NetworkTrainingOptions { PredictBatchSize = 4 });
         using var x = randn([10, 4], generator: new Generator(5));
         using var got = model.SamplePredictions(x, 3, seed: 17);
 
         using var g = new Generator(17);
-        var dropouts = net.named_modules().Select(m => m.module).OfType<McDropout>().ToList();
+        var dropouts = net.named_modules().Select(m => m.module).OfType<McDropoutLayer>().ToList();
         foreach (var d in dropouts) { d.Generator = g; d.train(true); }
         var expected = new List<Tensor>();
         using (no_grad())

@@ -15,7 +15,7 @@ public sealed class LearningCurvesTests
     [Fact]
     public void The_figure_has_training_lines_and_validation_points_at_epoch_ends()
     {
-        var figure = LearningCurves.Figure(History(3));
+        var figure = TrainingCurves.Figure(History(3));
         var traces = figure.Data.Cast<Scatter>().ToArray();
         Assert.Equal(4, traces.Length);
         Assert.Equal([0.5, 1, 1.5, 2, 2.5, 3], traces[0].X!.Numbers);
@@ -24,7 +24,7 @@ public sealed class LearningCurvesTests
         Assert.Equal(new[] { 1.1, 0.55, 1.1 / 3 }.Select(v => Math.Round(v, 9)), traces[1].Y!.Numbers.Select(v => Math.Round(v, 9)));
         Assert.Equal([0.6, 0.7, 0.8], traces[3].Y!.Numbers.Select(v => Math.Round(v, 9)));
         Assert.Contains("validation accuracy 80.0%", figure.Layout.Title!.Text);
-        Assert.Empty(LearningCurves.Figure(new TrainingHistory()).Data.Cast<Scatter>().SelectMany(t => t.X!.Numbers));
+        Assert.Empty(TrainingCurves.Figure(new TrainingHistory()).Data.Cast<Scatter>().SelectMany(t => t.X!.Numbers));
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class LearningCurvesTests
         var host = new RecordingHost();
         using (Display.UseHost(host))
         {
-            var live = LearningCurves.Live("net", minimumSeconds: 0);
+            var live = TrainingCurves.Live("net", minimumSeconds: 0);
             var history = new TrainingHistory();
             foreach (var r in History(2).Records)
             {

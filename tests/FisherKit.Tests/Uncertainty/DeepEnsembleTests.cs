@@ -7,7 +7,7 @@ public class DeepEnsembleTests
 {
     private static EnsembleOptions Tiny(int members, RegressionHead head, string? cache = null, double dropout = 0) =>
         new(members, new UNetOptions(9, Depth: 2, BaseWidth: 8, Head: head, Dropout: dropout),
-            new TrainingOptions(Epochs: 3, BatchSize: 8, LearningRate: 1e-2), BaseSeed: 5, CacheDirectory: cache);
+            new RegressionTrainingOptions(Epochs: 3, BatchSize: 8, LearningRate: 1e-2), BaseSeed: 5, CacheDirectory: cache);
 
     [Fact]
     public void A_two_member_ensemble_trains_and_its_loss_decreases()
@@ -45,7 +45,7 @@ public class DeepEnsembleTests
         {
             using var data = new TinyTwiData(count: 16);
             using var scope = NewDisposeScope();
-            var options = Tiny(2, RegressionHead.Gaussian, dir) with { Training = new TrainingOptions(Epochs: 1, BatchSize: 8, MseWarmupEpochs: 0) };
+            var options = Tiny(2, RegressionHead.Gaussian, dir) with { Training = new RegressionTrainingOptions(Epochs: 1, BatchSize: 8, MseWarmupEpochs: 0) };
             using var first = DeepEnsemble.Train(options, data.Data);
             Assert.Equal(0, first.LoadedFromCache);
             Assert.True(File.Exists(Path.Combine(first.CacheFolder!, "member-01.safetensors")));
@@ -73,7 +73,7 @@ public class DeepEnsembleTests
     {
         using var data = new TinyTwiData(count: 16);
         using var scope = NewDisposeScope();
-        var options = Tiny(1, RegressionHead.Mean) with { Training = new TrainingOptions(Epochs: 1, BatchSize: 8) };
+        var options = Tiny(1, RegressionHead.Mean) with { Training = new RegressionTrainingOptions(Epochs: 1, BatchSize: 8) };
         using var a = DeepEnsemble.Train(options, data.Data);
         using var b = DeepEnsemble.Train(options, data.Data);
         Assert.Equal(a.Histories[0].StepLosses, b.Histories[0].StepLosses);
@@ -84,7 +84,7 @@ public class DeepEnsembleTests
     {
         using var data = new TinyTwiData(count: 16);
         using var scope = NewDisposeScope();
-        using var ens = DeepEnsemble.Train(Tiny(1, RegressionHead.Gaussian, dropout: 0.2) with { Training = new TrainingOptions(Epochs: 1, BatchSize: 8) }, data.Data);
+        using var ens = DeepEnsemble.Train(Tiny(1, RegressionHead.Gaussian, dropout: 0.2) with { Training = new RegressionTrainingOptions(Epochs: 1, BatchSize: 8) }, data.Data);
         var model = ens.Members[0];
         var s1 = McDropout.Sample(model, data.Inputs, passes: 4, seed: 3);
         var s2 = McDropout.Sample(model, data.Inputs, passes: 4, seed: 3);
@@ -105,12 +105,12 @@ public class DeepEnsembleTests
         var path = Path.Combine(Path.GetTempPath(), $"fisherkit-history-{Guid.NewGuid():N}.json");
         try
         {
-            var h = new TrainingHistory();
+            var h = new RegressionTrainingHistory();
             h.Epochs.Add(new EpochRecord(1, 0.5, null, 1.25, true));
             h.Epochs.Add(new EpochRecord(2, 0.25, 0.3, 2.5, false));
             h.StepLosses.AddRange([0.7, 0.4]);
             h.Save(path);
-            var back = TrainingHistory.Load(path);
+            var back = RegressionTrainingHistory.Load(path);
             Assert.Equal(h.Epochs, back.Epochs);
             Assert.Equal(h.StepLosses, back.StepLosses);
             Assert.True(double.IsNaN(back.ValidationLosses[0]));

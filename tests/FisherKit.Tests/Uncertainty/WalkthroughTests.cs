@@ -19,7 +19,7 @@ public class WalkthroughTests
         var data = new RegressionData(train.Inputs(scale), train.Targets(scale), sim.Grid.Mask);
 
         var options = new EnsembleOptions(4, new UNetOptions(sim.Channels, Depth: 2, BaseWidth: 4, Head: RegressionHead.Gaussian),
-                                          new TrainingOptions(Epochs: 2, BatchSize: 8, LearningRate: 1e-2, MseWarmupEpochs: 1));
+                                          new RegressionTrainingOptions(Epochs: 2, BatchSize: 8, LearningRate: 1e-2, MseWarmupEpochs: 1));
         var curves = new List<(int member, int epoch, double train)>();
         using var ensemble = DeepEnsemble.Train(options, data, progress: new SyncProgress<TrainingProgress>(p =>
         {
@@ -73,7 +73,7 @@ public class LeakTests
         using var y = batch.Targets(sim.HeightScale);
         var data = new RegressionData(x, y, sim.Grid.Mask);
         var options = new EnsembleOptions(2, new UNetOptions(sim.Channels, Depth: 2, BaseWidth: 4, Head: RegressionHead.Gaussian, Dropout: 0.1),
-                                          new TrainingOptions(Epochs: 1, BatchSize: 4));
+                                          new RegressionTrainingOptions(Epochs: 1, BatchSize: 4));
         using var ens = DeepEnsemble.Train(options, data, data);
         ens.FitLocalPosterior(data);
         using (var p = ens.Predict(x, EnsembleCorrection.LocalPosterior)) { }

@@ -48,7 +48,7 @@ public class WarmupTests
         var train = new RegressionData(data.Inputs, data.Targets * 10, data.Mask);
         manual_seed(7);
         using var net = new UNet(new UNetOptions(data.Simulator.Channels, Depth: 2, BaseWidth: 8, Head: RegressionHead.Gaussian));
-        var history = RegressionTrainer.Fit(net, train, null, new TrainingOptions(Epochs: 4, BatchSize: 8, LearningRate: 1e-2, MseWarmupEpochs: 4), seed: 1);
+        var history = RegressionTrainer.Fit(net, train, null, new RegressionTrainingOptions(Epochs: 4, BatchSize: 8, LearningRate: 1e-2, MseWarmupEpochs: 4), seed: 1);
         Assert.All(history.Epochs, e => Assert.True(e.UsedMse));
         using var _ = no_grad();
         var (mu, variance) = net.Split(net.forward(train.Inputs));

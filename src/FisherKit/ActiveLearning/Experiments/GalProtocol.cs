@@ -27,13 +27,13 @@ public static class GalProtocol
         "D-optimal (last layer)", "A-optimal (last layer)", "E-optimal (last layer)", "BAIT (last layer)",
     ];
 
-    /// <summary>The network of Gal et al.'s code for C×H×W images (float32), with <see cref="McDropout"/> layers.</summary>
+    /// <summary>The network of Gal et al.'s code for C×H×W images (float32), with <see cref="McDropoutLayer"/> layers.</summary>
     public static Sequential Network(int channels = 1, int height = 28, int width = 28, int classes = 10, int dense = 128)
     {
         long flat = 32L * ((height - 4) / 2) * ((width - 4) / 2);
         return nn.Sequential(
-            nn.Conv2d(channels, 32, 3), nn.ReLU(), nn.Conv2d(32, 32, 3), nn.ReLU(), nn.MaxPool2d(2), new McDropout(0.25),
-            nn.Flatten(), nn.Linear(flat, dense), nn.ReLU(), new McDropout(0.5), nn.Linear(dense, classes));
+            nn.Conv2d(channels, 32, 3), nn.ReLU(), nn.Conv2d(32, 32, 3), nn.ReLU(), nn.MaxPool2d(2), new McDropoutLayer(0.25),
+            nn.Flatten(), nn.Linear(flat, dense), nn.ReLU(), new McDropoutLayer(0.5), nn.Linear(dense, classes));
     }
 
     /// <summary>
@@ -98,7 +98,7 @@ public static class GalProtocol
             ["BALD"] = (new Bald(t), Net),
             ["Variation ratios"] = (new VariationRatios(t), Net),
             ["Mean STD"] = (new MeanStd(t), Net),
-            ["Ensemble variance"] = (new EnsembleVariance(t), s => DeepEnsemble.Create(settings.EnsembleSize, Net, s)),
+            ["Ensemble variance"] = (new EnsembleVariance(t), s => EnsembleModel.Create(settings.EnsembleSize, Net, s)),
             ["Core-set (k-centre)"] = (new KCenterGreedy(FeatureSpace.Penultimate), Net),
             ["D-optimal (last layer)"] = (new OptimalDesignAcquisition(DesignCriterion.DOptimal, priorPrecision: lambda), Net),
             ["A-optimal (last layer)"] = (new OptimalDesignAcquisition(DesignCriterion.AOptimal, priorPrecision: lambda), Net),

@@ -27,9 +27,9 @@ public static class SimulatedMeasurement
         "D-optimal | init GSx", "D-optimal | init k-centre", "D-optimal | init Fisher D-optimal",
     ];
 
-    /// <summary>The MLP: L → hidden → hidden → 1 with tanh and <see cref="McDropout"/> before the last layer.</summary>
+    /// <summary>The MLP: L → hidden → hidden → 1 with tanh and <see cref="McDropoutLayer"/> before the last layer.</summary>
     public static Sequential Network(int hidden = 64, double dropout = 0.1) =>
-        nn.Sequential(nn.Linear(PeakPositionTask.SignalLength, hidden), nn.Tanh(), nn.Linear(hidden, hidden), nn.Tanh(), new McDropout(dropout), nn.Linear(hidden, 1));
+        nn.Sequential(nn.Linear(PeakPositionTask.SignalLength, hidden), nn.Tanh(), nn.Linear(hidden, hidden), nn.Tanh(), new McDropoutLayer(dropout), nn.Linear(hidden, 1));
 
     /// <summary>Runs the comparison.</summary>
     public static ExperimentResults Run(SimulatedMeasurementSettings settings, string? checkpointDirectory = null,
@@ -55,7 +55,7 @@ public static class SimulatedMeasurement
         {
             ["Random"] = (new RandomAcquisition(), Net, null),
             ["Mean STD (MC dropout)"] = (new MeanStd(settings.McSamples), Net, null),
-            ["Ensemble variance"] = (new EnsembleVariance(settings.McSamples), s => DeepEnsemble.Create(settings.EnsembleSize, Net, s), null),
+            ["Ensemble variance"] = (new EnsembleVariance(settings.McSamples), s => EnsembleModel.Create(settings.EnsembleSize, Net, s), null),
             ["GSx"] = (new GreedySampling(GreedySamplingKind.GSx), Net, null),
             ["iGS"] = (new GreedySampling(GreedySamplingKind.IGS), Net, null),
             ["D-optimal (last layer)"] = (D(), Net, null),

@@ -1,3 +1,4 @@
+using FisherKit.Plotting.Output;
 using System.Diagnostics;
 using System.Globalization;
 using FisherKit.ActiveLearning.Acquisitions;

@@ -1,3 +1,4 @@
+using FisherKit.Plotting.Output;
 using System.Globalization;
 using System.Text;
 

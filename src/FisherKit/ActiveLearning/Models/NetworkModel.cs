@@ -8,11 +8,11 @@ namespace FisherKit.ActiveLearning.Models;
 /// <summary>
 /// A neural network as an active-learning model: trained with Adam on the labelled set (cross-entropy
 /// for classification; squared error on standardised targets for regression), MC-dropout sampling
-/// through its <see cref="McDropout"/> (or <c>nn.Dropout</c>) layers, and the Fisher information of
+/// through its <see cref="McDropoutLayer"/> (or <c>nn.Dropout</c>) layers, and the Fisher information of
 /// its outputs for the Fisher-based acquisitions.
 /// <para>
 /// Determinism: the constructor re-initialises the weights from <c>seed</c> (<see cref="ParameterInit"/>);
-/// <see cref="Fit"/> draws mini-batch orders and <see cref="McDropout"/> masks from generators seeded by its
+/// <see cref="Fit"/> draws mini-batch orders and <see cref="McDropoutLayer"/> masks from generators seeded by its
 /// <c>seed</c>. Stock <c>nn.Dropout</c> layers draw from the global generator, which is seeded from the
 /// same seed before use: reproducible when nothing else draws from it concurrently.
 /// </para>
@@ -35,11 +35,11 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
     /// <param name="seed">Seed of the initial weights.</param>
     /// <param name="options">Training settings (defaults: 50 epochs of Adam, batch 128).</param>
     /// <param name="likelihood">The predictive distribution for the Fisher information; default Categorical or Gaussian(σ = 1).</param>
-    public NetworkModel(TaskKind task, nn.Module<Tensor, Tensor> network, long seed, TrainingOptions? options = null, PredictiveDistribution? likelihood = null)
+    public NetworkModel(TaskKind task, nn.Module<Tensor, Tensor> network, long seed, NetworkTrainingOptions? options = null, PredictiveDistribution? likelihood = null)
     {
         _network = network ?? throw new ArgumentNullException(nameof(network));
         Task = task;
-        Options = options ?? new TrainingOptions();
+        Options = options ?? new NetworkTrainingOptions();
         Options.Validate();
         var first = network.parameters().FirstOrDefault() ?? throw new ArgumentException("The network has no parameters.", nameof(network));
         _device = first.device;
@@ -53,7 +53,7 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
     public TaskKind Task { get; }
 
     /// <summary>Training settings.</summary>
-    public TrainingOptions Options { get; }
+    public NetworkTrainingOptions Options { get; }
 
     /// <inheritdoc />
     public nn.Module<Tensor, Tensor> Network => _network;
@@ -77,14 +77,14 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         return scope.MoveToOuter(inputs.to(_device, _dtype));
     }
 
-    private bool HasStockDropout => DropoutLayers().Any(m => m is not McDropout);
+    private bool HasStockDropout => DropoutLayers().Any(m => m is not McDropoutLayer);
 
     private IEnumerable<nn.Module> DropoutLayers() =>
-        _network.named_modules().Select(m => m.module).Where(m => m is McDropout or Dropout or Dropout2d);
+        _network.named_modules().Select(m => m.module).Where(m => m is McDropoutLayer or Dropout or Dropout2d);
 
     private void SetDropoutGenerator(Generator? g)
     {
-        foreach (var d in DropoutLayers().OfType<McDropout>()) d.Generator = g;
+        foreach (var d in DropoutLayers().OfType<McDropoutLayer>()) d.Generator = g;
     }
 
     /// <inheritdoc />
@@ -185,11 +185,11 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         if (_network is not Sequential seq) return ([], []);
         var layers = seq.Layers;
         int k = 0;
-        while (k < layers.Count && !layers[k].named_modules().Any(m => m.module is McDropout or Dropout or Dropout2d)) k++;
+        while (k < layers.Count && !layers[k].named_modules().Any(m => m.module is McDropoutLayer or Dropout or Dropout2d)) k++;
         return k == layers.Count ? ([], []) : (layers.Take(k).ToList(), layers.Skip(k).ToList());
     }
 
-    /// <summary>Runs <paramref name="layers"/> in order over <paramref name="inputs"/> in batches of <see cref="TrainingOptions.PredictBatchSize"/>, no gradient.</summary>
+    /// <summary>Runs <paramref name="layers"/> in order over <paramref name="inputs"/> in batches of <see cref="NetworkTrainingOptions.PredictBatchSize"/>, no gradient.</summary>
     private Tensor Run(IReadOnlyList<nn.Module<Tensor, Tensor>> layers, Tensor inputs)
     {
         using var scope = NewDisposeScope();

@@ -8,12 +8,12 @@ namespace FisherKit.ActiveLearning.Models;
 /// same labelled set. Predictions are the mean of the members' predictions; posterior samples are the
 /// members' predictions (for ensemble variance, BALD on ensembles, ...). Owns its members.
 /// </summary>
-public sealed class DeepEnsemble : IActiveModel, IPosteriorSampler
+public sealed class EnsembleModel : IActiveModel, IPosteriorSampler
 {
     private readonly IReadOnlyList<IActiveModel> _members;
 
     /// <summary>Wraps the members (at least two, all of the same task).</summary>
-    public DeepEnsemble(IReadOnlyList<IActiveModel> members)
+    public EnsembleModel(IReadOnlyList<IActiveModel> members)
     {
         ArgumentNullException.ThrowIfNull(members);
         if (members.Count < 2) throw new ArgumentException("An ensemble needs at least two members.", nameof(members));
@@ -22,11 +22,11 @@ public sealed class DeepEnsemble : IActiveModel, IPosteriorSampler
     }
 
     /// <summary>Builds <paramref name="size"/> members with <paramref name="memberFactory"/>, member i from seed Derive(seed, i).</summary>
-    public static DeepEnsemble Create(int size, Func<long, IActiveModel> memberFactory, long seed)
+    public static EnsembleModel Create(int size, Func<long, IActiveModel> memberFactory, long seed)
     {
         ArgumentNullException.ThrowIfNull(memberFactory);
         if (size < 2) throw new ArgumentOutOfRangeException(nameof(size), size, "An ensemble needs at least two members.");
-        return new DeepEnsemble(Enumerable.Range(0, size).Select(i => memberFactory(SeedSequence.Derive(seed, i))).ToList());
+        return new EnsembleModel(Enumerable.Range(0, size).Select(i => memberFactory(SeedSequence.Derive(seed, i))).ToList());
     }
 
     /// <summary>The members.</summary>

@@ -1,3 +1,4 @@
+using FisherKit.Plotting.Output;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -12,7 +13,7 @@ namespace FisherKit.Uncertainty;
 public sealed record EpochRecord(int Epoch, double TrainLoss, double? ValidationLoss, double ElapsedSeconds, bool UsedMse);
 
 /// <summary>The learning curve of one model: per-epoch losses and per-step losses; saved as JSON next to cached weights.</summary>
-public sealed class TrainingHistory
+public sealed class RegressionTrainingHistory
 {
     /// <summary>Per-epoch records.</summary>
     public List<EpochRecord> Epochs { get; init; } = [];
@@ -36,17 +37,13 @@ public sealed class TrainingHistory
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        var tmp = path + $".tmp-{Environment.ProcessId}";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(this, JsonOptions));
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
     }
 
     /// <summary>Reads a history written by <see cref="Save"/>.</summary>
-    public static TrainingHistory Load(string path)
+    public static RegressionTrainingHistory Load(string path)
     {
-        var h = JsonSerializer.Deserialize<TrainingHistory>(File.ReadAllText(path), JsonOptions)
+        var h = JsonSerializer.Deserialize<RegressionTrainingHistory>(File.ReadAllText(path), JsonOptions)
             ?? throw new InvalidDataException($"{path} does not hold a training history.");
         return h;
     }

@@ -9,10 +9,10 @@ namespace FisherKit.ActiveLearning.Models;
 /// (which other threads may use). Active only in training mode, as <c>nn.Dropout</c>: elements are
 /// zeroed with probability p and the rest scaled by 1/(1 − p).
 /// </summary>
-public sealed class McDropout : nn.Module<Tensor, Tensor>
+public sealed class McDropoutLayer : nn.Module<Tensor, Tensor>
 {
     /// <summary>Creates the layer with drop probability <paramref name="p"/>.</summary>
-    public McDropout(double p = 0.5) : base(nameof(McDropout))
+    public McDropoutLayer(double p = 0.5) : base(nameof(McDropoutLayer))
     {
         if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "The drop probability must lie in [0, 1).");
         this.p = p;

@@ -10,7 +10,7 @@ namespace FisherKit.Training;
 /// the end of each epoch. <see cref="Live"/> shows the figure and redraws it in place while a network
 /// trains (in a notebook; on the console it prints one line per record).
 /// </summary>
-public static class LearningCurves
+public static class TrainingCurves
 {
     /// <summary>The two-panel figure of a history (an empty history gives empty panels).</summary>
     public static Figure Figure(TrainingHistory history, string? title = null)

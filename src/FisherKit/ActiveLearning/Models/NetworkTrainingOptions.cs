@@ -1,7 +1,7 @@
 namespace FisherKit.ActiveLearning.Models;
 
 /// <summary>How a <see cref="NetworkModel"/> is trained on the labelled set (Adam, mini-batches, a fixed number of epochs).</summary>
-public sealed record TrainingOptions
+public sealed record NetworkTrainingOptions
 {
     /// <summary>Passes over the labelled set.</summary>
     public int Epochs { get; init; } = 50;

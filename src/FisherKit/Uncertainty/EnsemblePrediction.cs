@@ -14,7 +14,7 @@ namespace FisherKit.Uncertainty;
 /// <param name="Variance">Total predictive variance = aleatoric + epistemic.</param>
 /// <param name="Members">Number of members (or MC-dropout passes) combined.</param>
 /// <param name="Correction">Correction applied to the epistemic part.</param>
-public sealed record PredictiveDistribution(Tensor Mean, Tensor AleatoricVariance, Tensor EpistemicVariance, Tensor Variance, int Members, EnsembleCorrection Correction) : IDisposable
+public sealed record EnsemblePrediction(Tensor Mean, Tensor AleatoricVariance, Tensor EpistemicVariance, Tensor Variance, int Members, EnsembleCorrection Correction) : IDisposable
 {
     /// <summary>
     /// Degrees of freedom of the Student-t reading of the epistemic part: M − 1 with the
@@ -26,7 +26,7 @@ public sealed record PredictiveDistribution(Tensor Mean, Tensor AleatoricVarianc
     public Tensor Std() => Variance.sqrt();
 
     /// <summary>The same distribution in other units: mean × factor, variances × factor² (new tensors).</summary>
-    public PredictiveDistribution Scaled(double factor)
+    public EnsemblePrediction Scaled(double factor)
     {
         if (!(factor > 0) || double.IsInfinity(factor)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "The scale factor must be positive and finite.");
         double f2 = factor * factor;
