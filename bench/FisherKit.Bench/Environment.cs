@@ -7,6 +7,22 @@ namespace FisherKit.Bench;
 /// <summary>What the numbers were measured on: machine, load, runtimes, libraries, commit.</summary>
 internal static class EnvironmentRecord
 {
+    /// <summary>
+    /// OpenBLAS keeps its own thread pool, which libtorch's thread setting does not reach; both
+    /// benchmarks give it the same count as PyTorch (which gets OPENBLAS_NUM_THREADS). False when
+    /// OpenBLAS is not loaded.
+    /// </summary>
+    internal static unsafe bool SetOpenBlasThreads(int n)
+    {
+        foreach (var name in new[] { "libopenblas.so.0", "libopenblasp.so.0", "libopenblas.so" })
+            if (NativeLibrary.TryLoad(name, out var h) && NativeLibrary.TryGetExport(h, "openblas_set_num_threads", out var f))
+            {
+                ((delegate* unmanaged<int, void>)f)(n);
+                return true;
+            }
+        return false;
+    }
+
     internal static Dictionary<string, object?> Collect(int threads, string repoRoot)
     {
         var info = build_info();

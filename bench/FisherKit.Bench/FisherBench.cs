@@ -27,6 +27,7 @@ internal static class FisherBench
         int batch = IntOption(args, "--batch", 64);
         var python = StringOption(args, "--python", "/usr/bin/python3");
         set_num_threads(threads);
+        EnvironmentRecord.SetOpenBlasThreads(threads);
         Console.WriteLine($"Fisher benchmark: {inputs} inputs, {threads} thread(s), machine load {EnvironmentRecord.Read("/proc/loadavg")}");
 
         manual_seed(0);

@@ -12,7 +12,7 @@ var root = FindRoot();
 if (args.Length > 0 && args[0] == "fisher") return FisherBench.Run(args[1..], root);
 var opts = Options.Parse(args);
 set_num_threads(opts.Threads);
-var blasThreads = SetOpenBlasThreads(opts.Threads);
+var blasThreads = EnvironmentRecord.SetOpenBlasThreads(opts.Threads);
 Console.WriteLine($"FisherKit benchmark: {opts.Threads} thread(s), {opts.Repeats} rounds, machine load {EnvironmentRecord.Read("/proc/loadavg")}");
 var env = EnvironmentRecord.Collect(get_num_threads(), root);
 env["openblas_threads_set"] = blasThreads;
@@ -93,20 +93,6 @@ var file = Path.Combine(dir, $"cnn-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
 File.WriteAllText(file, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"Results: {Path.GetRelativePath(root, file)}");
 return 0;
-
-// OpenBLAS keeps its own thread pool, which libtorch's thread setting does not reach; give it the
-// same count on both sides (PyTorch gets OPENBLAS_NUM_THREADS). False when OpenBLAS is not loaded.
-static unsafe bool SetOpenBlasThreads(int n)
-{
-    foreach (var name in new[] { "libopenblas.so.0", "libopenblasp.so.0", "libopenblas.so" })
-        if (System.Runtime.InteropServices.NativeLibrary.TryLoad(name, out var h) &&
-            System.Runtime.InteropServices.NativeLibrary.TryGetExport(h, "openblas_set_num_threads", out var f))
-        {
-            ((delegate* unmanaged<int, void>)f)(n);
-            return true;
-        }
-    return false;
-}
 
 static string FindRoot()
 {
