@@ -68,6 +68,10 @@ internal sealed partial class JupyterKernel
             return;
         }
         var error = result.Error ?? new CellError(result.Status.ToString(), "", [], null);
+        // What is queued now was sent before the client could see this error: only that is aborted.
+        // Taken before the reply goes out, so a request the client sends after the reply always runs.
+        if (stopOnError)
+            while (_shellQueue.TryTake(out var queued)) _queuedAtError.Add(queued);
         var traceback = new JsonArray(error.Traceback.Select(t => (JsonNode?)t).ToArray());
         if (!silent)
             Publish("error", new JsonObject { ["ename"] = error.Name, ["evalue"] = error.Value, ["traceback"] = traceback.DeepClone() }, request);
@@ -76,7 +80,6 @@ internal sealed partial class JupyterKernel
             ["status"] = "error", ["execution_count"] = count, ["ename"] = error.Name, ["evalue"] = error.Value, ["traceback"] = traceback,
             ["user_expressions"] = new JsonObject(), ["payload"] = new JsonArray(),
         });
-        if (stopOnError) _abortQueued = true;
     }
 
     /// <summary>
@@ -99,12 +102,14 @@ internal sealed partial class JupyterKernel
         return key;
     }
 
-    /// <summary>After an error with <c>stop_on_error</c> (once the failed request is idle): execute
-    /// requests already queued are answered <c>aborted</c> without running; other requests are handled as usual.</summary>
+    /// <summary>After an error with <c>stop_on_error</c> (once the failed request is idle): the execute
+    /// requests that were queued when the error happened are answered <c>aborted</c> without running;
+    /// other requests among them are handled as usual, in their order.</summary>
     private void AbortQueuedExecutions()
     {
-        _abortQueued = false;
-        while (_shellQueue.TryTake(out var next))
+        var queued = _queuedAtError.ToList();
+        _queuedAtError.Clear();
+        foreach (var next in queued)
         {
             if (next.Type != "execute_request")
             {

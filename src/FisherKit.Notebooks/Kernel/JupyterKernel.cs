@@ -41,7 +41,7 @@ internal sealed partial class JupyterKernel
     private KernelSockets? _sockets;
     private volatile RunningCell? _current;
     private int _executionCount;
-    private bool _abortQueued;
+    private readonly List<JupyterMessage> _queuedAtError = [];
     private string? _figureScriptCell;
     private Task _warmUp = Task.CompletedTask;
 
@@ -167,7 +167,7 @@ internal sealed partial class JupyterKernel
         {
             Publish("status", new JsonObject { ["execution_state"] = "idle" }, request);
         }
-        if (_abortQueued) AbortQueuedExecutions();
+        if (_queuedAtError.Count > 0) AbortQueuedExecutions();
     }
 
     private void HandleControl(JupyterMessage request)
