@@ -130,10 +130,13 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
             while (done < steps)
             {
                 using var perm = randperm(n, order);
-                for (long s = 0; s < n && done < steps; s += Options.BatchSize, done++)
+                long s = 0;
+                foreach (var size in BatchSizes(n, Options.BatchSize, Options.EqualBatches))
                 {
+                    if (done++ >= steps) break;
                     using var scope = NewDisposeScope();
-                    var idx = perm.narrow(0, s, Math.Min(Options.BatchSize, n - s)).to(_device);
+                    var idx = perm.narrow(0, s, size).to(_device);
+                    s += size;
                     var xb = x.index_select(0, idx);
                     var yb = y.index_select(0, idx);
                     var z = _network.forward(xb);
@@ -151,6 +154,21 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
             _network.eval();
             SetDropoutGenerator(null);
         }
+    }
+
+    /// <summary>
+    /// The mini-batch sizes of one epoch over <paramref name="n"/> points: full batches and a remainder,
+    /// or, with <paramref name="equal"/>, the same number of batches with sizes differing by at most one.
+    /// </summary>
+    public static long[] BatchSizes(long n, long batchSize, bool equal)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        long count = (n + batchSize - 1) / batchSize;
+        var sizes = new long[count];
+        for (long k = 0; k < count; k++)
+            sizes[k] = equal ? n / count + (k < n % count ? 1 : 0) : Math.Min(batchSize, n - k * batchSize);
+        return sizes;
     }
 
     /// <summary>The raw network outputs (logits or standardised means), batched, no gradient.</summary>
