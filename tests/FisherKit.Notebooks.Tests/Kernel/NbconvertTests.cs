@@ -10,6 +10,9 @@ namespace FisherKit.Notebooks.Tests.Kernel;
 [Collection("kernel")]
 public sealed class NbconvertTests(ITestOutputHelper output)
 {
+    // Outputs compared as written (plotly.js MIME types and non-ASCII text unescaped).
+    private static readonly System.Text.Json.JsonSerializerOptions relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     [JupyterFact]
     public async Task Nbconvert_executes_the_getting_started_notebook_with_the_outputs_of_the_headless_engine()
     {
@@ -41,7 +44,6 @@ public sealed class NbconvertTests(ITestOutputHelper output)
         var kernelCells = NotebookOutputs.Read(executedFile, root);
         var headlessCells = NotebookOutputs.Read(Path.Combine(headless, "00-getting-started.ipynb"), root);
         Assert.Equal(headlessCells.Count, kernelCells.Count);
-        var relaxed = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         var all = string.Concat(kernelCells.Select(c => c.ToJsonString(relaxed)));
         Assert.Contains("sampler checks passed", all);
         Assert.Contains("done: 5 steps", all);
@@ -82,7 +84,6 @@ public sealed class NbconvertTests(ITestOutputHelper output)
         Assert.True(code == 0, $"nbconvert failed ({code}):\n{ChildProcess.Tail(nbconvert.Output)}");
 
         var cells = NotebookOutputs.Read(Path.Combine(outDir, "quick01.ipynb"), root);
-        var relaxed = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         var all = string.Concat(cells.Select(c => c.ToJsonString(relaxed)));
         Assert.DoesNotContain("\"output_type\":\"error\"", all);
         Assert.True(cells.Count(c => c.ToJsonString(relaxed).Contains("application/vnd.plotly.v1+json", StringComparison.Ordinal)) >= 5, "expected the notebook's figures");
