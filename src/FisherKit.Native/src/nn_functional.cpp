@@ -14,6 +14,21 @@ FK_API int32_t fk_conv1d(fk_tensor x, fk_tensor w, fk_tensor b, FK_IA(stride), F
 FK_API int32_t fk_conv2d(fk_tensor x, fk_tensor w, fk_tensor b, FK_IA(stride), FK_IA(padding), FK_IA(dilation), int64_t groups, fk_tensor* out) {
   FK_GUARDED(*out = fk::wrap(at::conv2d(*x, *w, fk::opt(b), FK_REF(stride), FK_REF(padding), FK_REF(dilation), groups)));
 }
+// The gradients of a convolution (at::convolution_backward); mask bits 1 input, 2 weight, 4 bias.
+// Outputs not asked for are returned as null.
+FK_API int32_t fk_convolution_backward(fk_tensor grad_output, fk_tensor x, fk_tensor w, FK_IA(stride), FK_IA(padding), FK_IA(dilation),
+                                       int32_t transposed, FK_IA(output_padding), int64_t groups, int32_t mask,
+                                       fk_tensor* grad_input, fk_tensor* grad_weight, fk_tensor* grad_bias) {
+  FK_GUARDED({
+    std::vector<int64_t> bias_sizes{w->size(transposed ? 1 : 0) * (transposed ? groups : 1)};
+    auto r = at::convolution_backward(*grad_output, *x, *w, (mask & 4) ? c10::optional<at::IntArrayRef>(bias_sizes) : c10::nullopt,
+                                      FK_REF(stride), FK_REF(padding), FK_REF(dilation), transposed != 0, FK_REF(output_padding), groups,
+                                      {(mask & 1) != 0, (mask & 2) != 0, (mask & 4) != 0});
+    *grad_input = fk::wrap(std::get<0>(r));
+    *grad_weight = fk::wrap(std::get<1>(r));
+    *grad_bias = fk::wrap(std::get<2>(r));
+  });
+}
 FK_API int32_t fk_conv_transpose2d(fk_tensor x, fk_tensor w, fk_tensor b, FK_IA(stride), FK_IA(padding), FK_IA(output_padding),
                                    int64_t groups, FK_IA(dilation), fk_tensor* out) {
   FK_GUARDED(*out = fk::wrap(at::conv_transpose2d(*x, *w, fk::opt(b), FK_REF(stride), FK_REF(padding), FK_REF(output_padding), groups, FK_REF(dilation))));

@@ -79,11 +79,18 @@ public static partial class torch
             }
 
             /// <summary>2-D max pooling (stride defaults to the kernel size).</summary>
-            public static unsafe Tensor max_pool2d(Tensor input, long[] kernel_size, long[]? stride = null, long[]? padding = null, long[]? dilation = null, bool ceil_mode = false)
+            public static Tensor max_pool2d(Tensor input, long[] kernel_size, long[]? stride = null, long[]? padding = null, long[]? dilation = null, bool ceil_mode = false)
             {
                 var k = Expand(kernel_size, 2, 1, nameof(kernel_size)); var s = Expand(stride, 2, 0, nameof(stride));
                 if (stride is null) s = k;
                 var p = Expand(padding, 2, 0, nameof(padding)); var d = Expand(dilation, 2, 1, nameof(dilation));
+                if (MaxPoolKernel.TryPool(input, k, s, p, d, ceil_mode, out var fast)) return fast!;
+                return LibtorchMaxPool2d(input, k, s, p, d, ceil_mode);
+            }
+
+            /// <summary>libtorch's own max_pool2d (the reference the C# kernel is tested against).</summary>
+            internal static unsafe Tensor LibtorchMaxPool2d(Tensor input, long[] k, long[] s, long[] p, long[] d, bool ceil_mode)
+            {
                 fixed (long* pk = k) fixed (long* ps = s) fixed (long* pp = p) fixed (long* pd = d)
                     return Tensor.Wrap(NativeMethods.fk_max_pool2d(input.Handle, pk, 2, ps, 2, pp, 2, pd, 2, ceil_mode ? 1 : 0, out var r), r);
             }
