@@ -39,6 +39,14 @@ FK_API int32_t fk_max_pool1d(fk_tensor x, FK_IA(kernel), FK_IA(stride), FK_IA(pa
 FK_API int32_t fk_max_pool2d(fk_tensor x, FK_IA(kernel), FK_IA(stride), FK_IA(padding), FK_IA(dilation), int32_t ceil_mode, fk_tensor* out) {
   FK_GUARDED(*out = fk::wrap(at::max_pool2d(*x, FK_REF(kernel), FK_REF(stride), FK_REF(padding), FK_REF(dilation), ceil_mode != 0)));
 }
+FK_API int32_t fk_max_pool2d_with_indices(fk_tensor x, FK_IA(kernel), FK_IA(stride), FK_IA(padding), FK_IA(dilation), int32_t ceil_mode,
+                                          fk_tensor* values, fk_tensor* indices) {
+  FK_GUARDED({
+    auto r = at::max_pool2d_with_indices(*x, FK_REF(kernel), FK_REF(stride), FK_REF(padding), FK_REF(dilation), ceil_mode != 0);
+    *values = fk::wrap(std::get<0>(r));
+    *indices = fk::wrap(std::get<1>(r));
+  });
+}
 FK_API int32_t fk_avg_pool1d(fk_tensor x, FK_IA(kernel), FK_IA(stride), FK_IA(padding), int32_t ceil_mode, int32_t count_include_pad, fk_tensor* out) {
   FK_GUARDED(*out = fk::wrap(at::avg_pool1d(*x, FK_REF(kernel), FK_REF(stride), FK_REF(padding), ceil_mode != 0, count_include_pad != 0)));
 }

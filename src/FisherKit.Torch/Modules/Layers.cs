@@ -32,6 +32,15 @@ public sealed class Dropout2d(double p = 0.5) : nn.Module<Tensor, Tensor>(nameof
 /// <summary>2-D max pooling.</summary>
 public sealed class MaxPool2d(long kernel_size, long? stride = null, long padding = 0) : nn.Module<Tensor, Tensor>(nameof(MaxPool2d))
 {
+    /// <summary>Window size (square).</summary>
+    public long KernelSize => kernel_size;
+
+    /// <summary>Step between windows (the kernel size unless given).</summary>
+    public long Stride => stride ?? kernel_size;
+
+    /// <summary>Implicit −∞ padding on each side.</summary>
+    public long Padding => padding;
+
     /// <inheritdoc />
     protected override Tensor ForwardCore(Tensor input) => nn.functional.max_pool2d(input, [kernel_size], [stride ?? kernel_size], [padding]);
 }
@@ -60,6 +69,12 @@ public sealed class AdaptiveAvgPool2d(long[] output_size) : nn.Module<Tensor, Te
 /// <summary>Flattens dimensions start..end (by default all but the batch).</summary>
 public sealed class Flatten(long start_dim = 1, long end_dim = -1) : nn.Module<Tensor, Tensor>(nameof(Flatten))
 {
+    /// <summary>First flattened dimension.</summary>
+    public long StartDim => start_dim;
+
+    /// <summary>Last flattened dimension.</summary>
+    public long EndDim => end_dim;
+
     /// <inheritdoc />
     protected override Tensor ForwardCore(Tensor input) => input.flatten(start_dim, end_dim);
 }

@@ -88,6 +88,24 @@ public static partial class torch
                 return LibtorchMaxPool2d(input, k, s, p, d, ceil_mode);
             }
 
+            /// <summary>2-D max pooling that also returns, per (N, C) plane, the flat position h·W + w of each maximum.</summary>
+            public static (Tensor values, Tensor indices) max_pool2d_with_indices(Tensor input, long[] kernel_size, long[]? stride = null, long[]? padding = null, long[]? dilation = null, bool ceil_mode = false)
+            {
+                var k = Expand(kernel_size, 2, 1, nameof(kernel_size)); var s = stride is null ? k : Expand(stride, 2, 0, nameof(stride));
+                var p = Expand(padding, 2, 0, nameof(padding)); var d = Expand(dilation, 2, 1, nameof(dilation));
+                if (MaxPoolKernel.TryPoolWithIndices(input, k, s, p, d, ceil_mode, out var values, out var indices)) return (values!, indices!);
+                return LibtorchMaxPool2dWithIndices(input, k, s, p, d, ceil_mode);
+            }
+
+            /// <summary>libtorch's own max_pool2d_with_indices (the reference the C# kernel is tested against).</summary>
+            internal static unsafe (Tensor values, Tensor indices) LibtorchMaxPool2dWithIndices(Tensor input, long[] k, long[] s, long[] p, long[] d, bool ceil_mode)
+            {
+                IntPtr v, i;
+                fixed (long* pk = k) fixed (long* ps = s) fixed (long* pp = p) fixed (long* pd = d)
+                    Status.Check(NativeMethods.fk_max_pool2d_with_indices(input.Handle, pk, 2, ps, 2, pp, 2, pd, 2, ceil_mode ? 1 : 0, out v, out i));
+                return (new Tensor(v), new Tensor(i));
+            }
+
             /// <summary>libtorch's own max_pool2d (the reference the C# kernel is tested against).</summary>
             internal static unsafe Tensor LibtorchMaxPool2d(Tensor input, long[] k, long[] s, long[] p, long[] d, bool ceil_mode)
             {

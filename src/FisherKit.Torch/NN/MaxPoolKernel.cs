@@ -14,9 +14,32 @@ namespace FisherKit.Torch;
 /// </summary>
 internal static class MaxPoolKernel
 {
-    internal static unsafe bool TryPool(Tensor input, long[] kernel, long[] stride, long[] padding, long[] dilation, bool ceilMode, out Tensor? result)
+    internal static bool TryPool(Tensor input, long[] kernel, long[] stride, long[] padding, long[] dilation, bool ceilMode, out Tensor? result)
     {
         result = null;
+        if (!TryPositions(input, kernel, stride, padding, dilation, ceilMode, perPlane: false, out var positions)) return false;
+        using (positions)
+        using (var flat = input.reshape(-1))
+        using (var picked = flat.index_select(0, positions!.reshape(-1)))
+            result = picked.view(positions.shape);
+        return true;
+    }
+
+    /// <summary>max_pool2d_with_indices: the values and, per (N, C) plane, the flat position h·W + w of each maximum (libtorch's indices).</summary>
+    internal static bool TryPoolWithIndices(Tensor input, long[] kernel, long[] stride, long[] padding, long[] dilation, bool ceilMode, out Tensor? values, out Tensor? indices)
+    {
+        values = null;
+        if (!TryPositions(input, kernel, stride, padding, dilation, ceilMode, perPlane: true, out indices)) return false;
+        using var flat = input.flatten(2);
+        using var picked = flat.gather(2, indices!.flatten(2));
+        values = picked.view(indices.shape);
+        return true;
+    }
+
+    /// <summary>Positions of the maxima, shaped like the output (N, C, Ho, Wo): into the flattened input, or with <paramref name="perPlane"/> into each plane.</summary>
+    private static unsafe bool TryPositions(Tensor input, long[] kernel, long[] stride, long[] padding, long[] dilation, bool ceilMode, bool perPlane, out Tensor? positions)
+    {
+        positions = null;
         if (input.ndim != 4 || input.device.type != DeviceType.CPU || input.dtype is not (ScalarType.Float32 or ScalarType.Float64) || !input.is_contiguous()) return false;
         for (int a = 0; a < 2; a++)
             if (kernel[a] < 1 || stride[a] < 1 || dilation[a] < 1 || padding[a] < 0 || padding[a] > ((kernel[a] - 1) * dilation[a] + 1) / 2) return false;
@@ -24,13 +47,11 @@ internal static class MaxPoolKernel
         long oh = OutputSize(h, kernel[0], padding[0], stride[0], dilation[0], ceilMode);
         long ow = OutputSize(w, kernel[1], padding[1], stride[1], dilation[1], ceilMode);
         if (h < 1 || w < 1 || oh < 1 || ow < 1 || n * c == 0) return false;
-        using var positions = empty([n * c * oh * ow], dtype: int64);
-        var g = new Geometry(n * c, h, w, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], oh, ow);
-        if (input.dtype == ScalarType.Float32) Argmax((float*)input.DataPointer, (long*)positions.DataPointer, g);
-        else Argmax((double*)input.DataPointer, (long*)positions.DataPointer, g);
-        using var flat = input.reshape(-1);
-        using var picked = flat.index_select(0, positions);
-        result = picked.view(n, c, oh, ow);
+        var result = empty([n, c, oh, ow], dtype: int64);
+        var g = new Geometry(n * c, h, w, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], oh, ow, perPlane);
+        if (input.dtype == ScalarType.Float32) Argmax((float*)input.DataPointer, (long*)result.DataPointer, g);
+        else Argmax((double*)input.DataPointer, (long*)result.DataPointer, g);
+        positions = result;
         return true;
     }
 
@@ -44,10 +65,10 @@ internal static class MaxPoolKernel
         return o;
     }
 
-    private readonly record struct Geometry(long Planes, long H, long W, long Kh, long Kw, long Sh, long Sw, long Ph, long Pw, long Dh, long Dw, long Oh, long Ow);
+    private readonly record struct Geometry(long Planes, long H, long W, long Kh, long Kw, long Sh, long Sw, long Ph, long Pw, long Dh, long Dw, long Oh, long Ow, bool PerPlane);
 
     /// <summary>
-    /// Flat positions (into the whole input) of each window's maximum. Written without branches
+    /// Flat positions (into the whole input, or into each plane) of each window's maximum. Written without branches
     /// on the values: on real data which element wins is unpredictable, and branch mispredictions
     /// made a branching loop (like libtorch's) five times slower. max = Max(max, v) is exact here:
     /// it propagates NaN as the rule does, and only the position is used.
@@ -60,7 +81,7 @@ internal static class MaxPoolKernel
         for (long pl = 0; pl < g.Planes; pl++)
         {
             T* image = src + pl * plane;
-            long offset = pl * plane;
+            long offset = g.PerPlane ? 0 : pl * plane;
             if (twoByTwo)
             {
                 TwoByTwo(image, offset, w, oh, ow, dst);

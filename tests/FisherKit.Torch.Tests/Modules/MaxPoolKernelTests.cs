@@ -4,7 +4,7 @@ using F = FisherKit.Torch.torch.nn.functional;
 namespace FisherKit.Torch.Tests.Modules;
 
 /// <summary>
-/// max_pool2d runs a C# kernel (window maxima found in C#, output by index_select) for contiguous
+/// max_pool2d (and max_pool2d_with_indices) runs a C# kernel (window maxima found in C#, output by index_select) for contiguous
 /// float CPU inputs and libtorch's max_pool2d otherwise. Values, gradients and second derivatives
 /// must equal libtorch's, including ties (the first maximum takes the whole gradient), NaN,
 /// overlapping windows, padding, dilation and ceil mode.
@@ -47,6 +47,11 @@ public class MaxPoolKernelTests
         Assert.True(y1.allclose(y0, rtol: 0, atol: 0, equal_nan: true), "values differ");
         Assert.True(dx1.allclose(dx0, rtol: 0, atol: 0), "gradients differ");
         Assert.True(ddy1.allclose(ddy0, rtol: 0, atol: 0, equal_nan: true), "second derivatives differ");
+        // max_pool2d_with_indices: libtorch's per-plane positions.
+        var (v0, i0) = F.LibtorchMaxPool2dWithIndices(input, k, s, p, d, ceil);
+        var (v1, i1) = F.max_pool2d_with_indices(input, k, s, p, d, ceil);
+        Assert.True(v1.allclose(v0, rtol: 0, atol: 0, equal_nan: true), "values of max_pool2d_with_indices differ");
+        Assert.Equal(i0.ToArray<long>(), i1.ToArray<long>());
     }
 
     [Theory, MemberData(nameof(Geometries))]

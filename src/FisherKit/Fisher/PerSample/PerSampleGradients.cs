@@ -80,10 +80,12 @@ public static class PerSampleGradients
         using var grad = enable_grad();
         var jvps = new Dictionary<string, Tensor>();
         var norms = new Dictionary<string, Tensor>();
+        var chain = SequentialTangents.For(model);                             // after EvalMode: batch normalisation is in eval mode
         Tensor output, totalJvp;
         using (var scope = NewDisposeScope())
         {
-            var z = model.forward(input);
+            var values = chain?.Forward(input);
+            var z = values is null ? model.forward(input) : values[^1];
             if (z.ndim != 2) throw new ArgumentException($"Per-sample gradients need network outputs of shape (N, C), got {Tensor.ShapeString(z.shape)}.", nameof(model));
             capture.Detach();
             var u = cotangent(z.detach());
@@ -93,7 +95,9 @@ public static class PerSampleGradients
             var fallback = capture.Fallback.Concat(capture.Records.Where(r => shared.Contains(r.Prefix))
                 .SelectMany(r => r.Module.named_parameters(recurse: false).Select(p => r.Prefix.Length == 0 ? p.name : $"{r.Prefix}.{p.name}"))).Distinct().ToList();
             Tensor? total = null;
-            if (records.Count > 0)
+            if (records.Count > 0 && chain is not null && fallback.Count == 0)
+                total = ChainJvp(chain, values!, z, u, records, perTensor, jvps, norms);
+            else if (records.Count > 0)
             {
                 var outs = records.Select(r => r.Output).ToList();
                 // b(u) at u = the cotangent, recorded with create_graph: its values are the layers' output
@@ -138,6 +142,36 @@ public static class PerSampleGradients
         }
         var order = model.named_parameters().Select(p => p.name).Where(norms.ContainsKey).ToList();
         return new GradientJvpResult(output, totalJvp, order.Select(n => (n, jvps.GetValueOrDefault(n), norms[n])).ToList());
+    }
+
+    /// <summary>
+    /// <see cref="GradientJvp"/> for a chain of familiar layers: one plain backward pass gives every
+    /// layer's output gradient, and the output changes c = ∂out/∂θ·g are pushed forward through the
+    /// chain by hand (<see cref="SequentialTangents"/>) instead of by a double-backward pass.
+    /// </summary>
+    private static Tensor ChainJvp(SequentialTangents chain, List<Tensor> values, Tensor z, Tensor u, List<LayerCapture.Record> records, bool perTensor,
+                                   Dictionary<string, Tensor> jvps, Dictionary<string, Tensor> norms)
+    {
+        var bu = autograd.grad([z], records.Select(r => r.Output).ToList(), [u.detach()], allow_unused: true);
+        using var noGrad = no_grad();
+        var injected = new Dictionary<int, Tensor>();
+        for (int r = 0; r < records.Count; r++)
+        {
+            var rec = records[r];
+            var layer = chain.Layers.ToList().IndexOf((nn.Module<Tensor, Tensor>)rec.Module);
+            var names = rec.Module.named_parameters(recurse: false).Select(p => p.name).ToList();
+            var shapes = rec.Module.named_parameters(recurse: false).ToDictionary(p => p.name, p => p.parameter.shape);
+            var b = (bu[r] ?? zeros_like(rec.Output)).unsqueeze(0);
+            var (tangents, grams) = rec.Rule.TangentsAndGrams(rec.Input, b, names, shapes);
+            foreach (var local in names)
+            {
+                var full = rec.Prefix.Length == 0 ? local : $"{rec.Prefix}.{local}";
+                norms[full] = grams[local].reshape(-1);
+                if (perTensor) jvps[full] = chain.Push(values, new Dictionary<int, Tensor> { [layer] = tangents[local] });
+                else injected[layer] = injected.TryGetValue(layer, out var acc) ? acc + tangents[local] : tangents[local];
+            }
+        }
+        return perTensor ? jvps.Values.Aggregate((a, c) => a + c) : chain.Push(values, injected);
     }
 
     private static void FallbackJvp(nn.Module<Tensor, Tensor> model, Tensor input, Tensor u, List<string> names, Dictionary<string, Tensor> jvps, Dictionary<string, Tensor> norms)

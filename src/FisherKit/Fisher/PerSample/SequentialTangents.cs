@@ -1,0 +1,111 @@
+using FisherKit.Torch;
+using FisherKit.Torch.Modules;
+using static FisherKit.Torch.torch;
+
+namespace FisherKit.Fisher.PerSample;
+
+/// <summary>
+/// Forward-mode differentiation by hand for networks that are a chain of familiar layers: a change
+/// of some layers' outputs is pushed through the rest of the chain with each layer's Jacobian
+/// (the linear part of a Linear or convolution, the derivative mask of an activation, the selection
+/// of a max pooling, the scale of batch normalisation in eval mode). This is what the double-backward
+/// pass of <see cref="PerSampleGradients.GradientJvp"/> computes for any network; for a chain it
+/// costs one pass of the linear maps instead, and libtorch 1.13's double backward through a
+/// convolution also forms a weight gradient nobody asked for (the largest single cost).
+/// </summary>
+internal sealed class SequentialTangents
+{
+    private readonly IReadOnlyList<nn.Module<Tensor, Tensor>> _layers;
+
+    private SequentialTangents(IReadOnlyList<nn.Module<Tensor, Tensor>> layers) => _layers = layers;
+
+    /// <summary>The layers in order.</summary>
+    public IReadOnlyList<nn.Module<Tensor, Tensor>> Layers => _layers;
+
+    /// <summary>The chain of a model (nested Sequentials flattened) when every layer's Jacobian is known here and no module appears twice; otherwise null.</summary>
+    public static SequentialTangents? For(nn.Module<Tensor, Tensor> model)
+    {
+        var layers = new List<nn.Module<Tensor, Tensor>>();
+        if (!Collect(model, layers) || layers.Count == 0 || layers.Distinct().Count() != layers.Count) return null;
+        return new SequentialTangents(layers);
+    }
+
+    private static bool Collect(nn.Module<Tensor, Tensor> module, List<nn.Module<Tensor, Tensor>> into)
+    {
+        if (module is Sequential s) return s.Layers.All(l => Collect(l, into));
+        if (!Known(module)) return false;
+        into.Add(module);
+        return true;
+    }
+
+    private static bool Known(nn.Module module) => module switch
+    {
+        Linear or Conv2d or Conv1d or ReLU or Tanh or Sigmoid or Flatten or Identity or Dropout or Dropout2d => true,
+        MaxPool2d => true,
+        BatchNorm bn => !bn.training && bn.TrackRunningStats,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Runs the chain on <paramref name="input"/> (layer by layer, so forward hooks fire as in
+    /// model.forward) and returns every intermediate value: element i is the input of layer i, the
+    /// last element the network output.
+    /// </summary>
+    public List<Tensor> Forward(Tensor input)
+    {
+        var values = new List<Tensor>(_layers.Count + 1) { input };
+        foreach (var layer in _layers) values.Add(layer.forward(values[^1]));
+        return values;
+    }
+
+    /// <summary>
+    /// The change of the network output when the output of layer i changes by injected[i] (for each
+    /// i given), to first order: Σ_i (∂f/∂out_i) · injected[i]. <paramref name="values"/> is what
+    /// <see cref="Forward"/> returned. Layers before the first injection are skipped.
+    /// </summary>
+    public Tensor Push(IReadOnlyList<Tensor> values, IReadOnlyDictionary<int, Tensor> injected)
+    {
+        Tensor? t = null;
+        for (int i = injected.Count == 0 ? _layers.Count : injected.Keys.Min(); i < _layers.Count; i++)
+        {
+            if (t is not null) t = Jacobian(_layers[i], values[i], values[i + 1], t);
+            if (injected.TryGetValue(i, out var c)) t = t is null ? c : t + c;
+        }
+        return t ?? zeros_like(values[^1]);
+    }
+
+    /// <summary>J·t for one layer with input x and output y.</summary>
+    private static Tensor Jacobian(nn.Module<Tensor, Tensor> layer, Tensor x, Tensor y, Tensor t) => layer switch
+    {
+        Linear l => nn.functional.linear(t, l.weight),
+        Conv2d c => nn.functional.conv2d(t, c.weight, null, [c.Stride, c.Stride], [c.Padding, c.Padding], [c.Dilation, c.Dilation], c.Groups),
+        Conv1d c => nn.functional.conv1d(t, c.weight, null, [c.Stride], [c.Padding], [c.Dilation], c.Groups),
+        ReLU => t * (y > 0).to(t.dtype),                                   // relu'(0) = 0 (and NaN → 0), as libtorch's derivative
+        Tanh => t * (1 - y.square()),
+        Sigmoid => t * y * (1 - y),
+        Flatten => t.reshape(y.shape),
+        Identity or Dropout or Dropout2d => t,                               // dropout is off in eval mode
+        MaxPool2d m => Pool(m, x, t),
+        BatchNorm bn => t * BatchNormScale(bn, x),
+        _ => throw new InvalidOperationException($"No Jacobian for {layer.GetType().Name}."),
+    };
+
+    /// <summary>The tangent of the chosen element of each window (the positions of the maxima in x).</summary>
+    private static Tensor Pool(MaxPool2d m, Tensor x, Tensor t)
+    {
+        var (values, positions) = nn.functional.max_pool2d_with_indices(x, [m.KernelSize], [m.Stride], [m.Padding]);
+        values.Dispose();
+        var flat = t.contiguous().flatten(2).gather(2, positions.flatten(2));
+        return flat.view(positions.shape);
+    }
+
+    /// <summary>γ/√(running var + ε) shaped to broadcast over the channel dimension of x.</summary>
+    private static Tensor BatchNormScale(BatchNorm bn, Tensor x)
+    {
+        var view = Enumerable.Repeat(1L, (int)x.ndim).ToArray();
+        view[1] = x.shape[1];
+        var inv = (bn.running_var! + bn.eps).rsqrt();
+        var gamma = bn.named_parameters(recurse: false).FirstOrDefault(p => p.name == "weight").parameter;
+        return (gamma is null ? inv : inv * gamma).reshape(view);
+    }
+}
