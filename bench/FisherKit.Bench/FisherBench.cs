@@ -72,7 +72,7 @@ internal static class FisherBench
                 var sw = Stopwatch.StartNew();
                 var values = job.f(xs);
                 times[job.name].Add(sw.Elapsed.TotalSeconds / job.count);
-                ours.TryAdd(job.name == "all_quantities" ? "all" : job.name, values);
+                ours.TryAdd(job.name, values);
             }
             try { pyRounds.Add(RunPython(python, root, file, loopInputs, batchedInputs, batch, threads)); }
             catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)

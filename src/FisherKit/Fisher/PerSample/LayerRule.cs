@@ -123,41 +123,23 @@ internal sealed class LinearRule : LayerRule
 
 /// <summary>
 /// Convolution (groups = 1). The per-sample weight gradient G_n[o, i] = Σ_p b_n[o, p] · x_n[i, p·s + k·d]
-/// is itself a convolution of the input with the output gradients as kernels (stride and dilation
-/// swap roles), computed for the whole batch as one grouped convolution with one group per input;
-/// the bias gradient is Σ_p b_n. The tangent G_n * x_n (the output change along the sample's own
-/// gradient) is likewise one grouped convolution. On the CPU both run per input instead (see
-/// <see cref="PerInputProducts"/>), where libtorch's grouped convolution is about three times slower.
+/// is the weight gradient of the convolution for input n alone, and the tangent G_n * x_n (the
+/// output change along the sample's own gradient) its convolution with that gradient; both come
+/// from libtorch's convolution kernels run once per input (<see cref="PerInputProducts"/>). The
+/// bias gradient is Σ_p b_n.
 /// </summary>
 internal sealed class ConvRule(long[] kernel, long[] stride, long[] padding, long[] dilation, bool oneDimensional) : LayerRule
 {
     private Tensor As2d(Tensor t) => oneDimensional ? t.unsqueeze(-2) : t;
 
-    /// <summary>Per-sample weight gradients (N, out, in, kh, kw) for output gradients b (N, out, ...).</summary>
-    private Tensor WeightGradients(Tensor input, Tensor b)
-    {
-        using var scope = NewDisposeScope();
-        var x = As2d(input);                                                  // (N, in, H, W)
-        var g = As2d(b);                                                      // (N, out, Ho, Wo)
-        var (n, cin, cout) = (x.shape[0], x.shape[1], g.shape[1]);
-        var kernels = g.reshape(n * cout, 1, g.shape[2], g.shape[3]);
-        var r = nn.functional.conv2d(x.transpose(0, 1), kernels, null, stride: dilation, padding: padding, dilation: stride, groups: n);
-        r = r.narrow(2, 0, kernel[0]).narrow(3, 0, kernel[1]);               // (in, N·out, kh, kw)
-        return scope.MoveToOuter(r.reshape(cin, n, cout, kernel[0], kernel[1]).permute(1, 2, 0, 3, 4).contiguous());
-    }
-
-    /// <summary>Per-input convolution kernels on CPU float32/float64 (autograd never records through these rules).</summary>
-    private static bool UsePerInputKernels(Tensor input) =>
-        input.device.type == DeviceType.CPU && input.dtype is ScalarType.Float32 or ScalarType.Float64;
-
     /// <summary>
     /// Per-sample weight gradients, and with <paramref name="tangents"/> (K = 1) the output changes
     /// G_n * x_n, by libtorch's convolution kernels with a batch of one per input: the weight
     /// gradient of input n for all K objectives at once (the K output gradients stacked as K·out
-    /// channels), then the convolution of x_n with its own gradient. Both run at oneDNN's
-    /// convolution rate, well above that of the batched alternatives (grouped convolution, or
-    /// im2col and batched GEMM). Returns the gradients as (K, N, out, in, kh, kw) and the tangents
-    /// as (N, out, Ho, Wo).
+    /// channels), then the convolution of x_n with its own gradient. On the CPU both run at oneDNN's
+    /// convolution rate, two to three times the rate of the batched alternatives measured (one
+    /// grouped convolution with a group per input; im2col and batched GEMM). Returns the gradients
+    /// as (K, N, out, in, kh, kw) and the tangents as (N, out, Ho, Wo).
     /// </summary>
     private (Tensor Gradients, Tensor? Tangents) PerInputProducts(Tensor input, Tensor b, bool tangents)
     {
@@ -185,18 +167,10 @@ internal sealed class ConvRule(long[] kernel, long[] stride, long[] padding, lon
     public override Dictionary<string, Tensor> Gradients(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
     {
         using var scope = NewDisposeScope();
-        var k = b.shape[0];
-        var n = b.shape[1];
-        var cout = b.shape[2];
+        var (k, n, cout) = (b.shape[0], b.shape[1], b.shape[2]);
         var result = new Dictionary<string, Tensor>();
-        if (names.Contains("weight") && UsePerInputKernels(input))
+        if (names.Contains("weight"))
             result["weight"] = scope.MoveToOuter(PerInputProducts(input, b, tangents: false).Gradients.reshape([k, n, .. shapes["weight"]]));
-        else if (names.Contains("weight"))
-        {
-            var perK = new List<Tensor>();
-            for (long i = 0; i < k; i++) perK.Add(WeightGradients(input, b.select(0, i)).reshape([n, .. shapes["weight"]]));
-            result["weight"] = scope.MoveToOuter(stack(perK, 0));
-        }
         if (names.Contains("bias")) result["bias"] = scope.MoveToOuter(b.reshape(k, n, cout, -1).sum(3));
         return result;
     }
@@ -209,7 +183,7 @@ internal sealed class ConvRule(long[] kernel, long[] stride, long[] padding, lon
         return tangents;
     }
 
-    /// <summary>The per-sample weight gradients (one grouped convolution, the costly part) serve both the tangent and the norm.</summary>
+    /// <summary>The per-sample weight gradients (the costly part) serve both the tangent and the norm.</summary>
     public override (Dictionary<string, Tensor> Tangents, Dictionary<string, Tensor> Grams) TangentsAndGrams(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)
     {
         using var scope = NewDisposeScope();
@@ -218,19 +192,10 @@ internal sealed class ConvRule(long[] kernel, long[] stride, long[] padding, lon
         var cout = bt.shape[1];
         var tangents = new Dictionary<string, Tensor>();
         var grams = new Dictionary<string, Tensor>();
-        if (names.Contains("weight") && UsePerInputKernels(input))
+        if (names.Contains("weight"))
         {
             var (g, c) = PerInputProducts(input, b, tangents: true);
             tangents["weight"] = scope.MoveToOuter(c!.reshape(bt.shape));
-            grams["weight"] = scope.MoveToOuter(g.reshape(n, -1).square().sum(1).reshape(n, 1, 1));
-        }
-        else if (names.Contains("weight"))
-        {
-            var g = WeightGradients(input, bt);                               // (N, out, in, kh, kw)
-            var x = As2d(input);
-            var grouped = x.reshape(1, n * x.shape[1], x.shape[2], x.shape[3]);
-            var c = nn.functional.conv2d(grouped, g.reshape(n * cout, g.shape[2], kernel[0], kernel[1]), null, stride, padding, dilation, groups: n);
-            tangents["weight"] = scope.MoveToOuter(c.reshape(bt.shape));
             grams["weight"] = scope.MoveToOuter(g.reshape(n, -1).square().sum(1).reshape(n, 1, 1));
         }
         if (names.Contains("bias"))

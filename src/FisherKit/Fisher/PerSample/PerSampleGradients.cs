@@ -107,17 +107,11 @@ public static class PerSampleGradients
                 Tensor? s = null;
                 for (int r = 0; r < records.Count; r++)
                 {
-                    var rec = records[r];
-                    var names = rec.Module.named_parameters(recurse: false).Select(p => p.name).ToList();
-                    var shapes = rec.Module.named_parameters(recurse: false).ToDictionary(p => p.name, p => p.parameter.shape);
-                    var b = (bu[r]?.detach() ?? zeros_like(rec.Output)).unsqueeze(0);
-                    var (tangents, grams) = rec.Rule.TangentsAndGrams(rec.Input, b, names, shapes);
-                    foreach (var local in names)
+                    foreach (var (full, tangent, norm) in LayerTerms(records[r], bu[r]?.detach()))
                     {
-                        var full = rec.Prefix.Length == 0 ? local : $"{rec.Prefix}.{local}";
-                        norms[full] = grams[local].reshape(-1);
+                        norms[full] = norm;
                         if (bu[r] is null) { if (perTensor) jvps[full] = zeros_like(z); continue; }
-                        var term = (bu[r]! * tangents[local]).sum();
+                        var term = (bu[r]! * tangent).sum();
                         if (perTensor) jvps[full] = autograd.grad([term], [du], retain_graph: true, allow_unused: true)[0]?.detach() ?? zeros_like(z);
                         else s = s is null ? term : s + term;
                     }
@@ -157,21 +151,29 @@ public static class PerSampleGradients
         var injected = new Dictionary<int, Tensor>();
         for (int r = 0; r < records.Count; r++)
         {
-            var rec = records[r];
-            var layer = chain.Layers.ToList().IndexOf((nn.Module<Tensor, Tensor>)rec.Module);
-            var names = rec.Module.named_parameters(recurse: false).Select(p => p.name).ToList();
-            var shapes = rec.Module.named_parameters(recurse: false).ToDictionary(p => p.name, p => p.parameter.shape);
-            var b = (bu[r] ?? zeros_like(rec.Output)).unsqueeze(0);
-            var (tangents, grams) = rec.Rule.TangentsAndGrams(rec.Input, b, names, shapes);
-            foreach (var local in names)
+            var layer = chain.IndexOf(records[r].Module);
+            foreach (var (full, tangent, norm) in LayerTerms(records[r], bu[r]))
             {
-                var full = rec.Prefix.Length == 0 ? local : $"{rec.Prefix}.{local}";
-                norms[full] = grams[local].reshape(-1);
-                if (perTensor) jvps[full] = chain.Push(values, new Dictionary<int, Tensor> { [layer] = tangents[local] });
-                else injected[layer] = injected.TryGetValue(layer, out var acc) ? acc + tangents[local] : tangents[local];
+                norms[full] = norm;
+                if (perTensor) jvps[full] = chain.Push(values, new Dictionary<int, Tensor> { [layer] = tangent });
+                else injected[layer] = injected.TryGetValue(layer, out var acc) ? acc + tangent : tangent;
             }
         }
         return perTensor ? jvps.Values.Aggregate((a, c) => a + c) : chain.Push(values, injected);
+    }
+
+    /// <summary>
+    /// For each parameter of a recorded layer: its full name, the layer's output change along each
+    /// sample's own gradient of that parameter, and the gradient's squared norm (N), given the
+    /// layer's output gradient (null: unused, so zero).
+    /// </summary>
+    private static IEnumerable<(string Name, Tensor Tangent, Tensor SquaredNorm)> LayerTerms(LayerCapture.Record rec, Tensor? outputGradient)
+    {
+        var local = rec.Module.named_parameters(recurse: false).ToList();
+        var names = local.Select(p => p.name).ToList();
+        var b = (outputGradient ?? zeros_like(rec.Output)).unsqueeze(0);
+        var (tangents, grams) = rec.Rule.TangentsAndGrams(rec.Input, b, names, local.ToDictionary(p => p.name, p => p.parameter.shape));
+        return names.Select(n => (rec.Prefix.Length == 0 ? n : $"{rec.Prefix}.{n}", tangents[n], grams[n].reshape(-1)));
     }
 
     private static void FallbackJvp(nn.Module<Tensor, Tensor> model, Tensor input, Tensor u, List<string> names, Dictionary<string, Tensor> jvps, Dictionary<string, Tensor> norms)

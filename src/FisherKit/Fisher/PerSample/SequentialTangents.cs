@@ -19,8 +19,8 @@ internal sealed class SequentialTangents
 
     private SequentialTangents(IReadOnlyList<nn.Module<Tensor, Tensor>> layers) => _layers = layers;
 
-    /// <summary>The layers in order.</summary>
-    public IReadOnlyList<nn.Module<Tensor, Tensor>> Layers => _layers;
+    /// <summary>The position of a layer in the chain.</summary>
+    public int IndexOf(nn.Module layer) => _layers.Select((l, i) => (l, i)).First(p => ReferenceEquals(p.l, layer)).i;
 
     /// <summary>The chain of a model (nested Sequentials flattened) when every layer's Jacobian is known here and no module appears twice; otherwise null.</summary>
     public static SequentialTangents? For(nn.Module<Tensor, Tensor> model)
