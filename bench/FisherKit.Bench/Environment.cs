@@ -8,6 +8,18 @@ namespace FisherKit.Bench;
 internal static class EnvironmentRecord
 {
     /// <summary>
+    /// Gives a PyTorch process the glibc allocator settings FisherKit uses for itself
+    /// (torch.ConfigureHostAllocator), so that page faults from returning and refaulting large
+    /// freed blocks do not decide a comparison.
+    /// </summary>
+    internal static void UseFisherKitMallocSettings(ProcessStartInfo psi)
+    {
+        psi.Environment["MALLOC_TRIM_THRESHOLD_"] = $"{DefaultTrimThreshold}";
+        psi.Environment["MALLOC_MMAP_THRESHOLD_"] = $"{DefaultMmapThreshold}";
+        psi.Environment["MALLOC_TOP_PAD_"] = $"{DefaultTopPad}";
+    }
+
+    /// <summary>
     /// OpenBLAS keeps its own thread pool, which libtorch's thread setting does not reach; both
     /// benchmarks give it the same count as PyTorch (which gets OPENBLAS_NUM_THREADS). False when
     /// OpenBLAS is not loaded.

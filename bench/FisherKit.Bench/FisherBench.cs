@@ -26,6 +26,10 @@ internal static class FisherBench
         int threads = IntOption(args, "--threads", 1);
         int batch = IntOption(args, "--batch", 64);
         int rounds = IntOption(args, "--rounds", 3);
+        // PyTorch runs with FisherKit's allocator settings unless asked otherwise: with glibc's defaults
+        // its central-difference loop spent most of its time in page faults on this machine (45 ms
+        // per input instead of 8), which would flatter FisherKit.
+        bool tunedMalloc = !args.Contains("--python-default-malloc");
         var python = StringOption(args, "--python", "/usr/bin/python3");
         set_num_threads(threads);
         EnvironmentRecord.SetOpenBlasThreads(threads);
@@ -74,7 +78,7 @@ internal static class FisherBench
                 times[job.name].Add(sw.Elapsed.TotalSeconds / job.count);
                 ours.TryAdd(job.name, values);
             }
-            try { pyRounds.Add(RunPython(python, root, file, loopInputs, batchedInputs, batch, threads)); }
+            try { pyRounds.Add(RunPython(python, root, file, loopInputs, batchedInputs, batch, threads, tunedMalloc)); }
             catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
             {
                 Console.WriteLine($"PyTorch side skipped: {e.Message}");
@@ -90,7 +94,7 @@ internal static class FisherBench
 
         if (py is { } p)
         {
-            Console.WriteLine($"PyTorch {p.GetProperty("torch_version").GetString()} (same weights and inputs):");
+            Console.WriteLine($"PyTorch {p.GetProperty("torch_version").GetString()} (same weights and inputs; glibc allocator {(tunedMalloc ? "with FisherKit's settings" : "defaults")}):");
             List<double> PyTimes(string key) => pyRounds.Where(r => r.TryGetProperty(key, out _)).Select(r => r.GetProperty(key).GetProperty("seconds_per_input").GetDouble()).ToList();
             double Py(string key) => PyTimes(key) is { Count: > 0 } t ? t.Min() : double.NaN;
             foreach (var key in new[] { "loop_reduced", "loop_form_full", "loop_form_tensor", "batched_reduced", "batched_form_full" })
@@ -145,6 +149,7 @@ internal static class FisherBench
             ["inputs"] = source,
             ["fisherkit"] = rows.Select(r => new { r.name, r.what, seconds_per_input = r.secondsPerInput, inputs = r.count }).ToList(),
             ["fisherkit_rounds"] = times,
+            ["pytorch_tuned_malloc"] = tunedMalloc,
             ["pytorch"] = pyRounds.Select(r => r.ToString()).ToList(),
             ["gemm_gflops"] = gemm,
             ["conv_gflops"] = conv,
@@ -211,7 +216,7 @@ internal static class FisherBench
         return 2.0 * 64 * 24 * 24 * 64 * 32 * 9 / best / 1e9;
     }
 
-    private static JsonElement RunPython(string python, string root, string file, int loopInputs, int batchedInputs, int batch, int threads)
+    private static JsonElement RunPython(string python, string root, string file, int loopInputs, int batchedInputs, int batch, int threads, bool tunedMalloc)
     {
         var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
         foreach (var a in new[] { Path.Combine(root, "bench", "pytorch", "fisher_bench.py"), "--file", file, "--loop-inputs", $"{loopInputs}",
@@ -219,6 +224,7 @@ internal static class FisherBench
             psi.ArgumentList.Add(a);
         psi.Environment["OMP_NUM_THREADS"] = $"{threads}";
         psi.Environment["OPENBLAS_NUM_THREADS"] = $"{threads}";
+        if (tunedMalloc) EnvironmentRecord.UseFisherKitMallocSettings(psi);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {python}");
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

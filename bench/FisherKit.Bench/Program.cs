@@ -112,12 +112,7 @@ static JsonElement RunPython(Options o, string root, bool tunedMalloc)
     // The same thread count for OpenMP, libtorch's pool and OpenBLAS, on both sides.
     psi.Environment["OMP_NUM_THREADS"] = $"{o.Threads}";
     psi.Environment["OPENBLAS_NUM_THREADS"] = $"{o.Threads}";
-    if (tunedMalloc)
-    {
-        psi.Environment["MALLOC_TRIM_THRESHOLD_"] = $"{DefaultTrimThreshold}";
-        psi.Environment["MALLOC_MMAP_THRESHOLD_"] = $"{DefaultMmapThreshold}";
-        psi.Environment["MALLOC_TOP_PAD_"] = $"{DefaultTopPad}";
-    }
+    if (tunedMalloc) EnvironmentRecord.UseFisherKitMallocSettings(psi);
     using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {o.Python}");
     var stdout = p.StandardOutput.ReadToEndAsync();
     var stderr = p.StandardError.ReadToEndAsync();
