@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning;
 
@@ -54,7 +54,7 @@ public sealed class LabelledSet : IDisposable
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(targets);
         if (targets.ndim < 1 || targets.shape[0] != indices.Count)
-            throw new ArgumentException($"{indices.Count} indices need {indices.Count} targets, got shape {Tensor.ShapeString(targets.shape)}.", nameof(targets));
+            throw new ArgumentException($"{indices.Count} indices need {indices.Count} targets, got shape {TensorChecks.Shape(targets.shape)}.", nameof(targets));
         var seen = new HashSet<long>();
         foreach (var i in indices)
         {
@@ -62,7 +62,7 @@ public sealed class LabelledSet : IDisposable
             if (_members.Contains(i) || !seen.Add(i)) throw new InvalidOperationException($"Pool point {i} is already labelled; a point is never labelled twice.");
         }
         if (_targets is not null && !_targets.shape.Skip(1).SequenceEqual(targets.shape.Skip(1)))
-            throw new ArgumentException($"Targets {Tensor.ShapeString(targets.shape)} do not match earlier targets {Tensor.ShapeString(_targets.shape)}.", nameof(targets));
+            throw new ArgumentException($"Targets {TensorChecks.Shape(targets.shape)} do not match earlier targets {TensorChecks.Shape(_targets.shape)}.", nameof(targets));
         using (var scope = NewDisposeScope())
         {
             var t = targets.detach().cpu();

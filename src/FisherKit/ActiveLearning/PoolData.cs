@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning;
 
@@ -20,9 +20,9 @@ public sealed class PoolData
     public PoolData(Tensor inputs, Tensor? targets, TaskKind task, int classes = 0, Tensor? testInputs = null, Tensor? testTargets = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        if (inputs.ndim < 2) throw new ArgumentException($"Pool inputs need shape (N, features...), got {Tensor.ShapeString(inputs.shape)}.", nameof(inputs));
+        if (inputs.ndim < 2) throw new ArgumentException($"Pool inputs need shape (N, features...), got {TensorChecks.Shape(inputs.shape)}.", nameof(inputs));
         if (inputs.shape[0] < 1) throw new ArgumentException("The pool is empty.", nameof(inputs));
-        if (!inputs.dtype.IsFloatingPoint()) throw new ArgumentException($"Pool inputs must be floating point, got {inputs.dtype}.", nameof(inputs));
+        if (!inputs.is_floating_point()) throw new ArgumentException($"Pool inputs must be floating point, got {inputs.dtype}.", nameof(inputs));
         if (task == TaskKind.Classification && classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), classes, "A classification pool needs at least 2 classes.");
         if ((testInputs is null) != (testTargets is null)) throw new ArgumentException("Give both test inputs and test targets, or neither.", nameof(testTargets));
         Inputs = inputs;
@@ -35,7 +35,7 @@ public sealed class PoolData
         if (testInputs is not null)
         {
             if (!testInputs.shape.Skip(1).SequenceEqual(inputs.shape.Skip(1)))
-                throw new ArgumentException($"Test inputs {Tensor.ShapeString(testInputs.shape)} do not match the pool inputs' feature shape {Tensor.ShapeString(inputs.shape)}.", nameof(testInputs));
+                throw new ArgumentException($"Test inputs {TensorChecks.Shape(testInputs.shape)} do not match the pool inputs' feature shape {TensorChecks.Shape(inputs.shape)}.", nameof(testInputs));
             CheckTargets(testInputs, testTargets!, nameof(testTargets));
         }
     }
@@ -80,10 +80,10 @@ public sealed class PoolData
     private void CheckTargets(Tensor x, Tensor y, string name)
     {
         if (y.ndim < 1 || y.shape[0] != x.shape[0])
-            throw new ArgumentException($"Targets {Tensor.ShapeString(y.shape)} do not match {x.shape[0]} inputs.", name);
+            throw new ArgumentException($"Targets {TensorChecks.Shape(y.shape)} do not match {x.shape[0]} inputs.", name);
         if (Task == TaskKind.Classification)
         {
-            if (y.ndim != 1 || y.dtype != ScalarType.Int64) throw new ArgumentException($"Class labels must be int64 of shape (N), got {y.dtype} {Tensor.ShapeString(y.shape)}.", name);
+            if (y.ndim != 1 || y.dtype != ScalarType.Int64) throw new ArgumentException($"Class labels must be int64 of shape (N), got {y.dtype} {TensorChecks.Shape(y.shape)}.", name);
             using var lo = y.min();
             using var hi = y.max();
             if (lo.item<long>() < 0 || hi.item<long>() >= Classes)
@@ -91,8 +91,8 @@ public sealed class PoolData
         }
         else
         {
-            if (!y.dtype.IsFloatingPoint()) throw new ArgumentException($"Regression targets must be floating point, got {y.dtype}.", name);
-            if (y.ndim > 2) throw new ArgumentException($"Regression targets must be (N) or (N, D), got {Tensor.ShapeString(y.shape)}.", name);
+            if (!y.is_floating_point()) throw new ArgumentException($"Regression targets must be floating point, got {y.dtype}.", name);
+            if (y.ndim > 2) throw new ArgumentException($"Regression targets must be (N) or (N, D), got {TensorChecks.Shape(y.shape)}.", name);
             using var finite = y.isfinite();
             using var all = finite.all();
             if (!all.item<bool>()) throw new ArgumentException("Regression targets contain NaN or infinite values.", name);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using FisherKit.Data;
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Attacks;
 
@@ -36,12 +36,12 @@ public abstract class Attack
         using var scope = NewDisposeScope();
         using (no_grad())
         {
-            double lo = inputs.min().item(), hi = inputs.max().item();
+            double lo = inputs.min().ToDouble(), hi = inputs.max().ToDouble();
             if (double.IsNaN(lo) || double.IsNaN(hi)) throw new ArgumentException("Inputs contain NaN.", nameof(inputs));
             if (lo < ClipMin - 1e-6 || hi > ClipMax + 1e-6)
                 throw new ArgumentException($"Inputs span [{lo}, {hi}], outside the valid range [{ClipMin}, {ClipMax}] of {Name}; scale them or set ClipMin/ClipMax.", nameof(inputs));
         }
-        using var modes = ModuleModes.Eval(model);
+        using var modes = ModuleMode.Eval(model);
         var x = inputs.detach();
         var y = labels.detach();
         var adversarial = GenerateCore(model, x, y).detach();
@@ -73,11 +73,11 @@ public abstract class Attack
             var xa = Generate(model, x, y);
             parts.Add(xa);
             using (no_grad())
-            using (ModuleModes.Eval(model))
+            using (ModuleMode.Eval(model))
             using (var inner = NewDisposeScope())
             {
-                clean.AddRange(model.forward(x).argmax(1).ToArray<long>());
-                adv.AddRange(model.forward(xa).argmax(1).ToArray<long>());
+                clean.AddRange(model.call(x).argmax(1).ToArray<long>());
+                adv.AddRange(model.call(xa).argmax(1).ToArray<long>());
                 var d = (xa - x).flatten(1).to(ScalarType.Float64);
                 l2.AddRange(d.norm(1, p: 2).ToArray<double>());
                 linf.AddRange(d.abs().amax([1]).ToArray<double>());
@@ -114,8 +114,8 @@ public abstract class Attack
         using var scope = NewDisposeScope();
         var xg = x.detach().requires_grad_();
         using var enable = enable_grad();
-        var loss = nn.functional.cross_entropy(model.forward(xg), labels, reduction: Reduction.Sum);
-        var g = autograd.grad(loss, xg);
+        var loss = nn.functional.cross_entropy(model.call(xg), labels, reduction: nn.Reduction.Sum);
+        var g = SafeAutograd.grad(loss, xg);
         return scope.MoveToOuter(g);
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using FisherKit.Data;
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Attacks;
 

@@ -1,4 +1,4 @@
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Attacks;
 
@@ -66,7 +66,7 @@ public sealed class CarliniWagnerL2(double initialConstant = 0.1, int binarySear
         {
             using var round = NewDisposeScope();
             var cT = tensor(c, device: inputs.device).to(inputs.dtype);
-            var w = w0.detach().clone().requires_grad_();
+            var w = new TorchSharp.Modules.Parameter(w0.detach().clone(), requires_grad: true);
             var succeeded = zeros([n], ScalarType.Bool, inputs.device);
             using var adam = optim.Adam([w], lr: LearningRate);
             for (int it = 0; it < MaxIterations; it++)
@@ -78,7 +78,7 @@ public sealed class CarliniWagnerL2(double initialConstant = 0.1, int binarySear
                 {
                     xa = (w.tanh() + 1) * (span / 2) + a;
                     dist = (xa - inputs).flatten(1).square().sum(1);
-                    var logits = model.forward(xa);
+                    var logits = model.call(xa);
                     margin = Margin(logits, labels);
                     var loss = (dist + cT * margin.clamp_min(-Confidence)).sum();
                     loss.backward();

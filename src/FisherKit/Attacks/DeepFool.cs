@@ -1,4 +1,4 @@
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Attacks;
 
@@ -46,10 +46,10 @@ public sealed class DeepFool(int maxIterations = 50, double overshoot = 0.02, in
         Tensor classes, original;
         using (no_grad())
         {
-            var logits0 = model.forward(inputs);
+            var logits0 = model.call(inputs);
             TensorLogits(logits0);
             int k = (int)Math.Min(Candidates, logits0.size(1));
-            classes = logits0.topk(k, 1).indices;     // (N, K); column 0 is the predicted class k̂
+            classes = logits0.topk(k, 1).indexes;     // (N, K); column 0 is the predicted class k̂
             original = classes[.., 0];
         }
         int kCount = (int)classes.size(1);
@@ -60,7 +60,7 @@ public sealed class DeepFool(int maxIterations = 50, double overshoot = 0.02, in
             using var step = NewDisposeScope();
             var xg = x.detach().requires_grad_();
             Tensor logits;
-            using (enable_grad()) logits = model.forward(xg);
+            using (enable_grad()) logits = model.call(xg);
             var active = logits.detach().argmax(1).eq(original);
             if (!active.any().item<bool>()) break;
             // Gradients of the candidate logits, one backward pass per candidate column.
@@ -69,7 +69,7 @@ public sealed class DeepFool(int maxIterations = 50, double overshoot = 0.02, in
             for (int j = 0; j < kCount; j++)
             {
                 var fj = logits.gather(1, classes[.., j..(j + 1)]).sum();
-                grads[j] = autograd.grad([fj], [xg], retain_graph: j < kCount - 1)[0]!;
+                grads[j] = SafeAutograd.grad([fj], [xg], retain_graph: j < kCount - 1)[0]!;
             }
             var g0 = grads[0];
             Tensor? bestRatio = null, bestStep = null;

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Attacks;
 
@@ -71,14 +71,14 @@ public class Pgd : Attack
     protected override Tensor GenerateCore(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor labels)
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator(Seed);
+        using var generator = new Generator((ulong)Seed);
         Tensor? best = null, bestLoss = null;
         for (int r = 0; r < Restarts; r++)
         {
             var x = RunOnce(model, inputs, labels, generator);
             if (Restarts == 1) return scope.MoveToOuter(x);
             Tensor loss;
-            using (no_grad()) loss = nn.functional.cross_entropy(model.forward(x), labels, reduction: Reduction.None);
+            using (no_grad()) loss = nn.functional.cross_entropy(model.call(x), labels, reduction: nn.Reduction.None);
             if (best is null || bestLoss is null)
             {
                 best = x;

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Data;
 
@@ -74,7 +74,7 @@ public static class Corruptions
         var k = tensor(kernel.Select(v => (float)v).ToArray(), device: images.device).to(images.dtype);
         var kx = k.view(1, 1, 1, kernel.Length).expand(c, 1, 1, kernel.Length).contiguous();
         var ky = k.view(1, 1, kernel.Length, 1).expand(c, 1, kernel.Length, 1).contiguous();
-        var padded = images.pad([r, r, r, r], PaddingModes.Replicate);
+        var padded = nn.functional.pad(images, [r, r, r, r], PaddingModes.Replicate);
         var rows = nn.functional.conv2d(padded, kx, groups: c);
         var both = nn.functional.conv2d(rows, ky, groups: c);
         return scope.MoveToOuter(both.clamp(0, 1));
@@ -158,6 +158,6 @@ public static class Corruptions
     {
         ArgumentNullException.ThrowIfNull(images);
         if (images.ndim != 4) throw new ArgumentException($"Corruptions act on images (N, C, H, W); got shape {TensorChecks.Shape(images.shape)}.", nameof(images));
-        if (!images.dtype.IsFloatingPoint()) throw new ArgumentException($"Corruptions need floating-point images in [0, 1]; got {images.dtype.Name()}.", nameof(images));
+        if (!images.is_floating_point()) throw new ArgumentException($"Corruptions need floating-point images in [0, 1]; got {images.dtype}.", nameof(images));
     }
 }

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Data;
 
@@ -17,7 +17,7 @@ namespace FisherKit.Data;
 /// foreach (var batch in fit.Batches(128, shuffle: true, seed: epoch))
 /// {
 ///     using var scope = torch.NewDisposeScope();
-///     var loss = nn.functional.cross_entropy(model.forward(batch.Images), batch.Labels);
+///     var loss = nn.functional.cross_entropy(model.call(batch.Images), batch.Labels);
 /// }
 /// </code>
 /// </example>
@@ -153,8 +153,8 @@ public sealed class ImageDataset : IDisposable
     /// <summary>A random permutation of the positions 0..N−1, the same for the same seed.</summary>
     public long[] Permutation(long seed)
     {
-        using var g = new Generator(seed);
-        using var p = randperm(Count, g);
+        using var g = new Generator((ulong)seed);
+        using var p = randperm(Count, generator: g);
         return p.ToArray<long>();
     }
 
@@ -263,7 +263,7 @@ public sealed class ImageDataset : IDisposable
     /// </summary>
     public ImageDataset Corrupt(CorruptionKind kind, double strength, long seed = 0, int batchSize = 1024)
     {
-        using var g = new Generator(seed);
+        using var g = new Generator((ulong)seed);
         return Map(x => Corruptions.Apply(x, kind, strength, g), $"{Name}+{kind.ToString().ToLowerInvariant()}({strength.ToString(System.Globalization.CultureInfo.InvariantCulture)})", batchSize);
     }
 
@@ -384,9 +384,9 @@ public sealed class ImageDataset : IDisposable
         if (images.ndim != 4)
             throw new ArgumentException($"Images must have shape (N, C, H, W); got {TensorChecks.Shape(images.shape)}.", nameof(images));
         if (images.dtype != ScalarType.Float32)
-            throw new ArgumentException($"Images must be float32 scaled to [0, 1]; got {images.dtype.Name()}.", nameof(images));
+            throw new ArgumentException($"Images must be float32 scaled to [0, 1]; got {images.dtype}.", nameof(images));
         if (labels.ndim != 1 || labels.dtype != ScalarType.Int64)
-            throw new ArgumentException($"Labels must be a 1-D int64 tensor; got shape {TensorChecks.Shape(labels.shape)} of {labels.dtype.Name()}.", nameof(labels));
+            throw new ArgumentException($"Labels must be a 1-D int64 tensor; got shape {TensorChecks.Shape(labels.shape)} of {labels.dtype}.", nameof(labels));
         long n = images.size(0);
         if (labels.size(0) != n)
             throw new ArgumentException($"{n} images but {labels.size(0)} labels.", nameof(labels));
@@ -396,7 +396,7 @@ public sealed class ImageDataset : IDisposable
         {
             if (!images.isfinite().all().item<bool>())
                 throw new ArgumentException("Images contain NaN or infinite values.", nameof(images));
-            double lo = images.min().item(), hi = images.max().item();
+            double lo = images.min().ToDouble(), hi = images.max().ToDouble();
             if (lo < 0 || hi > 1)
                 throw new ArgumentException($"Image values must lie in [0, 1]; they span [{lo}, {hi}] (divide 8-bit pixels by 255).", nameof(images));
             long minLabel = labels.min().item<long>(), maxLabel = labels.max().item<long>();

@@ -1,4 +1,4 @@
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Detection;
 
@@ -11,13 +11,13 @@ namespace FisherKit.Detection;
 /// <example>
 /// <code>
 /// using var recorder = new ActivationRecorder(model[model.Count - 1], ActivationPoint.Input);
-/// using var logits = model.forward(x);
+/// using var logits = model.call(x);
 /// using var features = recorder.Take();   // (N, D)
 /// </code>
 /// </example>
 public sealed class ActivationRecorder : IDisposable
 {
-    private readonly IDisposable _hook;
+    private readonly Action _removeHook;
     private readonly ActivationPoint _point;
     private readonly bool _keepGraph;
     private Tensor? _last;
@@ -31,7 +31,7 @@ public sealed class ActivationRecorder : IDisposable
         ArgumentNullException.ThrowIfNull(layer);
         _point = point;
         _keepGraph = keepGraph;
-        _hook = layer.register_forward_hook(Record);
+        _removeHook = layer.register_forward_hook(Record).remove;
     }
 
     /// <summary>True when a forward pass has been recorded and not yet taken.</summary>
@@ -58,7 +58,7 @@ public sealed class ActivationRecorder : IDisposable
     /// <summary>Removes the hook and drops any record.</summary>
     public void Dispose()
     {
-        _hook.Dispose();
+        _removeHook();
         _last?.Dispose();
         _last = null;
     }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Detection;
 

@@ -1,5 +1,5 @@
 using FisherKit.Attacks;
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Detection;
 
@@ -44,8 +44,8 @@ public sealed class EnsembleScore : IDetectionScore
         var probs = new Tensor[_members.Length];
         for (int m = 0; m < _members.Length; m++)
         {
-            using var modes = ModuleModes.Eval(_members[m]);
-            var logits = _members[m].forward(inputs);
+            using var modes = ModuleMode.Eval(_members[m]);
+            var logits = _members[m].call(inputs);
             if (m > 0 && !logits.shape.SequenceEqual(probs[0].shape))
                 throw new InvalidOperationException($"Ensemble member {m} returned logits of shape [{string.Join(", ", logits.shape)}], member 0 [{string.Join(", ", probs[0].shape)}].");
             probs[m] = nn.functional.softmax(logits.to(ScalarType.Float64), 1);

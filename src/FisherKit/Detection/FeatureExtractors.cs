@@ -1,6 +1,6 @@
 using FisherKit.Attacks;
-using FisherKit.Torch.Modules;
-using static FisherKit.Torch.torch;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace FisherKit.Detection;
 
@@ -16,15 +16,15 @@ public static class FeatureExtractors
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(layer);
-        if (!model.named_modules().Any(m => ReferenceEquals(m.module, layer)))
-            throw new ArgumentException($"The layer {layer.Name} is not part of the model {model.Name}.", nameof(layer));
+        if (!model.NamedModulesWithSelf().Any(m => ReferenceEquals(m.module, layer)))
+            throw new ArgumentException($"The layer {layer.GetType().Name} is not part of the model {model.GetType().Name}.", nameof(layer));
         return inputs =>
         {
             using var scope = NewDisposeScope();
             using var grad = no_grad();
-            using var modes = ModuleModes.Eval(model);
+            using var modes = ModuleMode.Eval(model);
             using var recorder = new ActivationRecorder(layer, point);
-            model.forward(inputs);
+            model.call(inputs);
             return scope.MoveToOuter(recorder.Take().flatten(1));
         };
     }
@@ -34,6 +34,6 @@ public static class FeatureExtractors
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.Count < 2) throw new ArgumentException("A sequential model needs at least two layers to have penultimate features.", nameof(model));
-        return AtLayer(model, model[model.Count - 1], ActivationPoint.Input);
+        return AtLayer(model, (nn.Module<Tensor, Tensor>)model.named_children().Last().module, ActivationPoint.Input);
     }
 }

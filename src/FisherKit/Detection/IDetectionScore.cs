@@ -1,4 +1,4 @@
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Detection;
 

@@ -1,6 +1,6 @@
 using FisherKit.Attacks;
 using FisherKit.Data;
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Detection;
 
@@ -31,8 +31,8 @@ public sealed class LocalSpatialEntropyScore : IDetectionScore
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         Layer = layer ?? throw new ArgumentNullException(nameof(layer));
-        if (!model.named_modules().Any(m => ReferenceEquals(m.module, layer)))
-            throw new ArgumentException($"The layer {layer.Name} is not part of the model {model.Name}.", nameof(layer));
+        if (!model.NamedModulesWithSelf().Any(m => ReferenceEquals(m.module, layer)))
+            throw new ArgumentException($"The layer {layer.GetType().Name} is not part of the model {model.GetType().Name}.", nameof(layer));
         if (window < 2) throw new ArgumentOutOfRangeException(nameof(window), window, "The window must be at least 2 pixels wide.");
         if (bins < 2) throw new ArgumentOutOfRangeException(nameof(bins), bins, "At least two grey levels are needed.");
         Kind = kind;
@@ -68,12 +68,12 @@ public sealed class LocalSpatialEntropyScore : IDetectionScore
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.ndim != 4) throw new ArgumentException($"Inputs must be images (N, C, H, W); got {TensorChecks.Shape(inputs)}.", nameof(inputs));
         using var scope = NewDisposeScope();
-        using var modes = ModuleModes.Eval(Model);
+        using var modes = ModuleMode.Eval(Model);
         if (Kind == ResponseMapKind.Activations)
         {
             using var grad = no_grad();
             using var recorder = new ActivationRecorder(Layer, ActivationPoint.Output);
-            Model.forward(inputs);
+            Model.call(inputs);
             var a = recorder.Take();
             CheckMaps(a);
             return scope.MoveToOuter(a.abs().sum(1).to(ScalarType.Float64));
@@ -82,10 +82,10 @@ public sealed class LocalSpatialEntropyScore : IDetectionScore
         {
             var x = inputs.detach().requires_grad_();
             using var recorder = new ActivationRecorder(Layer, ActivationPoint.Output, keepGraph: true);
-            Model.forward(x);
+            Model.call(x);
             var a = recorder.Take();
             CheckMaps(a);
-            var g = autograd.grad([a], [x], [a.detach()])[0]!;
+            var g = SafeAutograd.grad([a], [x], [a.detach()])[0]!;
             return scope.MoveToOuter(g.detach().abs().sum(1).to(ScalarType.Float64));
         }
     }
@@ -100,6 +100,6 @@ public sealed class LocalSpatialEntropyScore : IDetectionScore
     private void CheckMaps(Tensor a)
     {
         if (a.ndim != 4)
-            throw new InvalidOperationException($"The layer {Layer.Name} returned shape {TensorChecks.Shape(a)}; the local spatial entropy needs feature maps (N, K, h, w) from a convolutional layer.");
+            throw new InvalidOperationException($"The layer {Layer.GetType().Name} returned shape {TensorChecks.Shape(a)}; the local spatial entropy needs feature maps (N, K, h, w) from a convolutional layer.");
     }
 }

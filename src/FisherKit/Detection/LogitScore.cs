@@ -1,5 +1,5 @@
 using FisherKit.Attacks;
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Detection;
 
@@ -33,7 +33,7 @@ public abstract class LogitScore : IDetectionScore
         ArgumentNullException.ThrowIfNull(inputs);
         using var scope = NewDisposeScope();
         using var grad = no_grad();
-        using var modes = ModuleModes.Eval(Model);
-        return FromLogits(Model.forward(inputs)).ToArray<double>();
+        using var modes = ModuleMode.Eval(Model);
+        return FromLogits(Model.call(inputs)).ToArray<double>();
     }
 }

@@ -1,5 +1,6 @@
+using TorchSharp;
 using FisherKit.Data;
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Detection;
 
@@ -71,7 +72,7 @@ public sealed class MahalanobisScore : IDetectionScore, IDisposable
         ArgumentNullException.ThrowIfNull(labels);
         if (features.ndim != 2) throw new ArgumentException($"Features must have shape (N, D); got {TensorChecks.Shape(features)}.", nameof(features));
         if (labels.ndim != 1 || labels.dtype != ScalarType.Int64 || labels.size(0) != features.size(0))
-            throw new ArgumentException($"Labels must be int64 of shape ({features.size(0)}); got {TensorChecks.Shape(labels)} of {labels.dtype.Name()}.", nameof(labels));
+            throw new ArgumentException($"Labels must be int64 of shape ({features.size(0)}); got {TensorChecks.Shape(labels)} of {labels.dtype}.", nameof(labels));
         if (!(ridge >= 0) || !double.IsFinite(ridge)) throw new ArgumentOutOfRangeException(nameof(ridge), ridge, "The ridge must be a finite value >= 0.");
         using var scope = NewDisposeScope();
         using var grad = no_grad();
@@ -79,25 +80,25 @@ public sealed class MahalanobisScore : IDetectionScore, IDisposable
         if (!z.isfinite().all().item<bool>()) throw new ArgumentException("Features contain NaN or infinite values.", nameof(features));
         var y = labels.cpu();
         long n = z.size(0), d = z.size(1);
-        var classes = y.unique().values.ToArray<long>();
+        var classes = y.unique().output.ToArray<long>();
         var means = new List<Tensor>();
         var centred = zeros_like(z);
         foreach (var c in classes)
         {
             var mask = y.eq((double)c);
             var members = z[mask];
-            var mu = members.mean(0);
+            var mu = members.mean([0]);
             means.Add(mu);
             centred[mask] = members - mu;
         }
         if (n <= 1) throw new ArgumentException("At least two training features are needed.", nameof(features));
         var cov = centred.t().mm(centred) / n;
-        var trace = cov.trace().item();
+        var trace = cov.trace().ToDouble();
         var lambda = ridge * (trace > 0 ? trace / d : 1);
         var regularised = cov + eye(d, dtype: ScalarType.Float64) * lambda;
         Tensor chol;
         try { chol = linalg.cholesky(regularised); }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FisherKit.Torch.ITorchException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
         {
             throw new InvalidOperationException($"The shared feature covariance ({d}x{d}, from {n} samples) is not positive definite even with ridge {ridge}; increase the ridge.", e);
         }

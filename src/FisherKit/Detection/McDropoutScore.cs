@@ -1,5 +1,5 @@
 using FisherKit.Attacks;
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Detection;
 
@@ -22,7 +22,7 @@ public sealed class McDropoutScore : IDetectionScore
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), samples, "At least two samples are needed.");
-        if (!ModuleModes.HasDropout(model)) throw new ArgumentException($"{model.Name} has no Dropout or Dropout2d layer; Monte Carlo dropout needs one.", nameof(model));
+        if (!model.HasDropout()) throw new ArgumentException($"{model.GetType().Name} has no Dropout or Dropout2d layer; Monte Carlo dropout needs one.", nameof(model));
         Samples = samples;
         Measure = measure;
         Seed = seed;
@@ -52,10 +52,10 @@ public sealed class McDropoutScore : IDetectionScore
         ArgumentNullException.ThrowIfNull(inputs);
         using var scope = NewDisposeScope();
         using var grad = no_grad();
-        using var modes = ModuleModes.DropoutOnly(Model);
+        using var modes = ModuleMode.MonteCarloDropout(Model);
         if (Seed is { } s) manual_seed(s);
         var samples = new Tensor[Samples];
-        for (int i = 0; i < Samples; i++) samples[i] = nn.functional.softmax(Model.forward(inputs).to(ScalarType.Float64), 1);
+        for (int i = 0; i < Samples; i++) samples[i] = nn.functional.softmax(Model.call(inputs).to(ScalarType.Float64), 1);
         return scope.MoveToOuter(stack(samples, 0));
     }
 

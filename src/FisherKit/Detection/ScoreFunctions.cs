@@ -1,6 +1,6 @@
 using FisherKit.Data;
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Detection;
 
@@ -61,13 +61,13 @@ public static class ScoreFunctions
         using var scope = NewDisposeScope();
         var p = probabilitySamples.to(ScalarType.Float64);
         long s = p.size(0), c = p.size(2);
-        var mean = p.mean(0);
+        var mean = p.mean([0]);
         Tensor result = measure switch
         {
-            SampleMeasure.MutualInformation => (Entropy(mean) - Entropy(p).mean(0)).clamp_min(0),
+            SampleMeasure.MutualInformation => (Entropy(mean) - Entropy(p).mean([0])).clamp_min(0),
             SampleMeasure.PredictiveEntropy => Entropy(mean),
             SampleMeasure.VariationRatio => 1 - nn.functional.one_hot(p.argmax(2), c).sum([0]).amax([1]).to(ScalarType.Float64) / s,
-            SampleMeasure.MeanStandardDeviation => (p.square().mean(0) - mean.square()).clamp_min(0).sqrt().mean(1),
+            SampleMeasure.MeanStandardDeviation => (p.square().mean([0]) - mean.square()).clamp_min(0).sqrt().mean([1]),
             _ => throw new ArgumentOutOfRangeException(nameof(measure), measure, "Unknown measure."),
         };
         return scope.MoveToOuter(result);

@@ -1,6 +1,6 @@
 using FisherKit.Attacks;
 using FisherKit.Data;
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Evaluation;
 
@@ -15,10 +15,10 @@ public static class ClassifierEvaluation
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
         using var scope = NewDisposeScope();
         using var grad = no_grad();
-        using var modes = ModuleModes.Eval(model);
+        using var modes = ModuleMode.Eval(model);
         var parts = new List<Tensor>();
         for (long start = 0; start < inputs.size(0); start += batchSize)
-            parts.Add(model.forward(inputs.narrow(0, start, Math.Min(batchSize, inputs.size(0) - start))));
+            parts.Add(model.call(inputs.narrow(0, start, Math.Min(batchSize, inputs.size(0) - start))));
         return scope.MoveToOuter(cat(parts, 0));
     }
 

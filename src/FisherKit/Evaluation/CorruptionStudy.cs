@@ -1,6 +1,6 @@
 using FisherKit.Data;
 using FisherKit.Detection;
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Evaluation;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using FisherKit.Detection;
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Evaluation;
 

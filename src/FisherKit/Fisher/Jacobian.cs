@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher;
 
@@ -16,9 +16,9 @@ public static class Jacobian
         using var scope = NewDisposeScope();
         using var grad = enable_grad();
         var ps = model.named_parameters().ToList();
-        var z = model.forward(input);
+        var z = model.call(input);
         var u = zeros_like(z).requires_grad_();
-        var vjp = autograd.grad([z], ps.Select(p => (Tensor)p.parameter).ToList(), [u], create_graph: true, allow_unused: true);
+        var vjp = SafeAutograd.grad([z], ps.Select(p => (Tensor)p.parameter).ToList(), [u], create_graph: true, allow_unused: true);
         Tensor? s = null;
         for (int i = 0; i < ps.Count; i++)
         {
@@ -27,7 +27,7 @@ public static class Jacobian
             s = s is null ? term : s + term;
         }
         if (s is null) throw new InvalidOperationException("The model output does not depend on its parameters.");
-        var jv = autograd.grad([s], [u], retain_graph: false)[0]!;
+        var jv = SafeAutograd.grad([s], [u], retain_graph: false)[0]!;
         return (scope.MoveToOuter(z), scope.MoveToOuter(jv.detach()));
     }
 
@@ -35,7 +35,7 @@ public static class Jacobian
     public static ParamVector Vjp(nn.Module<Tensor, Tensor> model, Tensor output, Tensor cotangent, bool retainGraph = false)
     {
         var ps = model.named_parameters().ToList();
-        var gs = autograd.grad([output], ps.Select(p => (Tensor)p.parameter).ToList(), [cotangent], retain_graph: retainGraph, allow_unused: true);
+        var gs = SafeAutograd.grad([output], ps.Select(p => (Tensor)p.parameter).ToList(), [cotangent], retain_graph: retainGraph, allow_unused: true);
         return new ParamVector(ps.Select((p, i) => (p.name, gs[i]?.detach() ?? zeros_like(p.parameter))));
     }
 }

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher;
 
@@ -52,13 +52,13 @@ public sealed class ParamVector : IDisposable
 
     /// <summary>Standard normal entries shaped like the model's parameters.</summary>
     public static ParamVector RandnLike(nn.Module model, Generator? generator = null) =>
-        new(model.named_parameters().Select(p => (p.name, randn_like(p.parameter, generator))));
+        new(model.named_parameters().Select(p => (p.name, randn(p.parameter.shape, dtype: p.parameter.dtype, device: p.parameter.device, generator: generator))));
 
     /// <summary>Rademacher (±1) entries shaped like the model's parameters (for Hutchinson estimates).</summary>
     public static ParamVector RademacherLike(nn.Module model, Generator? generator = null) =>
         new(model.named_parameters().Select(p =>
         {
-            using var u = rand_like(p.parameter, generator);
+            using var u = rand(p.parameter.shape, dtype: p.parameter.dtype, device: p.parameter.device, generator: generator);
             using var b = u.lt(0.5);
             using var f = b.to(p.parameter.dtype);
             return (p.name, f * 2.0 - 1.0);
@@ -70,7 +70,7 @@ public sealed class ParamVector : IDisposable
         var shapes = model.named_parameters().Select(p => (p.name, p.parameter.shape)).ToList();
         long total = shapes.Sum(s => s.shape.Aggregate(1L, (a, b) => a * b));
         if (flat.ndim != 1 || flat.shape[0] != total)
-            throw new ArgumentException($"A flat parameter vector of this model needs shape [{total}], got {Tensor.ShapeString(flat.shape)}.", nameof(flat));
+            throw new ArgumentException($"A flat parameter vector of this model needs shape [{total}], got {TensorChecks.Shape(flat.shape)}.", nameof(flat));
         var entries = new List<(string, Tensor)>();
         long offset = 0;
         foreach (var (name, shape) in shapes)
@@ -102,7 +102,7 @@ public sealed class ParamVector : IDisposable
             var a = p.shape;
             var b = _values[name].shape;
             if (!a.SequenceEqual(b))
-                throw new ArgumentException($"Direction entry \"{name}\" has shape {Tensor.ShapeString(b)}, the parameter has {Tensor.ShapeString(a)}.", argumentName);
+                throw new ArgumentException($"Direction entry \"{name}\" has shape {TensorChecks.Shape(b)}, the parameter has {TensorChecks.Shape(a)}.", argumentName);
         }
     }
 
@@ -123,7 +123,7 @@ public sealed class ParamVector : IDisposable
     public double Norm()
     {
         using var d = Dot(this);
-        return Math.Sqrt(d.item());
+        return Math.Sqrt(d.ToDouble());
     }
 
     /// <summary>a·this + b·other, entrywise (a new vector).</summary>

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher;
 
@@ -50,12 +50,12 @@ public sealed class ParameterLayout
     public ParamVector Unflatten(Tensor flat)
     {
         if (flat.ndim != 1 || flat.shape[0] != Size)
-            throw new ArgumentException($"A flat parameter vector of this model needs shape [{Size}], got {Tensor.ShapeString(flat.shape)}.", nameof(flat));
+            throw new ArgumentException($"A flat parameter vector of this model needs shape [{Size}], got {TensorChecks.Shape(flat.shape)}.", nameof(flat));
         var entries = new List<(string, Tensor)>(Entries.Count);
         for (int i = 0; i < Entries.Count; i++)
         {
             using var scope = NewDisposeScope();
-            var piece = flat.narrow(0, Offsets[i], Length(i)).reshape(Entries[i].shape).to(Device, DType);
+            var piece = flat.narrow(0, Offsets[i], Length(i)).reshape(Entries[i].shape).to(DType, Device);
             entries.Add((Entries[i].name, scope.MoveToOuter(piece.contiguous())));
         }
         return new ParamVector(entries);

@@ -1,7 +1,7 @@
 using FisherKit.Fisher.Likelihoods;
 using FisherKit.Fisher.PerSample;
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher;
 
@@ -57,7 +57,7 @@ public sealed class PerInputFisher
     private List<T> InBatches<T>(Tensor inputs, Func<Tensor, T> perBatch)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        if (inputs.ndim < 1 || inputs.shape[0] < 1) throw new ArgumentException($"The inputs need a batch dimension with at least one input, got shape {Tensor.ShapeString(inputs.shape)}.", nameof(inputs));
+        if (inputs.ndim < 1 || inputs.shape[0] < 1) throw new ArgumentException($"The inputs need a batch dimension with at least one input, got shape {TensorChecks.Shape(inputs.shape)}.", nameof(inputs));
         var results = new List<T>();
         var n = inputs.shape[0];
         for (long start = 0; start < n; start += BatchSize)
@@ -202,7 +202,7 @@ public sealed class PerInputFisher
     {
         ArgumentNullException.ThrowIfNull(direction);
         direction.CheckMatches(_model, nameof(direction));
-        using var mode = new EvalMode(_model);
+        using var mode = ModuleMode.Eval(_model);
         return [.. InBatches(inputs, x =>
         {
             Tensor? total = null;
@@ -233,7 +233,7 @@ public sealed class PerInputFisher
     {
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "The finite-difference step must be positive.");
         userDirection?.CheckMatches(_model, nameof(userDirection));
-        using var mode = new EvalMode(_model);
+        using var mode = ModuleMode.Eval(_model);
         var n = inputs.shape[0];
         var result = new double[n];
         var names = _model.named_parameters().Select(p => p.name).ToList();
@@ -251,12 +251,12 @@ public sealed class PerInputFisher
                 Tensor zp, zm;
                 using (no_grad())
                 {
-                    using (_model.WithParameters(plus)) zp = _model.forward(x).to(ScalarType.Float64);
-                    using (_model.WithParameters(minus)) zm = _model.forward(x).to(ScalarType.Float64);
+                    using (_model.WithParameterValues(plus)) zp = _model.call(x).to(ScalarType.Float64);
+                    using (_model.WithParameterValues(minus)) zm = _model.call(x).to(ScalarType.Float64);
                 }
                 var lp = nn.functional.log_softmax(zp, 1);
                 var lm = nn.functional.log_softmax(zm, 1);
-                sum += ((lp - lm) * (lp.exp() - lm.exp())).sum().item() / (4 * epsilon * epsilon);
+                sum += ((lp - lm) * (lp.exp() - lm.exp())).sum().ToDouble() / (4 * epsilon * epsilon);
             }
             result[i] = sum;
         }
@@ -266,16 +266,16 @@ public sealed class PerInputFisher
     /// <summary>g = ∇θ log p_ŷ(x) for a single input (normalised when asked), as a ParamVector.</summary>
     public ParamVector PredictedGradient(Tensor input, FisherDirection direction = FisherDirection.NormalizedGradient)
     {
-        if (input.shape[0] != 1) throw new ArgumentException($"PredictedGradient takes one input (batch of 1), got shape {Tensor.ShapeString(input.shape)}.", nameof(input));
-        using var mode = new EvalMode(_model);
+        if (input.shape[0] != 1) throw new ArgumentException($"PredictedGradient takes one input (batch of 1), got shape {TensorChecks.Shape(input.shape)}.", nameof(input));
+        using var mode = ModuleMode.Eval(_model);
         using var scope = NewDisposeScope();
         using var grad = enable_grad();
-        var z = _model.forward(input);
+        var z = _model.call(input);
         _distribution.Validate(z.detach());
         var logp = nn.functional.log_softmax(z, 1);
         var top = logp.max(1).values.sum();
         var ps = _model.named_parameters().ToList();
-        var gs = autograd.grad([top], ps.Select(p => (Tensor)p.parameter).ToList(), allow_unused: true);
+        var gs = SafeAutograd.grad([top], ps.Select(p => (Tensor)p.parameter).ToList(), allow_unused: true);
         var g = new ParamVector(ps.Select((p, i) => (p.name, gs[i]?.detach() ?? zeros_like(p.parameter))));
         if (direction == FisherDirection.NormalizedGradient)
         {

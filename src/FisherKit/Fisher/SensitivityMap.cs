@@ -1,7 +1,7 @@
 using FisherKit.Fisher.Likelihoods;
 using FisherKit.Fisher.PerSample;
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher;
 
@@ -52,7 +52,7 @@ public sealed class SensitivityMap
     private Tensor PerInput(Tensor inputs, Func<Tensor, ParamVector, List<List<string>>, Tensor> one)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        using var mode = new EvalMode(_model);
+        using var mode = ModuleMode.Eval(_model);
         using var grad = enable_grad();
         var names = _model.named_parameters().Select(p => p.name).ToList();
         var groups = Variant == FormVariant.Full ? [names] : names.Select(n => new List<string> { n }).ToList();
@@ -83,7 +83,7 @@ public sealed class SensitivityMap
     private Tensor Exact(Tensor input, ParamVector v, List<List<string>> groups)
     {
         var x = input.clone().requires_grad_();
-        var z = _model.forward(x);
+        var z = _model.call(x);
         new Categorical().Validate(z.detach());
         var byName = _model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         var map = zeros_like(x);
@@ -96,8 +96,8 @@ public sealed class SensitivityMap
                 var phi = Directional(lj, ps, group, v);
                 var psi = Directional(pj, ps, group, v);
                 if (phi is null || psi is null) continue;
-                var dphi = autograd.grad([phi], [x], retain_graph: true, allow_unused: true)[0];
-                var dpsi = autograd.grad([psi], [x], retain_graph: true, allow_unused: true)[0];
+                var dphi = SafeAutograd.grad([phi], [x], retain_graph: true, allow_unused: true)[0];
+                var dpsi = SafeAutograd.grad([psi], [x], retain_graph: true, allow_unused: true)[0];
                 if (dphi is null || dpsi is null) continue;
                 map = map + dphi * dpsi;
             }
@@ -108,7 +108,7 @@ public sealed class SensitivityMap
     /// <summary>⟨∇θ f, v⟩ over the given parameters, kept differentiable in the input (create_graph).</summary>
     private static Tensor? Directional(Tensor f, List<Tensor> ps, List<string> names, ParamVector v)
     {
-        var gs = autograd.grad([f], ps, retain_graph: true, create_graph: true, allow_unused: true);
+        var gs = SafeAutograd.grad([f], ps, retain_graph: true, create_graph: true, allow_unused: true);
         Tensor? s = null;
         for (int i = 0; i < ps.Count; i++)
         {
@@ -129,7 +129,7 @@ public sealed class SensitivityMap
             List<Tensor> Log(double sign)
             {
                 var subst = parameters.Where(p => group.Contains(p.name)).ToDictionary(p => p.name, p => p.parameter.detach() + v[p.name] * (sign * epsilon));
-                using (_model.WithParameters(subst)) return LogProbabilities(_model.forward(x));
+                using (_model.WithParameterValues(subst)) return LogProbabilities(_model.call(x));
             }
             var plus = Log(1);
             var minus = Log(-1);
@@ -137,8 +137,8 @@ public sealed class SensitivityMap
             {
                 var phi = (plus[j] - minus[j]) / (2 * epsilon);
                 var psi = (plus[j].exp() - minus[j].exp()) / (2 * epsilon);
-                var dphi = autograd.grad([phi], [x], retain_graph: true)[0]!;
-                var dpsi = autograd.grad([psi], [x], retain_graph: true)[0]!;
+                var dphi = SafeAutograd.grad([phi], [x], retain_graph: true)[0]!;
+                var dpsi = SafeAutograd.grad([psi], [x], retain_graph: true)[0]!;
                 map = map + dphi * dpsi;
             }
         }

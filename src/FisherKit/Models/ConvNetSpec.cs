@@ -1,6 +1,6 @@
 using System.Globalization;
-using FisherKit.Torch.Modules;
-using static FisherKit.Torch.torch;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace FisherKit.Models;
 

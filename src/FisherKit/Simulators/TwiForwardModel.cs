@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Simulators;
 
@@ -234,7 +234,7 @@ public sealed class TwiForwardModel : IDisposable
         Grid.CheckImage(deviation, nameof(deviation));
         bool ok = deviation.ndim == 2 || (deviation.ndim == 4 && deviation.shape[1] == 1);
         if (!ok) throw new ArgumentException($"deviation must be [B, 1, {Grid.Size}, {Grid.Size}] or [{Grid.Size}, {Grid.Size}], got [{string.Join(", ", deviation.shape)}].", nameof(deviation));
-        if (!deviation.dtype.IsFloatingPoint()) throw new ArgumentException($"deviation must be a floating-point tensor, got {deviation.dtype}.", nameof(deviation));
+        if (!deviation.is_floating_point()) throw new ArgumentException($"deviation must be a floating-point tensor, got {deviation.dtype}.", nameof(deviation));
         return deviation;
     }
 

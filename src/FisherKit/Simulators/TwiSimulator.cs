@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Simulators;
 
@@ -88,7 +88,7 @@ public sealed class TwiSimulator : IDisposable
         ood.Validate();
         if (ood.MisalignedSource is int ms && (ms < 0 || ms >= Channels))
             throw new ArgumentOutOfRangeException(nameof(ood), ms, $"MisalignedSource must be a source index in 0 … {Channels - 1}.");
-        using var gen = new Generator(seed);
+        using var gen = new Generator((ulong)seed);
         using var scope = NewDisposeScope();
         var c = Prior.Sample(count, gen);
         var dz = Surface(c);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using FisherKit.Data;
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Training;
 
@@ -49,14 +49,14 @@ public sealed class ClassifierTrainer
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
-        var parameters = model.parameters().Where(p => p.requires_grad).Cast<Tensor>().ToList();
-        if (parameters.Count == 0) throw new ArgumentException($"{model.Name} has no trainable parameters.", nameof(model));
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        if (parameters.Count == 0) throw new ArgumentException($"{model.GetType().Name} has no trainable parameters.", nameof(model));
         var clock = Stopwatch.StartNew();
         var history = new TrainingHistory();
         manual_seed(Options.Seed);
         using var optimizer = Options.Optimizer == OptimizerKind.Adam
             ? (optim.Optimizer)optim.Adam(parameters, lr: Options.LearningRate, weight_decay: Options.WeightDecay)
-            : optim.SGD(parameters, lr: Options.LearningRate, momentum: Options.Momentum, weight_decay: Options.WeightDecay);
+            : optim.SGD(parameters, Options.LearningRate, momentum: Options.Momentum, weight_decay: Options.WeightDecay);
         var schedule = Options.Schedule == LearningRateSchedule.Cosine ? optim.lr_scheduler.CosineAnnealingLR(optimizer, Options.Epochs) : null;
         long batchesPerEpoch = (train.Count + Options.BatchSize - 1) / Options.BatchSize;
         long step = 0;
@@ -72,10 +72,10 @@ public sealed class ClassifierTrainer
                     cancellationToken.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
                     optimizer.zero_grad();
-                    var logits = model.forward(b.Images);
+                    var logits = model.call(b.Images);
                     if (epoch == 1 && batch == 0) CheckLogits(logits, train, model);
                     var loss = nn.functional.cross_entropy(logits, b.Labels);
-                    var value = loss.item();
+                    var value = loss.ToDouble();
                     if (!double.IsFinite(value))
                         throw new InvalidOperationException($"The training loss became {value} in epoch {epoch}, step {step + 1}; lower the learning rate or check the data.");
                     loss.backward();
@@ -88,7 +88,7 @@ public sealed class ClassifierTrainer
                     if (batch % Options.RecordEvery == 0 && batch < batchesPerEpoch)
                     {
                         history.Add(new TrainingRecord(epoch, step, epoch - 1 + batch / (double)batchesPerEpoch, lossSum / seen, correct / (double)seen,
-                            null, null, optimizer.LearningRate, clock.Elapsed.TotalSeconds));
+                            null, null, optimizer.ParamGroups.First().LearningRate, clock.Elapsed.TotalSeconds));
                         onProgress?.Invoke(history);
                         lossSum = 0;
                         correct = seen = 0;
@@ -102,7 +102,7 @@ public sealed class ClassifierTrainer
                     validationAccuracy = a;
                 }
                 history.Add(new TrainingRecord(epoch, step, epoch, seen > 0 ? lossSum / seen : history.Last!.TrainLoss, seen > 0 ? correct / (double)seen : history.Last!.TrainAccuracy,
-                    validationLoss, validationAccuracy, optimizer.LearningRate, clock.Elapsed.TotalSeconds));
+                    validationLoss, validationAccuracy, optimizer.ParamGroups.First().LearningRate, clock.Elapsed.TotalSeconds));
                 onProgress?.Invoke(history);
                 schedule?.step();
             }
@@ -147,7 +147,7 @@ public sealed class ClassifierTrainer
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        var modes = model.named_modules().Select(m => (m.module, m.module.training)).ToList();
+        var modes = model.NamedModulesWithSelf().Select(m => (m.module, m.module.training)).ToList();
         model.eval();
         try
         {
@@ -157,8 +157,8 @@ public sealed class ClassifierTrainer
             foreach (var b in data.Batches(batchSize, device: device))
             {
                 using var scope = NewDisposeScope();
-                var logits = model.forward(b.Images);
-                lossSum += nn.functional.cross_entropy(logits, b.Labels, reduction: Reduction.Sum).item();
+                var logits = model.call(b.Images);
+                lossSum += nn.functional.cross_entropy(logits, b.Labels, reduction: nn.Reduction.Sum).ToDouble();
                 correct += logits.argmax(1).eq(b.Labels).sum().item<long>();
             }
             return (lossSum / data.Count, correct / (double)data.Count);
@@ -175,8 +175,8 @@ public sealed class ClassifierTrainer
     private static void CheckLogits(Tensor logits, ImageDataset train, nn.Module model)
     {
         if (logits.ndim != 2)
-            throw new ArgumentException($"{model.Name} must return logits (N, K); it returned shape {Tensor.ShapeString(logits.shape)}.", nameof(model));
+            throw new ArgumentException($"{model.GetType().Name} must return logits (N, K); it returned shape {TensorChecks.Shape(logits.shape)}.", nameof(model));
         if (logits.size(1) < train.ClassCount)
-            throw new ArgumentException($"{model.Name} has {logits.size(1)} outputs but the data set has {train.ClassCount} classes.", nameof(model));
+            throw new ArgumentException($"{model.GetType().Name} has {logits.size(1)} outputs but the data set has {train.ClassCount} classes.", nameof(model));
     }
 }

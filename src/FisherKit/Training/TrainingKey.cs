@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using FisherKit.Data;
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Training;
 
@@ -46,10 +46,10 @@ public sealed record TrainingKey
         sb.Append("format: ").Append(Format).Append('\n');
         sb.Append("architecture: ").Append(architecture.ReplaceLineEndings(" ")).Append('\n');
         sb.Append("modules:");
-        foreach (var (n, m) in model.named_modules()) sb.Append(' ').Append(n.Length == 0 ? "(root)" : n).Append(':').Append(m.Name);
+        foreach (var (n, m) in model.NamedModulesWithSelf()) sb.Append(' ').Append(n.Length == 0 ? "(root)" : n).Append(':').Append(m.GetType().Name);
         sb.Append('\n');
         sb.Append("parameters:");
-        foreach (var (n, p) in model.named_parameters()) sb.Append(' ').Append(n).Append(Tensor.ShapeString(p.shape));
+        foreach (var (n, p) in model.named_parameters()) sb.Append(' ').Append(n).Append(TensorChecks.Shape(p.shape));
         sb.Append('\n');
         sb.Append("initial weights: ").Append(DataFingerprint.OfParameters(model)).Append('\n');
         sb.Append("train: ").Append(train.Count).Append(" images ").Append(DataFingerprint.Of(train)).Append('\n');

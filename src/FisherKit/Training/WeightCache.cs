@@ -1,6 +1,5 @@
 using FisherKit.Data;
-using FisherKit.Torch.Serialization;
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.Training;
 
@@ -119,7 +118,7 @@ public sealed class WeightCache
             [CreatedEntry] = DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         };
         Directory.CreateDirectory(Folder);
-        model.save(path, metadata);
+        model.SaveSafetensors(path, metadata);
         return path;
     }
 }

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Uncertainty;
 
@@ -82,7 +82,7 @@ public sealed class DeepEnsemble : IDisposable
                 string? curve = folder is null ? null : Path.Combine(folder, $"member-{m:D2}.history.json");
                 if (weights is not null && !options.Retrain && File.Exists(weights) && File.Exists(curve))
                 {
-                    net.load(weights);
+                    net.LoadSafetensors(weights);
                     net.to(options.Training.Device ?? CPU);
                     net.eval();
                     var h = RegressionTrainingHistory.Load(curve!);
@@ -97,7 +97,7 @@ public sealed class DeepEnsemble : IDisposable
                 histories.Add(history);
                 if (weights is not null)
                 {
-                    net.save(weights, new Dictionary<string, string> { ["member"] = m.ToString(System.Globalization.CultureInfo.InvariantCulture), ["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                    net.SaveSafetensors(weights, new Dictionary<string, string> { ["member"] = m.ToString(System.Globalization.CultureInfo.InvariantCulture), ["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture) });
                     history.Save(curve!);
                 }
             }
@@ -174,7 +174,7 @@ public sealed class DeepEnsemble : IDisposable
                 {
                     long count = Math.Min(batchSize, inputs.shape[0] - start);
                     var x = inputs.narrow(0, start, count).to(device);
-                    var (mean, variance) = model.Split(model.forward(x));
+                    var (mean, variance) = model.Split(model.call(x));
                     ms.Add(mean.to(CPU));
                     if (variance is not null) vs.Add(variance.to(CPU));
                 }

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Uncertainty;
 
@@ -58,11 +58,11 @@ public static class EnsembleCombination
         double factor = correction.HasFlag(EnsembleCorrection.FiniteEnsemble) ? FiniteEnsembleFactor(m) : 1;
 
         using var scope = NewDisposeScope();
-        var mean = means.mean(0);
-        var aleatoric = variances is null ? zeros_like(mean) : variances.mean(0);
-        var epistemic = (means - mean.unsqueeze(0)).square().mean(0);
+        var mean = means.mean([0]);
+        var aleatoric = variances is null ? zeros_like(mean) : variances.mean([0]);
+        var epistemic = (means - mean.unsqueeze(0)).square().mean([0]);
         if (factor != 1) epistemic = epistemic * factor;
-        if (local) epistemic = epistemic + localVariances!.mean(0);
+        if (local) epistemic = epistemic + localVariances!.mean([0]);
         var total = aleatoric + epistemic;
         scope.MoveToOuter(mean, aleatoric, epistemic, total);
         return new EnsemblePrediction(mean, aleatoric, epistemic, total, m, correction);

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Uncertainty;
 
@@ -72,7 +72,7 @@ public sealed class LastLayerLaplace
                     var r2 = (mean - target).square() * mask;                  // [b, C, H, W]
                     var per = r2.sum([0, 2, 3]).ToArray<double>();
                     for (int k = 0; k < c; k++) sums[k] += per[k];
-                    count += mask.sum().item() * target.shape[0];
+                    count += mask.sum().ToDouble() * target.shape[0];
                 });
                 for (int k = 0; k < c; k++) noise[k] = Math.Max(sums[k] / count, 1e-12);
             }
@@ -159,7 +159,7 @@ public sealed class LastLayerLaplace
             var mask = data.Mask is null
                 ? ones([1, 1, target.shape[2], target.shape[3]], ScalarType.Float64)
                 : data.Mask.to(ScalarType.Float64).reshape(1, 1, target.shape[2], target.shape[3]);
-            action(feat.to(CPU), mean.to(CPU, ScalarType.Float64), variance?.to(CPU, ScalarType.Float64), target, mask);
+            action(feat.to(CPU), mean.to(ScalarType.Float64, CPU), variance?.to(ScalarType.Float64, CPU), target, mask);
         }
     }
 }

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Uncertainty;
 
@@ -21,7 +21,7 @@ public sealed record RegressionData
         if (si[0] != st[0]) throw new ArgumentException($"inputs hold {si[0]} samples but targets {st[0]}.", nameof(targets));
         if (si[2] != st[2] || si[3] != st[3]) throw new ArgumentException($"inputs are {si[2]}×{si[3]} but targets {st[2]}×{st[3]}; the grids must agree.", nameof(targets));
         if (si[0] == 0) throw new ArgumentException("The data set is empty.", nameof(inputs));
-        if (!inputs.dtype.IsFloatingPoint() || !targets.dtype.IsFloatingPoint()) throw new ArgumentException("inputs and targets must be floating-point tensors.");
+        if (!inputs.is_floating_point() || !targets.is_floating_point()) throw new ArgumentException("inputs and targets must be floating-point tensors.");
         CheckFinite(inputs, nameof(inputs));
         CheckFinite(targets, nameof(targets));
         if (mask is not null && (mask.ndim != 2 || mask.shape[0] != si[2] || mask.shape[1] != si[3]))

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Uncertainty;
 
@@ -20,7 +20,7 @@ public static class RegressionLosses
             throw new ArgumentException($"The prediction has shape [{string.Join(", ", mean.shape)}] but the target [{string.Join(", ", target.shape)}].", nameof(target));
         Tensor perPixel = variance is null || useMse
             ? (mean - target).square()
-            : nn.functional.gaussian_nll_loss(mean, target, variance, reduction: Reduction.None);
+            : nn.functional.gaussian_nll_loss(mean, target, variance, reduction: nn.Reduction.None);
         return scope.MoveToOuter(MaskedMean(perPixel, mask));
     }
 
@@ -43,7 +43,7 @@ public static class RegressionLosses
         var reported = mse.detach();
         var loss = variance is null
             ? mse
-            : mse + MaskedMean(nn.functional.gaussian_nll_loss(mean.detach(), target, variance, reduction: Reduction.None), mask);
+            : mse + MaskedMean(nn.functional.gaussian_nll_loss(mean.detach(), target, variance, reduction: nn.Reduction.None), mask);
         scope.MoveToOuter(loss, reported);
         return (loss, reported);
     }
@@ -56,7 +56,7 @@ public static class RegressionLosses
         using var scope = NewDisposeScope();
         var m = mask.to(values.dtype);
         var total = (values * m).sum();
-        double count = m.sum().item() * values.shape[0] * values.shape[1];
+        double count = m.sum().ToDouble() * values.shape[0] * values.shape[1];
         if (count == 0) throw new ArgumentException("The mask selects no pixel.", nameof(mask));
         return scope.MoveToOuter(total / count);
     }

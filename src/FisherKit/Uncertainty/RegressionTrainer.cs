@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Uncertainty;
 
@@ -34,7 +34,7 @@ public static class RegressionTrainer
         var clock = Stopwatch.StartNew();
         long n = train.Count;
         int stepsPerEpoch = (int)((n + options.BatchSize - 1) / options.BatchSize);
-        using var generator = new Generator(seed);
+        using var generator = new Generator((ulong)seed);
         var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
         try
         {
@@ -52,11 +52,11 @@ public static class RegressionTrainer
                     optimizer = optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
                 }
                 if (options.CosineSchedule)
-                    optimizer.LearningRate = options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / options.Epochs));
+                    foreach (var g in optimizer.ParamGroups) g.LearningRate = options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / options.Epochs));
                 model.train();
                 double sum = 0;
                 long seen = 0;
-                using (var perm = randperm(n, generator))
+                using (var perm = randperm(n, generator: generator))
                 {
                     for (int b = 0; b < stepsPerEpoch; b++)
                     {
@@ -68,11 +68,11 @@ public static class RegressionTrainer
                         var y = train.Targets.index_select(0, idx).to(device);
                         optimizer.zero_grad();
                         Tensor loss, reported;
-                        if (useMse) (loss, reported) = RegressionLosses.WarmupLoss(model, model.forward(x), y, trainMask);
-                        else reported = loss = RegressionLosses.Loss(model, model.forward(x), y, trainMask);
+                        if (useMse) (loss, reported) = RegressionLosses.WarmupLoss(model, model.call(x), y, trainMask);
+                        else reported = loss = RegressionLosses.Loss(model, model.call(x), y, trainMask);
                         loss.backward();
                         optimizer.step();
-                        double value = reported.item();
+                        double value = reported.ToDouble();
                         if (!double.IsFinite(value))
                             throw new InvalidOperationException($"Training diverged: the loss became {value} at epoch {epoch}, step {b + 1}. Lower the learning rate or use MseWarmupEpochs for the Gaussian head.");
                         step++;
@@ -118,7 +118,7 @@ public static class RegressionTrainer
                 long count = Math.Min(batchSize, n - start);
                 var x = data.Inputs.narrow(0, start, count).to(device);
                 var y = data.Targets.narrow(0, start, count).to(device);
-                sum += RegressionLosses.Loss(model, model.forward(x), y, mask, useMse).item() * count;
+                sum += RegressionLosses.Loss(model, model.call(x), y, mask, useMse).ToDouble() * count;
             }
             return sum / n;
         }

@@ -13,7 +13,7 @@ namespace FisherKit.Uncertainty;
 /// </param>
 /// <param name="CosineSchedule">Anneal the learning rate to zero over the epochs (cosine).</param>
 /// <param name="Device">Where to train (null: CPU); the model and each batch are moved there.</param>
-public sealed record RegressionTrainingOptions(int Epochs = 10, int BatchSize = 32, double LearningRate = 1e-3, double WeightDecay = 0, int MseWarmupEpochs = 0, bool CosineSchedule = true, FisherKit.Torch.torch.Device? Device = null)
+public sealed record RegressionTrainingOptions(int Epochs = 10, int BatchSize = 32, double LearningRate = 1e-3, double WeightDecay = 0, int MseWarmupEpochs = 0, bool CosineSchedule = true, TorchSharp.torch.Device? Device = null)
 {
     /// <summary>Throws an <see cref="ArgumentException"/> for impossible settings.</summary>
     public void Validate()

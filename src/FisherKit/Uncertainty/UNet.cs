@@ -1,6 +1,6 @@
-using FisherKit.Torch;
-using FisherKit.Torch.Modules;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace FisherKit.Uncertainty;
 
@@ -30,17 +30,17 @@ public sealed class UNet : nn.Module<Tensor, Tensor>
         for (int l = 0; l < options.Depth; l++)
         {
             int width = w << l;
-            _down.Add(register_module($"down{l}", Block(c, width)));
+            _down.Add(Register($"down{l}", Block(c, width)));
             c = width;
         }
-        _bottom = register_module("bottom", Block(c, w << options.Depth));
+        _bottom = Register("bottom", Block(c, w << options.Depth));
         for (int l = options.Depth - 1; l >= 0; l--)
         {
             int width = w << l;
-            _up.Add(register_module($"up{l}", nn.ConvTranspose2d(width * 2, width, 2, stride: 2)));
-            _upBlocks.Add(register_module($"upblock{l}", Block(width * 2, width)));
+            _up.Add(Register($"up{l}", nn.ConvTranspose2d(width * 2, width, 2, stride: 2)));
+            _upBlocks.Add(Register($"upblock{l}", Block(width * 2, width)));
         }
-        _out = register_module("out", nn.Conv2d(w, options.RawOutputChannels, 1));
+        _out = Register("out", nn.Conv2d(w, options.RawOutputChannels, 1));
     }
 
     /// <summary>The shape options.</summary>
@@ -67,11 +67,18 @@ public sealed class UNet : nn.Module<Tensor, Tensor>
         long f = 1L << Options.Depth;
         if (s[2] % f != 0 || s[3] % f != 0 || s[2] < f || s[3] < f)
             throw new ArgumentException($"The U-Net of depth {Options.Depth} needs H and W divisible by {f}, got {s[2]}×{s[3]}.", nameof(input));
-        if (!input.dtype.IsFloatingPoint()) throw new ArgumentException($"The U-Net expects a floating-point input, got {input.dtype}.", nameof(input));
+        if (!input.is_floating_point()) throw new ArgumentException($"The U-Net expects a floating-point input, got {input.dtype}.", nameof(input));
     }
 
     /// <inheritdoc />
-    protected override Tensor ForwardCore(Tensor input)
+    private T Register<T>(string name, T module) where T : nn.Module
+    {
+        register_module(name, module);
+        return module;
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
         var (output, _) = Run(input);
@@ -100,17 +107,17 @@ public sealed class UNet : nn.Module<Tensor, Tensor>
         var x = input;
         foreach (var block in _down)
         {
-            x = block.forward(x);
+            x = block.call(x);
             skips.Add(x);
             x = nn.functional.max_pool2d(x, 2);
         }
-        x = _bottom.forward(x);
+        x = _bottom.call(x);
         for (int i = 0; i < _up.Count; i++)
         {
-            var up = _up[i].forward(x);
-            x = _upBlocks[i].forward(cat([up, skips[^(i + 1)]], 1));
+            var up = _up[i].call(x);
+            x = _upBlocks[i].call(cat([up, skips[^(i + 1)]], 1));
         }
-        var raw = _out.forward(x);
+        var raw = _out.call(x);
         if (Options.Head == RegressionHead.Mean) return (raw, x);
         int c = Options.OutChannels;
         var mean = raw.narrow(1, 0, c);

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Acquisitions;
 
@@ -23,14 +23,14 @@ public sealed class BalancedRandom : IAcquisition
         var classes = context.Pool.Classes;
         using var y = TensorUtil.Rows(targets, context.Candidates);
         var labels = y.ToArray<long>();
-        using var gen = new Generator(context.Seed);
+        using var gen = new Generator((ulong)context.Seed);
         var result = new List<long>();
         for (int c = 0; c < classes; c++)
         {
             int want = count / classes + (c < count % classes ? 1 : 0);
             var members = Enumerable.Range(0, labels.Length).Where(i => labels[i] == c).ToArray();
             if (members.Length < want) throw new InvalidOperationException($"Class {c} has {members.Length} candidates, a balanced set of {count} needs {want}.");
-            using var perm = randperm(members.Length, gen);
+            using var perm = randperm(members.Length, generator: gen);
             result.AddRange(perm.ToArray<long>().Take(want).Select(i => context.Candidates[members[i]]));
         }
         return result;

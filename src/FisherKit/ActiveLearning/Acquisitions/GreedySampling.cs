@@ -1,6 +1,6 @@
 using FisherKit.ActiveLearning.Models;
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Acquisitions;
 
@@ -89,8 +89,8 @@ public sealed class GreedySampling(GreedySamplingKind kind = GreedySamplingKind.
     {
         using var scope = NewDisposeScope();
         Tensor d = Start == GSxStart.ClosestToCentroid
-            ? (xu - xu.mean(0, keepdim: true)).norm(1)
-            : cdist(xu, xu).mean(1);
+            ? (xu - xu.mean([0], keepdim: true)).norm(1)
+            : cdist(xu, xu).mean([1]);
         return TensorUtil.ArgMax(d.neg().ToArray<double>());
     }
 

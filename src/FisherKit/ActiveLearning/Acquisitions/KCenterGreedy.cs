@@ -1,7 +1,7 @@
 using FisherKit.ActiveLearning.Fisher;
 using FisherKit.ActiveLearning.Models;
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Acquisitions;
 
@@ -39,7 +39,7 @@ public sealed class KCenterGreedy(FeatureSpace features = FeatureSpace.Inputs) :
         }
         else
         {
-            using var gen = new Generator(context.Seed);
+            using var gen = new Generator((ulong)context.Seed);
             using var r = randint(0, m, [1], generator: gen);
             int first = (int)r.item<long>();
             picks.Add(first);

@@ -1,4 +1,4 @@
-using FisherKit.Torch;
+using TorchSharp;
 
 namespace FisherKit.ActiveLearning.Acquisitions;
 

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Acquisitions;
 
@@ -13,7 +13,7 @@ public static class PosteriorScores
     private static Tensor Check(Tensor samples, string what)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        if (samples.ndim != 3) throw new ArgumentException($"{what} needs samples of shape (S, N, C), got {Tensor.ShapeString(samples.shape)}.", nameof(samples));
+        if (samples.ndim != 3) throw new ArgumentException($"{what} needs samples of shape (S, N, C), got {TensorChecks.Shape(samples.shape)}.", nameof(samples));
         return samples.to(ScalarType.Float64);
     }
 
@@ -25,7 +25,7 @@ public static class PosteriorScores
     {
         using var scope = NewDisposeScope();
         var p = Check(probabilities, nameof(Entropy));
-        return scope.MoveToOuter(RowEntropy(p.mean(0)));
+        return scope.MoveToOuter(RowEntropy(p.mean([0])));
     }
 
     /// <summary>BALD: H[p̄] − (1/S) Σ_t H[p̂ᵗ], the mutual information between the label and the weights; zero when all samples agree.</summary>
@@ -33,7 +33,7 @@ public static class PosteriorScores
     {
         using var scope = NewDisposeScope();
         var p = Check(probabilities, nameof(Bald));
-        var mi = RowEntropy(p.mean(0)) - RowEntropy(p).mean(0);
+        var mi = RowEntropy(p.mean([0])) - RowEntropy(p).mean([0]);
         return scope.MoveToOuter(mi.clamp_min(0));
     }
 
@@ -42,7 +42,7 @@ public static class PosteriorScores
     {
         using var scope = NewDisposeScope();
         var p = Check(probabilities, nameof(VariationRatios));
-        return scope.MoveToOuter(1.0 - p.mean(0).max(1).values);
+        return scope.MoveToOuter(1.0 - p.mean([0]).max(1).values);
     }
 
     /// <summary>Mean standard deviation: (1/C) Σ_c √(mean_t (p̂ᵗ_c)² − p̄_c²); for regression samples the mean over outputs of the standard deviation of the sampled means.</summary>
@@ -50,8 +50,8 @@ public static class PosteriorScores
     {
         using var scope = NewDisposeScope();
         var p = Check(samples, nameof(MeanStd));
-        var var = (p.square().mean(0) - p.mean(0).square()).clamp_min(0);
-        return scope.MoveToOuter(var.sqrt().mean(1));
+        var var = (p.square().mean([0]) - p.mean([0]).square()).clamp_min(0);
+        return scope.MoveToOuter(var.sqrt().mean([1]));
     }
 
     /// <summary>Sample variance across posterior draws (population form), averaged over classes or outputs: the ensemble-variance score.</summary>
@@ -59,7 +59,7 @@ public static class PosteriorScores
     {
         using var scope = NewDisposeScope();
         var p = Check(samples, nameof(Variance));
-        var var = (p.square().mean(0) - p.mean(0).square()).clamp_min(0);
-        return scope.MoveToOuter(var.mean(1));
+        var var = (p.square().mean([0]) - p.mean([0]).square()).clamp_min(0);
+        return scope.MoveToOuter(var.mean([1]));
     }
 }

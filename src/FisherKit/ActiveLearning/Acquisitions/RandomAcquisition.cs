@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Acquisitions;
 
@@ -16,8 +16,8 @@ public sealed class RandomAcquisition : IAcquisition
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "must be ≥ 0");
         var m = context.Candidates.Count;
         if (m == 0 || count == 0) return [];
-        using var gen = new Generator(context.Seed);
-        using var perm = randperm(m, gen);
+        using var gen = new Generator((ulong)context.Seed);
+        using var perm = randperm(m, generator: gen);
         return perm.ToArray<long>().Take(Math.Min(count, m)).Select(i => context.Candidates[(int)i]).ToList();
     }
 }

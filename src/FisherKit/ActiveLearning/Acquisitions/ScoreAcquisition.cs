@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Acquisitions;
 
@@ -25,8 +25,8 @@ public abstract class ScoreAcquisition : IAcquisition
         using (var scores = Score(context))
         {
             if (scores.ndim != 1 || scores.shape[0] != context.Candidates.Count)
-                throw new InvalidOperationException($"{Name} returned scores of shape {Tensor.ShapeString(scores.shape)} for {context.Candidates.Count} candidates.");
-            using var d = scores.to(CPU, ScalarType.Float64);
+                throw new InvalidOperationException($"{Name} returned scores of shape {TensorChecks.Shape(scores.shape)} for {context.Candidates.Count} candidates.");
+            using var d = scores.to(ScalarType.Float64, CPU);
             s = d.ToArray<double>();
         }
         return TensorUtil.TopK(s, count).Select(i => context.Candidates[i]).ToList();

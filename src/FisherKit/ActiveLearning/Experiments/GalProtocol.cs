@@ -2,9 +2,9 @@ using FisherKit.ActiveLearning.Acquisitions;
 using FisherKit.ActiveLearning.Fisher;
 using FisherKit.ActiveLearning.Loop;
 using FisherKit.ActiveLearning.Models;
-using FisherKit.Torch;
-using FisherKit.Torch.Modules;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Experiments;
 
@@ -49,7 +49,7 @@ public static class GalProtocol
             throw new ArgumentException($"{trainCount} training images leave no pool after {settings.ValidationSize} validation images.", nameof(trainCount));
         using var scope = NewDisposeScope();
         using var gen = new Generator(20170306);
-        var perm = randperm(trainCount, gen);
+        var perm = randperm(trainCount, generator: gen);
         var rest = perm.narrow(0, settings.ValidationSize, trainCount - settings.ValidationSize);
         if (settings.PoolSize is int p) rest = rest.narrow(0, 0, Math.Min(p, rest.shape[0]));
         return scope.MoveToOuter(rest.clone());
@@ -67,7 +67,7 @@ public static class GalProtocol
         ArgumentNullException.ThrowIfNull(testImages);
         ArgumentNullException.ThrowIfNull(testLabels);
         ArgumentNullException.ThrowIfNull(settings);
-        if (trainImages.ndim != 4) throw new ArgumentException($"Images must be (N, C, H, W), got {Tensor.ShapeString(trainImages.shape)}.", nameof(trainImages));
+        if (trainImages.ndim != 4) throw new ArgumentException($"Images must be (N, C, H, W), got {TensorChecks.Shape(trainImages.shape)}.", nameof(trainImages));
         using var scope = NewDisposeScope();
         int classes = (int)trainLabels.max().item<long>() + 1;
         var (c, h, w) = ((int)trainImages.shape[1], (int)trainImages.shape[2], (int)trainImages.shape[3]);

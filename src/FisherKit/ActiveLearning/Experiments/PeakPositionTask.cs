@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Experiments;
 
@@ -32,7 +32,7 @@ public static class PeakPositionTask
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "At least one signal is needed.");
         using var scope = NewDisposeScope();
-        using var g = new Generator(seed);
+        using var g = new Generator((ulong)seed);
         var u = rand([count, 1], ScalarType.Float64, generator: g);
         var mu = skewedPositions ? 0.15 + 0.7 * u.square() : 0.15 + 0.7 * u;
         var amp = 0.5 + rand([count, 1], ScalarType.Float64, generator: g);

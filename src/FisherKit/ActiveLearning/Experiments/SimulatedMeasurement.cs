@@ -2,9 +2,9 @@ using FisherKit.ActiveLearning.Acquisitions;
 using FisherKit.ActiveLearning.Fisher;
 using FisherKit.ActiveLearning.Loop;
 using FisherKit.ActiveLearning.Models;
-using FisherKit.Torch;
-using FisherKit.Torch.Modules;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Experiments;
 

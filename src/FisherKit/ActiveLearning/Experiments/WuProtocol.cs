@@ -3,8 +3,8 @@ using FisherKit.ActiveLearning.Fisher;
 using FisherKit.ActiveLearning.Loop;
 using FisherKit.ActiveLearning.Models;
 using FisherKit.Data.Tabular;
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Experiments;
 
@@ -35,7 +35,7 @@ public static class WuProtocol
             using var scope = NewDisposeScope();
             var sd = x.std(0, unbiased: true);
             sd = where(sd.gt(0), sd, ones_like(sd));
-            return (scope.MoveToOuter((x - x.mean(0)) / sd), y);
+            return (scope.MoveToOuter((x - x.mean([0])) / sd), y);
         }
     }
 
@@ -81,8 +81,8 @@ public static class WuProtocol
             };
             PoolData PoolFor(long seed)
             {
-                using var gen = new Generator(SeedSequence.Derive(seed, 99));
-                using var perm = randperm(data.Rows, gen);
+                using var gen = new Generator((ulong)SeedSequence.Derive(seed, 99));
+                using var perm = randperm(data.Rows, generator: gen);
                 using var idx = perm.narrow(0, 0, poolSize);
                 return PoolData.Regression(x.index_select(0, idx), y.index_select(0, idx));
             }

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Fisher;
 
@@ -23,7 +23,7 @@ public static class Bait
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(labelled);
         if (candidates.ndim != 3 || labelled.ndim != 3 || candidates.shape[2] != labelled.shape[2] || (labelled.shape[0] > 0 && candidates.shape[1] != labelled.shape[1]))
-            throw new ArgumentException($"Embeddings must be (N, K, r) with the same K and r, got {Tensor.ShapeString(candidates.shape)} and {Tensor.ShapeString(labelled.shape)}.");
+            throw new ArgumentException($"Embeddings must be (N, K, r) with the same K and r, got {TensorChecks.Shape(candidates.shape)} and {TensorChecks.Shape(labelled.shape)}.");
         if (!(lambda > 0)) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "must be positive");
         if (oversample < 1) throw new ArgumentOutOfRangeException(nameof(oversample), oversample, "must be ≥ 1");
         var (m, k, r) = (candidates.shape[0], candidates.shape[1], candidates.shape[2]);
@@ -31,8 +31,8 @@ public static class Bait
         batch = (int)Math.Min(batch, m);
         if (batch <= 0) return [];
         using var outer = NewDisposeScope();
-        var ec = candidates.to(CPU, ScalarType.Float64);
-        var el = labelled.to(CPU, ScalarType.Float64);
+        var ec = candidates.to(ScalarType.Float64, CPU);
+        var el = labelled.to(ScalarType.Float64, CPU);
         var all = cat([el.reshape(-1, r), ec.reshape(-1, r)], 0);
         var fisher = all.t().mm(all) / (nl + m);
         double w = 1.0 / (nl + batch);

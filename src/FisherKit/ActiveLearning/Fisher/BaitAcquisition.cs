@@ -1,7 +1,7 @@
 using FisherKit.ActiveLearning.Acquisitions;
 using FisherKit.ActiveLearning.Models;
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Fisher;
 

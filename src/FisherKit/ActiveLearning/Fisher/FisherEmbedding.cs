@@ -1,6 +1,6 @@
 using FisherKit.ActiveLearning.Models;
 using FisherKit.Fisher;
-using FisherKit.Torch;
+using TorchSharp;
 
 namespace FisherKit.ActiveLearning.Fisher;
 

@@ -1,8 +1,8 @@
 using FisherKit.ActiveLearning.Models;
 using FisherKit.Fisher;
 using FisherKit.Fisher.PerSample;
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Fisher;
 
@@ -40,7 +40,7 @@ public static class FisherEmbeddings
     private static (Tensor h, Tensor z) Capture(IFisherModel model, Tensor inputs)
     {
         using var scope = NewDisposeScope();
-        using var mode = new EvalMode(model.Network);
+        using var mode = ModuleMode.Eval(model.Network);
         using var _ = no_grad();
         var x = model.PrepareInputs(inputs);
         var hs = new List<Tensor>();
@@ -48,14 +48,16 @@ public static class FisherEmbeddings
         for (long s = 0; s < x.shape[0]; s += BatchSize)
         {
             Tensor? captured = null;
-            using (model.LastLayer.register_forward_pre_hook((_, input) => { captured = input.alias(); return input; }))
+            var hook = model.LastLayer.register_forward_pre_hook((_, input) => { captured = input.alias(); return input; });
+            try
             {
-                var z = model.Network.forward(x.narrow(0, s, Math.Min(BatchSize, x.shape[0] - s)));
+                var z = model.Network.call(x.narrow(0, s, Math.Min(BatchSize, x.shape[0] - s)));
                 if (captured is null) throw new InvalidOperationException("The last layer was not called during the forward pass.");
-                if (captured.ndim != 2) throw new NotSupportedException($"The last layer's input must be (N, H), got {Tensor.ShapeString(captured.shape)}.");
+                if (captured.ndim != 2) throw new NotSupportedException($"The last layer's input must be (N, H), got {TensorChecks.Shape(captured.shape)}.");
                 hs.Add(captured);
                 zs.Add(z);
             }
+            finally { hook.remove(); }
         }
         return (scope.MoveToOuter(cat(hs, 0)), scope.MoveToOuter(cat(zs, 0)));
     }
@@ -94,7 +96,7 @@ public static class FisherEmbeddings
                 return inner.MoveToOuter(f.contiguous());
             });
             var rows = cat(grads.Entries.Select(e => e.value.flatten(2)).ToList(), 2);   // (K, N, r)
-            parts.Add(scope.MoveToOuter(rows.permute(1, 0, 2).to(CPU, ScalarType.Float64).contiguous()));
+            parts.Add(scope.MoveToOuter(rows.permute(1, 0, 2).to(ScalarType.Float64, CPU).contiguous()));
         }
         return outer.MoveToOuter(cat(parts, 0));
     }
@@ -106,7 +108,7 @@ public static class FisherEmbeddings
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(directions);
         if (directions.Count == 0) throw new ArgumentException("At least one direction is needed.", nameof(directions));
-        using var mode = new EvalMode(model.Network);
+        using var mode = ModuleMode.Eval(model.Network);
         using var outer = NewDisposeScope();
         var x = model.PrepareInputs(inputs);
         var parts = new List<Tensor>();

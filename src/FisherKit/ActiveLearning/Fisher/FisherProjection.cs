@@ -1,6 +1,6 @@
 using FisherKit.ActiveLearning.Acquisitions;
 using FisherKit.ActiveLearning.Models;
-using FisherKit.Torch;
+using TorchSharp;
 
 namespace FisherKit.ActiveLearning.Fisher;
 

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Fisher;
 
@@ -29,13 +29,13 @@ public static class OptimalDesign
     {
         ArgumentNullException.ThrowIfNull(embeddings);
         if (!(priorPrecision > 0)) throw new ArgumentOutOfRangeException(nameof(priorPrecision), priorPrecision, "The prior precision must be positive (it keeps A invertible).");
-        if (embeddings.ndim != 3) throw new ArgumentException($"Embeddings must be (N, K, r), got {Tensor.ShapeString(embeddings.shape)}.", nameof(embeddings));
+        if (embeddings.ndim != 3) throw new ArgumentException($"Embeddings must be (N, K, r), got {TensorChecks.Shape(embeddings.shape)}.", nameof(embeddings));
         using var scope = NewDisposeScope();
         var r = dimension ?? embeddings.shape[2];
         var a = eye(r, dtype: ScalarType.Float64) * priorPrecision;
         if (embeddings.shape[0] > 0)
         {
-            var e = embeddings.to(CPU, ScalarType.Float64).reshape(-1, r);
+            var e = embeddings.to(ScalarType.Float64, CPU).reshape(-1, r);
             a = a + e.t().mm(e);
         }
         return scope.MoveToOuter(a);
@@ -47,7 +47,7 @@ public static class OptimalDesign
         ArgumentNullException.ThrowIfNull(information);
         using var scope = NewDisposeScope();
         var l = linalg.cholesky(information.to(ScalarType.Float64));
-        return 2 * l.diagonal().log().sum().item();
+        return 2 * l.diagonal().log().sum().ToDouble();
     }
 
     /// <summary>
@@ -58,16 +58,16 @@ public static class OptimalDesign
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(information);
-        if (candidates.ndim != 3) throw new ArgumentException($"Candidate embeddings must be (M, K, r), got {Tensor.ShapeString(candidates.shape)}.", nameof(candidates));
+        if (candidates.ndim != 3) throw new ArgumentException($"Candidate embeddings must be (M, K, r), got {TensorChecks.Shape(candidates.shape)}.", nameof(candidates));
         var (m, k, r) = (candidates.shape[0], candidates.shape[1], candidates.shape[2]);
         if (information.ndim != 2 || information.shape[0] != r || information.shape[1] != r)
-            throw new ArgumentException($"The information matrix must be [{r}, {r}] for embeddings of dimension {r}, got {Tensor.ShapeString(information.shape)}.", nameof(information));
+            throw new ArgumentException($"The information matrix must be [{r}, {r}] for embeddings of dimension {r}, got {TensorChecks.Shape(information.shape)}.", nameof(information));
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "must be ≥ 0");
         if (eigenSubspace < 1) throw new ArgumentOutOfRangeException(nameof(eigenSubspace), eigenSubspace, "must be ≥ 1");
         count = (int)Math.Min(count, m);
         using var outer = NewDisposeScope();
-        var e = candidates.to(CPU, ScalarType.Float64).contiguous();
-        var a = information.to(CPU, ScalarType.Float64).clone();
+        var e = candidates.to(ScalarType.Float64, CPU).contiguous();
+        var a = information.to(ScalarType.Float64, CPU).clone();
         var logDet0 = LogDet(a);
         var ainv = SpdInverse(a);
         var b = e.reshape(-1, r).mm(ainv).reshape(m, k, r);                 // B_u = E_u A⁻¹
@@ -154,8 +154,8 @@ public static class OptimalDesign
     {
         using var scope = NewDisposeScope();
         var z2 = z.square();                                                      // (M, m)
-        var w0 = w[0].item();
-        var w1 = w.shape[0] > 1 ? w[1].item() : double.PositiveInfinity;
+        var w0 = w[0].ToDouble();
+        var w1 = w.shape[0] > 1 ? w[1].ToDouble() : double.PositiveInfinity;
         var lo = full([z.shape[0]], w0, ScalarType.Float64);
         var hi = (z2.select(1, 0) + w0).clamp_max(w1);
         var wRow = w.unsqueeze(0);

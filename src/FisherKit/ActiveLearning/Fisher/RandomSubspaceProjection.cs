@@ -1,7 +1,7 @@
 using FisherKit.ActiveLearning.Acquisitions;
 using FisherKit.ActiveLearning.Models;
 using FisherKit.Fisher;
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Fisher;
 
@@ -24,7 +24,7 @@ internal sealed class RandomSubspaceProjection : FisherProjection
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(context);
-        using var gen = new Generator(SeedSequence.Derive(_seed, context.Round));
+        using var gen = new Generator((ulong)SeedSequence.Derive(_seed, context.Round));
         var scale = 1 / Math.Sqrt(_dimension);
         var dirs = new List<ParamVector>();
         for (int j = 0; j < _dimension; j++)

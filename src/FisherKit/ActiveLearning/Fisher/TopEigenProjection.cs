@@ -1,8 +1,8 @@
 using FisherKit.ActiveLearning.Acquisitions;
 using FisherKit.ActiveLearning.Models;
 using FisherKit.Fisher.Curvature;
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Fisher;
 
@@ -29,8 +29,8 @@ internal sealed class TopEigenProjection : FisherProjection
         using var scope = NewDisposeScope();
         // The Fisher of the current model on the labelled points plus a random part of the candidates.
         var take = Math.Min(_maxInputs, context.Candidates.Count);
-        using var gen = new Generator(SeedSequence.Derive(context.Seed, 17));
-        var perm = randperm(context.Candidates.Count, gen).ToArray<long>();
+        using var gen = new Generator((ulong)SeedSequence.Derive(context.Seed, 17));
+        var perm = randperm(context.Candidates.Count, generator: gen).ToArray<long>();
         var chosen = perm.Take(take).Select(i => context.Candidates[(int)i]).ToList();
         var indices = context.Labelled.Indices.Concat(chosen).ToList();
         var x = model.PrepareInputs(context.Pool.InputsAt(indices));

@@ -1,5 +1,5 @@
 using FisherKit.ActiveLearning.Acquisitions;
-using static FisherKit.Torch.torch;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Loop;
 

@@ -3,9 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using FisherKit.ActiveLearning.Acquisitions;
 using FisherKit.ActiveLearning.Models;
-using FisherKit.Torch;
-using FisherKit.Torch.Serialization;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Loop;
 
@@ -117,8 +116,8 @@ public sealed class ActiveLearningLoop
     {
         var unlabelled = labelled.Unlabelled();
         if (Options.CandidateSubset is not int s || s >= unlabelled.Length) return unlabelled;
-        using var gen = new Generator(SeedSequence.Derive(seed, round, SeedSequence.Purpose.Subset));
-        using var perm = randperm(unlabelled.Length, gen);
+        using var gen = new Generator((ulong)SeedSequence.Derive(seed, round, SeedSequence.Purpose.Subset));
+        using var perm = randperm(unlabelled.Length, generator: gen);
         var take = perm.ToArray<long>().Take(s).Select(i => unlabelled[i]).ToArray();
         Array.Sort(take);
         return take;

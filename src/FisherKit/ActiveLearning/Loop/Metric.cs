@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Loop;
 
@@ -35,7 +35,7 @@ public sealed class Metric
     {
         using var scope = NewDisposeScope();
         var p = c.TestPredictions.gather(1, c.Pool.TestTargets!.to(CPU).reshape(-1, 1));
-        return p.clamp_min(1e-300).log().mean().neg().item();
+        return p.clamp_min(1e-300).log().mean().neg().ToDouble();
     }, false);
 
     /// <summary>Root-mean-square error of the predictions on the test set (all outputs).</summary>
@@ -56,32 +56,32 @@ public sealed class Metric
     private static double Accuracy(Tensor probabilities, Tensor labels)
     {
         using var scope = NewDisposeScope();
-        return probabilities.argmax(1).eq(labels.to(CPU)).to(ScalarType.Float64).mean().item();
+        return probabilities.argmax(1).eq(labels.to(CPU)).to(ScalarType.Float64).mean().ToDouble();
     }
 
     private static double Rmse(Tensor predictions, Tensor targets)
     {
         using var scope = NewDisposeScope();
-        var y = TensorUtil.AsMatrix(targets).to(CPU, ScalarType.Float64);
-        return (predictions.reshape(y.shape) - y).square().mean().sqrt().item();
+        var y = TensorUtil.AsMatrix(targets).to(ScalarType.Float64, CPU);
+        return (predictions.reshape(y.shape) - y).square().mean().sqrt().ToDouble();
     }
 
     private static double Correlation(Tensor predictions, Tensor targets)
     {
         using var scope = NewDisposeScope();
         var a = predictions.reshape(-1).to(ScalarType.Float64);
-        var b = targets.reshape(-1).to(CPU, ScalarType.Float64);
+        var b = targets.reshape(-1).to(ScalarType.Float64, CPU);
         var da = a - a.mean();
         var db = b - b.mean();
-        var den = (da.square().sum() * db.square().sum()).sqrt().item();
-        return den > 0 ? (da * db).sum().item() / den : double.NaN;
+        var den = (da.square().sum() * db.square().sum()).sqrt().ToDouble();
+        return den > 0 ? (da * db).sum().ToDouble() / den : double.NaN;
     }
 
     private static Tensor PoolFilled(MetricContext c)
     {
         var truth = c.Pool.Targets ?? throw new InvalidOperationException("Pool metrics need the pool's known targets.");
         using var scope = NewDisposeScope();
-        var y = TensorUtil.AsMatrix(truth).to(CPU, ScalarType.Float64);
+        var y = TensorUtil.AsMatrix(truth).to(ScalarType.Float64, CPU);
         var filled = c.PoolPredictions.reshape(y.shape).clone();
         if (c.Labelled.Count > 0)
         {

@@ -1,5 +1,5 @@
 using FisherKit.ActiveLearning.Models;
-using FisherKit.Torch;
+using TorchSharp;
 
 namespace FisherKit.ActiveLearning.Loop;
 

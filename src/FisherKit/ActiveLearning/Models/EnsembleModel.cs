@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Models;
 
@@ -45,7 +45,7 @@ public sealed class EnsembleModel : IActiveModel, IPosteriorSampler
     public Tensor Predict(Tensor inputs)
     {
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(SamplePredictions(inputs, _members.Count, 0).mean(0));
+        return scope.MoveToOuter(SamplePredictions(inputs, _members.Count, 0).mean([0]));
     }
 
     /// <inheritdoc />

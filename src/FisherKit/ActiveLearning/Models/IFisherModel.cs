@@ -1,5 +1,5 @@
 using FisherKit.Fisher.Likelihoods;
-using FisherKit.Torch;
+using TorchSharp;
 
 namespace FisherKit.ActiveLearning.Models;
 
@@ -17,7 +17,7 @@ public interface IFisherModel
     PredictiveDistribution Likelihood { get; }
 
     /// <summary>The last Linear layer of <see cref="Network"/>, whose output is the network output.</summary>
-    FisherKit.Torch.Modules.Linear LastLayer { get; }
+    TorchSharp.Modules.Linear LastLayer { get; }
 
     /// <summary>Brings inputs to the network's device and dtype.</summary>
     torch.Tensor PrepareInputs(torch.Tensor inputs);

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Models;
 
@@ -25,7 +25,7 @@ public sealed class McDropoutLayer : nn.Module<Tensor, Tensor>
     public Generator? Generator { get; set; }
 
     /// <inheritdoc />
-    protected override Tensor ForwardCore(Tensor input)
+    public override Tensor forward(Tensor input)
     {
         if (!training || p == 0) return input.alias();
         using var scope = NewDisposeScope();

@@ -1,7 +1,7 @@
 using FisherKit.Fisher.Likelihoods;
-using FisherKit.Torch;
-using FisherKit.Torch.Modules;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Models;
 
@@ -44,8 +44,8 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         var first = network.parameters().FirstOrDefault() ?? throw new ArgumentException("The network has no parameters.", nameof(network));
         _device = first.device;
         _dtype = first.dtype;
-        Likelihood = likelihood ?? (task == TaskKind.Classification ? new Categorical() : new Gaussian(1));
-        using (var gen = new Generator(seed)) ParameterInit.Reset(network, gen);
+        Likelihood = likelihood ?? (task == TaskKind.Classification ? new FisherKit.Fisher.Likelihoods.Categorical() : new Gaussian(1));
+        using (var gen = new Generator((ulong)seed)) ParameterInit.Reset(network, gen);
         network.eval();
     }
 
@@ -63,7 +63,7 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
 
     /// <inheritdoc />
     public Linear LastLayer =>
-        _network.named_modules().Select(m => m.module).OfType<Linear>().LastOrDefault()
+        _network.NamedModulesWithSelf().Select(m => m.module).OfType<Linear>().LastOrDefault()
         ?? throw new InvalidOperationException("The network has no Linear layer, so there is no last layer for a last-layer Fisher projection.");
 
     /// <summary>True when the network has dropout layers (MC-dropout samples differ); false for a deterministic network.</summary>
@@ -74,13 +74,13 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
     {
         ArgumentNullException.ThrowIfNull(inputs);
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(inputs.to(_device, _dtype));
+        return scope.MoveToOuter(inputs.to(_dtype, _device));
     }
 
     private bool HasStockDropout => DropoutLayers().Any(m => m is not McDropoutLayer);
 
     private IEnumerable<nn.Module> DropoutLayers() =>
-        _network.named_modules().Select(m => m.module).Where(m => m is McDropoutLayer or Dropout or Dropout2d);
+        _network.NamedModulesWithSelf().Select(m => m.module).Where(m => m is McDropoutLayer or Dropout or Dropout2d);
 
     private void SetDropoutGenerator(Generator? g)
     {
@@ -95,11 +95,11 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         var n = inputs.shape[0];
         if (n < 1) throw new ArgumentException("Cannot train on an empty labelled set.", nameof(inputs));
         if (targets.shape[0] != n) throw new ArgumentException($"{n} inputs but {targets.shape[0]} targets.", nameof(targets));
-        using var order = new Generator(SeedSequence.Derive(seed, 1));
-        using var masks = new Generator(SeedSequence.Derive(seed, 2), _device);
+        using var order = new Generator((ulong)SeedSequence.Derive(seed, 1));
+        using var masks = new Generator((ulong)SeedSequence.Derive(seed, 2), _device);
         if (HasStockDropout) manual_seed(SeedSequence.Derive(seed, 3));
         using var outer = NewDisposeScope();
-        var x = inputs.to(_device, _dtype);
+        var x = inputs.to(_dtype, _device);
         Tensor y;
         if (Task == TaskKind.Classification)
         {
@@ -111,12 +111,12 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
             var t = TensorUtil.AsMatrix(targets).to(ScalarType.Float64);
             _targetMean?.Dispose();
             _targetStd?.Dispose();
-            var mean = t.mean(0);
+            var mean = t.mean([0]);
             var std = n > 1 ? t.std(0, unbiased: false) : ones_like(mean);
             std = where(std.gt(1e-12), std, ones_like(std));
             _targetMean = mean.DetachFromDisposeScope();
             _targetStd = std.DetachFromDisposeScope();
-            y = ((t - _targetMean) / _targetStd).to(_device, _dtype);
+            y = ((t - _targetMean) / _targetStd).to(_dtype, _device);
         }
         var decay = Options.WeightDecayPerPoint is double c ? c / n : Options.WeightDecay;
         using var opt = optim.Adam(_network.parameters(), lr: Options.LearningRate, weight_decay: decay);
@@ -129,7 +129,7 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
             long done = 0;
             while (done < steps)
             {
-                using var perm = randperm(n, order);
+                using var perm = randperm(n, generator: order);
                 long s = 0;
                 foreach (var size in BatchSizes(n, Options.BatchSize, Options.EqualBatches))
                 {
@@ -139,7 +139,7 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
                     s += size;
                     var xb = x.index_select(0, idx);
                     var yb = y.index_select(0, idx);
-                    var z = _network.forward(xb);
+                    var z = _network.call(xb);
                     var loss = Task == TaskKind.Classification
                         ? nn.functional.cross_entropy(z, yb)
                         : nn.functional.mse_loss(z, yb.reshape(z.shape));
@@ -176,17 +176,17 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var x = inputs.to(_device, _dtype);
+        var x = inputs.to(_dtype, _device);
         var parts = new List<Tensor>();
         for (long s = 0; s < x.shape[0]; s += Options.PredictBatchSize)
-            parts.Add(_network.forward(x.narrow(0, s, Math.Min(Options.PredictBatchSize, x.shape[0] - s))));
+            parts.Add(_network.call(x.narrow(0, s, Math.Min(Options.PredictBatchSize, x.shape[0] - s))));
         return scope.MoveToOuter(cat(parts, 0));
     }
 
     private Tensor ToPrediction(Tensor z)
     {
         using var scope = NewDisposeScope();
-        var z64 = z.to(CPU, ScalarType.Float64);
+        var z64 = z.to(ScalarType.Float64, CPU);
         Tensor r;
         if (Task == TaskKind.Classification) r = nn.functional.softmax(z64, 1);
         else r = _targetMean is null ? z64 : z64 * _targetStd! + _targetMean;
@@ -201,9 +201,9 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
     private (IReadOnlyList<nn.Module<Tensor, Tensor>> prefix, IReadOnlyList<nn.Module<Tensor, Tensor>> rest) SplitAtFirstDropout()
     {
         if (_network is not Sequential seq) return ([], []);
-        var layers = seq.Layers;
+        var layers = seq.named_children().Select(c => (nn.Module<Tensor, Tensor>)c.module).ToList();
         int k = 0;
-        while (k < layers.Count && !layers[k].named_modules().Any(m => m.module is McDropoutLayer or Dropout or Dropout2d)) k++;
+        while (k < layers.Count && !layers[k].NamedModulesWithSelf().Any(m => m.module is McDropoutLayer || ModuleTree.IsDropout(m.module))) k++;
         return k == layers.Count ? ([], []) : (layers.Take(k).ToList(), layers.Skip(k).ToList());
     }
 
@@ -212,12 +212,12 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var x = inputs.to(_device, _dtype);
+        var x = inputs.to(_dtype, _device);
         var parts = new List<Tensor>();
         for (long s = 0; s < x.shape[0]; s += Options.PredictBatchSize)
         {
             var h = x.narrow(0, s, Math.Min(Options.PredictBatchSize, x.shape[0] - s));
-            foreach (var layer in layers) h = layer.forward(h);
+            foreach (var layer in layers) h = layer.call(h);
             parts.Add(h);
         }
         return scope.MoveToOuter(cat(parts, 0));
@@ -237,7 +237,7 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "At least one MC sample is needed.");
-        using var masks = new Generator(seed, _device);
+        using var masks = new Generator((ulong)seed, _device);
         if (HasStockDropout) manual_seed(seed);
         using var scope = NewDisposeScope();
         _network.eval();

@@ -1,6 +1,6 @@
-using FisherKit.Torch;
-using FisherKit.Torch.Modules;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Models;
 
@@ -18,21 +18,20 @@ public static class ParameterInit
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(generator);
         using var _ = no_grad();
-        foreach (var (_, m) in network.named_modules())
+        foreach (var (_, m) in network.NamedModulesWithSelf())
         {
             var own = m.named_parameters(recurse: false).ToDictionary(p => p.name, p => (Tensor)p.parameter);
             switch (m)
             {
                 case Linear or Conv1d or Conv2d or ConvTranspose2d:
                     {
+                        // kaiming_uniform_(a = √5) draws from ±gain·√(3/fan_in) with gain = √(2/(1 + a²)), i.e. ±1/√fan_in;
+                        // TorchSharp's kaiming_uniform_ takes no generator, so the bound is applied directly.
                         var w = own["weight"];
-                        nn.init.kaiming_uniform_(w, Math.Sqrt(5), generator);
-                        if (own.TryGetValue("bias", out var b))
-                        {
-                            var (fanIn, _) = nn.init.CalculateFans(w);
-                            var bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-                            nn.init.uniform_(b, -bound, bound, generator);
-                        }
+                        var (fanIn, _) = nn.init.CalculateFanInAndFanOut(w);
+                        var bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
+                        nn.init.uniform_(w, -bound, bound, generator);
+                        if (own.TryGetValue("bias", out var b)) nn.init.uniform_(b, -bound, bound, generator);
                         break;
                     }
                 case BatchNorm or LayerNorm or GroupNorm:

@@ -1,7 +1,7 @@
 using FisherKit.Fisher.Likelihoods;
-using FisherKit.Torch;
-using FisherKit.Torch.Modules;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Models;
 
@@ -27,7 +27,7 @@ public sealed class RidgeRegression : IActiveModel, IFisherModel
         Lambda = lambda;
         Standardize = standardize;
         Features = features;
-        _linear = new Linear(features, outputs, dtype: ScalarType.Float64);
+        _linear = nn.Linear(features, outputs, dtype: ScalarType.Float64);
         using (no_grad())
         {
             _linear.weight.zero_();
@@ -82,7 +82,7 @@ public sealed class RidgeRegression : IActiveModel, IFisherModel
         if (y.shape[0] != n) throw new ArgumentException($"{n} inputs but {y.shape[0]} targets.", nameof(targets));
         if (y.shape[1] != _linear.out_features) throw new ArgumentException($"The model has {_linear.out_features} outputs, the targets {y.shape[1]}.", nameof(targets));
         if (n < 1) throw new ArgumentException("Cannot fit on an empty labelled set.", nameof(inputs));
-        var mx = x.mean(0);
+        var mx = x.mean([0]);
         Tensor sx;
         if (Standardize && n > 1)
         {
@@ -95,9 +95,9 @@ public sealed class RidgeRegression : IActiveModel, IFisherModel
         var rhs = z.t().mm(y);
         Tensor bs;
         if (Lambda > 0) bs = linalg.solve(gram, rhs);
-        else bs = linalg.lstsq(z, y - y.mean(0));
+        else bs = linalg.lstsq(z, y - y.mean([0])).Solution;
         var b = bs / sx.unsqueeze(1);                       // (features, outputs)
-        var b0 = y.mean(0) - mx.unsqueeze(0).mm(b).squeeze(0);
+        var b0 = y.mean([0]) - mx.unsqueeze(0).mm(b).squeeze(0);
         using (no_grad())
         {
             _linear.weight.copy_(b.t());
@@ -111,7 +111,7 @@ public sealed class RidgeRegression : IActiveModel, IFisherModel
         ArgumentNullException.ThrowIfNull(inputs);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return scope.MoveToOuter(_linear.forward(TensorUtil.Flat64(inputs)));
+        return scope.MoveToOuter(_linear.call(TensorUtil.Flat64(inputs)));
     }
 
     /// <inheritdoc />
@@ -119,7 +119,7 @@ public sealed class RidgeRegression : IActiveModel, IFisherModel
         _linear.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
 
     /// <inheritdoc />
-    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state) => _linear.load_state_dict(state);
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state) => _linear.load_state_dict(state.ToDictionary(kv => kv.Key, kv => kv.Value));
 
     /// <summary>Disposes the coefficients.</summary>
     public void Dispose() => _linear.Dispose();

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher.Curvature;
 
@@ -18,7 +18,7 @@ public sealed class BlockDiagonalCurvature : ICurvatureMatrix, IDisposable
             var (name, _) = layout.Entries[i];
             if (!_blocks.TryGetValue(name, out var blk)) throw new ArgumentException($"No block for parameter \"{name}\".", nameof(blocks));
             var n = layout.Length(i);
-            if (!blk.shape.SequenceEqual(new[] { n, n })) throw new ArgumentException($"Block \"{name}\" must be [{n}, {n}], got {Tensor.ShapeString(blk.shape)}.", nameof(blocks));
+            if (!blk.shape.SequenceEqual(new[] { n, n })) throw new ArgumentException($"Block \"{name}\" must be [{n}, {n}], got {TensorChecks.Shape(blk.shape)}.", nameof(blocks));
         }
     }
 
@@ -41,11 +41,11 @@ public sealed class BlockDiagonalCurvature : ICurvatureMatrix, IDisposable
     public double QuadraticForm(ParamVector v)
     {
         using var scope = NewDisposeScope();
-        return v.Names.Sum(n => { var x = v[n].reshape(-1).to(ScalarType.Float64); return x.dot(_blocks[n].mv(x)).item(); });
+        return v.Names.Sum(n => { var x = v[n].reshape(-1).to(ScalarType.Float64); return x.dot(_blocks[n].mv(x)).ToDouble(); });
     }
 
     /// <inheritdoc />
-    public double Trace() => _blocks.Values.Sum(b => { using var t = b.trace(); return t.item(); });
+    public double Trace() => _blocks.Values.Sum(b => { using var t = b.trace(); return t.ToDouble(); });
 
     /// <inheritdoc />
     public ParamVector Diagonal()

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher.Curvature;
 
@@ -13,7 +13,7 @@ public static class ConjugateGradient
         var max = maxIterations ?? (int)Math.Min(layout.Size * 2, 10_000);
         using var scope = NewDisposeScope();
         var bf = b.Flatten().to(ScalarType.Float64);
-        var bnorm = bf.norm().item();
+        var bnorm = bf.norm().ToDouble();
         if (bnorm == 0) return layout.Unflatten(zeros_like(bf)).MoveOutOf(scope);
         Tensor Apply(Tensor x)
         {
@@ -24,18 +24,18 @@ public static class ConjugateGradient
         var xk = zeros_like(bf);
         var r = bf.clone();
         var p = r.clone();
-        var rr = r.dot(r).item();
+        var rr = r.dot(r).ToDouble();
         bool converged = false;
         for (int it = 0; it < max && !converged; it++)
         {
             using var step = NewDisposeScope();
             var ap = Apply(p);
-            var pap = p.dot(ap).item();
+            var pap = p.dot(ap).ToDouble();
             if (pap <= 0) throw new ArithmeticException($"Conjugate gradients met non-positive curvature (pᵀ(A+λI)p = {pap:G3}); increase the damping.");
             var alpha = rr / pap;
             xk.add_(p, alpha);
-            r.sub_(ap, alpha);
-            var rrNew = r.dot(r).item();
+            r.add_(ap, -alpha);
+            var rrNew = r.dot(r).ToDouble();
             converged = Math.Sqrt(rrNew) <= tolerance * bnorm;
             p.mul_(rrNew / rr).add_(r);
             rr = rrNew;

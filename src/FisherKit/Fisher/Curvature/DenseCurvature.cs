@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher.Curvature;
 
@@ -13,7 +13,7 @@ public sealed class DenseCurvature : ICurvatureMatrix, IDisposable
     {
         Layout = layout;
         if (matrix.ndim != 2 || matrix.shape[0] != layout.Size || matrix.shape[1] != layout.Size)
-            throw new ArgumentException($"A dense curvature for {layout.Size} parameters needs a [{layout.Size}, {layout.Size}] matrix, got {Tensor.ShapeString(matrix.shape)}.", nameof(matrix));
+            throw new ArgumentException($"A dense curvature for {layout.Size} parameters needs a [{layout.Size}, {layout.Size}] matrix, got {TensorChecks.Shape(matrix.shape)}.", nameof(matrix));
         _matrix = matrix.to(ScalarType.Float64).DetachFromDisposeScope();
     }
 
@@ -36,14 +36,14 @@ public sealed class DenseCurvature : ICurvatureMatrix, IDisposable
     {
         using var scope = NewDisposeScope();
         var f = v.Flatten().to(ScalarType.Float64);
-        return f.dot(_matrix.mv(f)).item();
+        return f.dot(_matrix.mv(f)).ToDouble();
     }
 
     /// <inheritdoc />
     public double Trace()
     {
         using var t = _matrix.trace();
-        return t.item();
+        return t.ToDouble();
     }
 
     /// <inheritdoc />

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher.Curvature;
 
@@ -19,11 +19,11 @@ public sealed class DiagonalCurvature(ParameterLayout layout, ParamVector diagon
     public double QuadraticForm(ParamVector v)
     {
         using var scope = NewDisposeScope();
-        return diagonal.Names.Sum(n => (diagonal[n] * v[n].square()).sum().item());
+        return diagonal.Names.Sum(n => (diagonal[n] * v[n].square()).sum().ToDouble());
     }
 
     /// <inheritdoc />
-    public double Trace() => diagonal.Tensors.Sum(t => { using var s = t.sum(); return s.item(); });
+    public double Trace() => diagonal.Tensors.Sum(t => { using var s = t.sum(); return s.ToDouble(); });
 
     /// <inheritdoc />
     public ParamVector Diagonal() => diagonal.Clone();

@@ -1,7 +1,7 @@
 using FisherKit.Fisher.Likelihoods;
 using FisherKit.Fisher.PerSample;
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher.Curvature;
 
@@ -111,7 +111,7 @@ public sealed class FisherOperator : ICurvatureMatrix
         {
             case FisherKind.MonteCarlo:
                 {
-                    using var gen = new Generator(Seed * 1_000_003 + batchIndex);
+                    using var gen = new Generator((ulong)(Seed * 1_000_003 + batchIndex));
                     var us = new List<Tensor>();
                     for (int s = 0; s < MonteCarloSamples; s++) us.Add(LogLikelihoodGradient(z, Distribution.Sample(z, gen)));
                     factor = stack(us, 0) / Math.Sqrt(MonteCarloSamples);
@@ -140,7 +140,7 @@ public sealed class FisherOperator : ICurvatureMatrix
         using var scope = NewDisposeScope();
         var f = z.detach().requires_grad_();
         var ll = Distribution.LogLikelihood(f, y).sum();
-        return scope.MoveToOuter(autograd.grad([ll], [f])[0]!.detach());
+        return scope.MoveToOuter(SafeAutograd.grad([ll], [f])[0]!.detach());
     }
 
     private void CheckDirection(ParamVector v) => v.CheckMatches(_model, nameof(v));
@@ -149,7 +149,7 @@ public sealed class FisherOperator : ICurvatureMatrix
     public ParamVector MatVec(ParamVector v)
     {
         CheckDirection(v);
-        using var mode = new EvalMode(_model);
+        using var mode = ModuleMode.Eval(_model);
         var acc = ParamVector.ZerosLike(_model);
         for (int b = 0; b < _batches.Count; b++)
         {
@@ -170,7 +170,7 @@ public sealed class FisherOperator : ICurvatureMatrix
     public double QuadraticForm(ParamVector v)
     {
         CheckDirection(v);
-        using var mode = new EvalMode(_model);
+        using var mode = ModuleMode.Eval(_model);
         double total = 0;
         for (int b = 0; b < _batches.Count; b++)
         {
@@ -179,7 +179,7 @@ public sealed class FisherOperator : ICurvatureMatrix
             var (z, jv) = Jacobian.Jvp(_model, x, v);
             var m = OutputMatrix(z.detach(), y, b).to(ScalarType.Float64);
             var j = jv.to(ScalarType.Float64).unsqueeze(2);
-            total += j.transpose(1, 2).bmm(m).bmm(j).sum().item();
+            total += j.transpose(1, 2).bmm(m).bmm(j).sum().ToDouble();
         }
         return total * Scale;
     }
@@ -226,7 +226,7 @@ public sealed class FisherOperator : ICurvatureMatrix
     public double Trace()
     {
         using var d = Diagonal();
-        return d.Tensors.Sum(t => { using var s = t.sum(); return s.item(); });
+        return d.Tensors.Sum(t => { using var s = t.sum(); return s.ToDouble(); });
     }
 
     /// <summary>
@@ -236,7 +236,7 @@ public sealed class FisherOperator : ICurvatureMatrix
     public (double estimate, double standardError) HutchinsonTrace(int samples, long seed = 0)
     {
         if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), samples, "Hutchinson needs at least 2 probes for an error estimate.");
-        using var gen = new Generator(seed);
+        using var gen = new Generator((ulong)seed);
         var values = new double[samples];
         for (int i = 0; i < samples; i++)
         {

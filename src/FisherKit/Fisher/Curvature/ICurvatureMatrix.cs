@@ -25,5 +25,5 @@ public interface ICurvatureMatrix
     ParamVector Solve(ParamVector b, double damping);
 
     /// <summary>A as a dense (P × P) float64 tensor in model order (small models only).</summary>
-    FisherKit.Torch.torch.Tensor ToDense();
+    TorchSharp.torch.Tensor ToDense();
 }

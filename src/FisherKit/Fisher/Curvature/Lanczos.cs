@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher.Curvature;
 
@@ -19,7 +19,7 @@ public static class Lanczos
         int m = (int)Math.Min(layout.Size, iterations ?? Math.Max(2 * k + 20, 40));
         if (m < k) throw new ArgumentOutOfRangeException(nameof(iterations), iterations, "The Krylov dimension must be at least k.");
         using var scope = NewDisposeScope();
-        using var gen = new Generator(seed);
+        using var gen = new Generator((ulong)seed);
         var q = randn([layout.Size], ScalarType.Float64, generator: gen);
         q = q / q.norm();
         var basis = new List<Tensor> { q };
@@ -30,12 +30,12 @@ public static class Lanczos
             using var v = layout.Unflatten(basis[j]);
             using var av = a.MatVec(v);
             var w = av.Flatten().to(ScalarType.Float64);
-            var alpha = w.dot(basis[j]).item();
+            var alpha = w.dot(basis[j]).ToDouble();
             alphas.Add(alpha);
             // Full reorthogonalisation (twice) against all previous vectors keeps the basis orthonormal in floating point.
             var qm = stack(basis, 1);
             for (int pass = 0; pass < 2; pass++) w = w - qm.mv(qm.t().mv(w));
-            var beta = w.norm().item();
+            var beta = w.norm().ToDouble();
             if (j == m - 1 || beta < 1e-12 * Math.Max(1, Math.Abs(alpha))) break;
             betas.Add(beta);
             basis.Add(w / beta);
@@ -44,11 +44,11 @@ public static class Lanczos
         var t = zeros([n, n], ScalarType.Float64);
         for (int i = 0; i < n; i++)
         {
-            t[i, i] = scalar_tensor(alphas[i], ScalarType.Float64);
+            t[i, i] = tensor(alphas[i], ScalarType.Float64);
             if (i + 1 < n)
             {
-                t[i, i + 1] = scalar_tensor(betas[i], ScalarType.Float64);
-                t[i + 1, i] = scalar_tensor(betas[i], ScalarType.Float64);
+                t[i, i + 1] = tensor(betas[i], ScalarType.Float64);
+                t[i + 1, i] = tensor(betas[i], ScalarType.Float64);
             }
         }
         var (w2, s) = linalg.eigh(t);

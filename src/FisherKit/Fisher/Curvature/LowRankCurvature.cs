@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher.Curvature;
 
@@ -17,7 +17,7 @@ public sealed class LowRankCurvature : ICurvatureMatrix, IDisposable
     {
         Layout = layout;
         if (u.ndim != 2 || u.shape[0] != layout.Size || u.shape[1] != eigenvalues.Length)
-            throw new ArgumentException($"U must be [{layout.Size}, {eigenvalues.Length}], got {Tensor.ShapeString(u.shape)}.", nameof(u));
+            throw new ArgumentException($"U must be [{layout.Size}, {eigenvalues.Length}], got {TensorChecks.Shape(u.shape)}.", nameof(u));
         _u = u.to(ScalarType.Float64).DetachFromDisposeScope();
         _lambda = tensor(eigenvalues).DetachFromDisposeScope();
         Eigenvalues = eigenvalues.ToArray();
@@ -51,7 +51,7 @@ public sealed class LowRankCurvature : ICurvatureMatrix, IDisposable
     {
         using var scope = NewDisposeScope();
         var c = _u.t().mv(v.Flatten().to(ScalarType.Float64));
-        return (c.square() * _lambda).sum().item();
+        return (c.square() * _lambda).sum().ToDouble();
     }
 
     /// <inheritdoc />

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher.Likelihoods;
 
@@ -25,7 +25,7 @@ public sealed class Categorical : PredictiveDistribution
         if (nonNeg)
         {
             var rowSums = output.sum(1);
-            if ((rowSums - 1.0).abs().max().item() < 1e-5)
+            if ((rowSums - 1.0).abs().max().ToDouble() < 1e-5)
                 throw new ArgumentException("The network output looks like probabilities (non-negative rows summing to 1). The categorical model expects logits or log-probabilities: remove the final softmax.", nameof(output));
         }
     }

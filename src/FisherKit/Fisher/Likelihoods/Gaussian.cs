@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher.Likelihoods;
 
@@ -47,7 +47,7 @@ public sealed class Gaussian : PredictiveDistribution
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var y = output.detach() + randn_like(output, generator) * Sigma;
+        var y = output.detach() + randn(output.shape, dtype: output.dtype, device: output.device, generator: generator) * Sigma;
         return scope.MoveToOuter(y);
     }
 

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher.Likelihoods;
 
@@ -79,7 +79,7 @@ public sealed class HeteroscedasticGaussian(VarianceLink link = VarianceLink.Log
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var (mu, v) = Split(output.detach());
-        return scope.MoveToOuter(mu + randn_like(mu, generator) * v.sqrt());
+        return scope.MoveToOuter(mu + randn(mu.shape, dtype: mu.dtype, device: mu.device, generator: generator) * v.sqrt());
     }
 
     /// <summary>
@@ -91,13 +91,13 @@ public sealed class HeteroscedasticGaussian(VarianceLink link = VarianceLink.Log
         using var scope = NewDisposeScope();
         var f = output.detach().clone().requires_grad_();
         var nll = LogLikelihood(f, target).neg().sum();
-        var g = autograd.grad([nll], [f], create_graph: true)[0]!;
+        var g = SafeAutograd.grad([nll], [f], create_graph: true)[0]!;
         var c = f.shape[1];
         var rows = new List<Tensor>();
         for (long j = 0; j < c; j++)
         {
             var gj = g.select(1, j).sum();
-            rows.Add(autograd.grad([gj], [f], retain_graph: true)[0]!.detach());
+            rows.Add(SafeAutograd.grad([gj], [f], retain_graph: true)[0]!.detach());
         }
         return scope.MoveToOuter(stack(rows, 1));
     }

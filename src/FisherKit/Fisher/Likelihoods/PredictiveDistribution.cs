@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher.Likelihoods;
 
@@ -19,7 +19,7 @@ public abstract class PredictiveDistribution
     {
         ArgumentNullException.ThrowIfNull(output);
         if (output.ndim != 2)
-            throw new ArgumentException($"{Name} expects network outputs of shape (N, C), got {Tensor.ShapeString(output.shape)}. Flatten the outputs or use a dataset-level operator.", nameof(output));
+            throw new ArgumentException($"{Name} expects network outputs of shape (N, C), got {TensorChecks.Shape(output.shape)}. Flatten the outputs or use a dataset-level operator.", nameof(output));
         using var finite = output.isfinite();
         using var all = finite.all();
         if (!all.item<bool>()) throw new ArgumentException($"{Name}: the network output contains NaN or infinite values (check the parameters and inputs).", nameof(output));

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher.PerSample;
 
@@ -12,13 +12,13 @@ internal sealed class LayerCapture : IDisposable
 {
     internal sealed record Record(string Prefix, nn.Module Module, LayerRule Rule, Tensor Input, Tensor Output);
 
-    private readonly List<IDisposable> _hooks = [];
+    private readonly List<Action> _removeHooks = [];
     private readonly List<Record> _records = [];
 
     public LayerCapture(nn.Module<Tensor, Tensor> model)
     {
         var covered = new HashSet<string>();
-        foreach (var (prefix, module) in model.named_modules())
+        foreach (var (prefix, module) in model.NamedModulesWithSelf())
         {
             if (module is not nn.Module<Tensor, Tensor> typed) continue;
             var rule = LayerRule.For(module);
@@ -26,12 +26,12 @@ internal sealed class LayerCapture : IDisposable
             var local = module.named_parameters(recurse: false).ToList();
             if (local.Count == 0) continue;
             foreach (var (n, _) in local) covered.Add(prefix.Length == 0 ? n : $"{prefix}.{n}");
-            _hooks.Add(typed.register_forward_hook((m, input, output) =>
+            _removeHooks.Add(typed.register_forward_hook((m, input, output) =>
             {
                 // Keep our own references: containers dispose intermediate outputs after use.
                 _records.Add(new Record(prefix, m, rule, input.detach(), output.alias()));
                 return output;
-            }));
+            }).remove);
         }
         Fallback = model.named_parameters().Where(p => !covered.Contains(p.name)).Select(p => p.name).ToList();
     }
@@ -45,8 +45,8 @@ internal sealed class LayerCapture : IDisposable
     /// <summary>Removes the hooks (recorded tensors stay until Dispose).</summary>
     public void Detach()
     {
-        foreach (var h in _hooks) h.Dispose();
-        _hooks.Clear();
+        foreach (var remove in _removeHooks) remove();
+        _removeHooks.Clear();
     }
 
     public void Dispose()

@@ -1,6 +1,6 @@
-using FisherKit.Torch;
-using FisherKit.Torch.Modules;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher.PerSample;
 
@@ -16,9 +16,9 @@ internal abstract class LayerRule
     public static LayerRule? For(nn.Module module) => module switch
     {
         Linear => LinearRule.Instance,
-        Conv2d c when c.Groups == 1 => new ConvRule(c.weight.shape[2..], [c.Stride, c.Stride], [c.Padding, c.Padding], [c.Dilation, c.Dilation], oneDimensional: false),
-        Conv1d c when c.Groups == 1 => new ConvRule([1, c.weight.shape[2]], [1, c.Stride], [0, c.Padding], [1, c.Dilation], oneDimensional: true),
-        BatchNorm bn when !bn.training && bn.TrackRunningStats => new BatchNormRule(bn),
+        Conv2d c when ConvGeometry.Supported(c) => new ConvRule(c.weight.shape[2..], c.stride, ConvGeometry.Padding(c), c.dilation, oneDimensional: false),
+        Conv1d c when ConvGeometry.Supported(c) => new ConvRule([1, c.weight.shape[2]], [1, c.stride[0]], [0, ConvGeometry.Padding(c)[0]], [1, c.dilation[0]], oneDimensional: true),
+        BatchNorm bn when !bn.training && bn.running_mean is not null => new BatchNormRule(bn),
         _ => null,
     };
 
@@ -125,7 +125,7 @@ internal sealed class LinearRule : LayerRule
 /// Convolution (groups = 1). The per-sample weight gradient G_n[o, i] = Σ_p b_n[o, p] · x_n[i, p·s + k·d]
 /// is the weight gradient of the convolution for input n alone, and the tangent G_n * x_n (the
 /// output change along the sample's own gradient) its convolution with that gradient; both come
-/// from libtorch's convolution kernels run once per input (<see cref="PerInputProducts"/>). The
+/// from convolutions run once per input (<see cref="PerInputProducts"/>). The
 /// bias gradient is Σ_p b_n.
 /// </summary>
 internal sealed class ConvRule(long[] kernel, long[] stride, long[] padding, long[] dilation, bool oneDimensional) : LayerRule
@@ -134,12 +134,10 @@ internal sealed class ConvRule(long[] kernel, long[] stride, long[] padding, lon
 
     /// <summary>
     /// Per-sample weight gradients, and with <paramref name="tangents"/> (K = 1) the output changes
-    /// G_n * x_n, by libtorch's convolution kernels with a batch of one per input: the weight
-    /// gradient of input n for all K objectives at once (the K output gradients stacked as K·out
-    /// channels), then the convolution of x_n with its own gradient. On the CPU both run at oneDNN's
-    /// convolution rate, two to three times the rate of the batched alternatives measured (one
-    /// grouped convolution with a group per input; im2col and batched GEMM). Returns the gradients
-    /// as (K, N, out, in, kh, kw) and the tangents as (N, out, Ho, Wo).
+    /// G_n * x_n, by convolutions with a batch of one per input: the weight gradient of input n for
+    /// all K objectives at once (the K output gradients stacked as K·out channels,
+    /// <see cref="ConvolutionGradients.Conv2dWeight"/>), then the convolution of x_n with its own
+    /// gradient. Returns the gradients as (K, N, out, in, kh, kw) and the tangents as (N, out, Ho, Wo).
     /// </summary>
     private (Tensor Gradients, Tensor? Tangents) PerInputProducts(Tensor input, Tensor b, bool tangents)
     {
@@ -155,7 +153,7 @@ internal sealed class ConvRule(long[] kernel, long[] stride, long[] padding, lon
             using var step = NewDisposeScope();
             var xi = x.narrow(0, i, 1);
             var bi = bk.select(1, i).reshape(1, k * cout, bk.shape[3], bk.shape[4]);
-            var gi = nn.grad.conv2d_weight(xi, [k * cout, cin, kernel[0], kernel[1]], bi, stride, padding, dilation);
+            var gi = ConvolutionGradients.Conv2dWeight(xi, kernel, bi, stride, padding, dilation);
             grads.Add(step.MoveToOuter(gi.reshape(k, 1, cout, cin, kernel[0], kernel[1])));
             if (tangents) outs.Add(step.MoveToOuter(nn.functional.conv2d(xi, gi, null, stride, padding, dilation)));
         }

@@ -1,5 +1,5 @@
-using FisherKit.Torch;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher.PerSample;
 
@@ -75,21 +75,21 @@ public static class PerSampleGradients
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(input);
-        using var mode = new EvalMode(model);
+        using var mode = ModuleMode.Eval(model);
         using var capture = new LayerCapture(model);
         using var grad = enable_grad();
         var jvps = new Dictionary<string, Tensor>();
         var norms = new Dictionary<string, Tensor>();
-        var chain = SequentialTangents.For(model);                             // after EvalMode: batch normalisation is in eval mode
+        var chain = SequentialTangents.For(model);                             // after ModuleMode.Eval: batch normalisation is in eval mode
         Tensor output, totalJvp;
         using (var scope = NewDisposeScope())
         {
             var values = chain?.Forward(input);
-            var z = values is null ? model.forward(input) : values[^1];
-            if (z.ndim != 2) throw new ArgumentException($"Per-sample gradients need network outputs of shape (N, C), got {Tensor.ShapeString(z.shape)}.", nameof(model));
+            var z = values is null ? model.call(input) : values[^1];
+            if (z.ndim != 2) throw new ArgumentException($"Per-sample gradients need network outputs of shape (N, C), got {TensorChecks.Shape(z.shape)}.", nameof(model));
             capture.Detach();
             var u = cotangent(z.detach());
-            if (!u.shape.SequenceEqual(z.shape)) throw new ArgumentException($"The cotangent must have the output's shape {Tensor.ShapeString(z.shape)}, got {Tensor.ShapeString(u.shape)}.");
+            if (!u.shape.SequenceEqual(z.shape)) throw new ArgumentException($"The cotangent must have the output's shape {TensorChecks.Shape(z.shape)}, got {TensorChecks.Shape(u.shape)}.");
             var shared = capture.Records.GroupBy(r => r.Prefix).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
             var records = capture.Records.Where(r => !shared.Contains(r.Prefix)).ToList();
             var fallback = capture.Fallback.Concat(capture.Records.Where(r => shared.Contains(r.Prefix))
@@ -103,7 +103,7 @@ public static class PerSampleGradients
                 // b(u) at u = the cotangent, recorded with create_graph: its values are the layers' output
                 // gradients, and, being linear in u, its graph gives the Jacobian-vector products below.
                 var du = u.detach().clone().requires_grad_();
-                var bu = autograd.grad([z], outs, [du], retain_graph: true, create_graph: true, allow_unused: true);
+                var bu = SafeAutograd.grad([z], outs, [du], retain_graph: true, create_graph: true, allow_unused: true);
                 Tensor? s = null;
                 for (int r = 0; r < records.Count; r++)
                 {
@@ -112,12 +112,12 @@ public static class PerSampleGradients
                         norms[full] = norm;
                         if (bu[r] is null) { if (perTensor) jvps[full] = zeros_like(z); continue; }
                         var term = (bu[r]! * tangent).sum();
-                        if (perTensor) jvps[full] = autograd.grad([term], [du], retain_graph: true, allow_unused: true)[0]?.detach() ?? zeros_like(z);
+                        if (perTensor) jvps[full] = SafeAutograd.grad([term], [du], retain_graph: true, allow_unused: true)[0]?.detach() ?? zeros_like(z);
                         else s = s is null ? term : s + term;
                     }
                 }
                 if (perTensor) total = jvps.Values.Aggregate((a, c) => a + c);
-                else if (s is not null) total = autograd.grad([s], [du], retain_graph: true, allow_unused: true)[0]?.detach();
+                else if (s is not null) total = SafeAutograd.grad([s], [du], retain_graph: true, allow_unused: true)[0]?.detach();
             }
             total ??= zeros_like(z);
             if (fallback.Count > 0)
@@ -146,7 +146,7 @@ public static class PerSampleGradients
     private static Tensor ChainJvp(SequentialTangents chain, List<Tensor> values, Tensor z, Tensor u, List<LayerCapture.Record> records, bool perTensor,
                                    Dictionary<string, Tensor> jvps, Dictionary<string, Tensor> norms)
     {
-        var bu = autograd.grad([z], records.Select(r => r.Output).ToList(), [u.detach()], allow_unused: true);
+        var bu = SafeAutograd.grad([z], records.Select(r => r.Output).ToList(), [u.detach()], allow_unused: true);
         using var noGrad = no_grad();
         var injected = new Dictionary<int, Tensor>();
         for (int r = 0; r < records.Count; r++)
@@ -185,8 +185,8 @@ public static class PerSampleGradients
         {
             using var s = NewDisposeScope();
             var xi = input.narrow(0, i, 1);
-            var zi = model.forward(xi);
-            var gs = autograd.grad([zi], ps, [u.narrow(0, i, 1)], allow_unused: true);
+            var zi = model.call(xi);
+            var gs = SafeAutograd.grad([zi], ps, [u.narrow(0, i, 1)], allow_unused: true);
             for (int k = 0; k < names.Count; k++)
             {
                 var g = gs[k] ?? zeros_like(ps[k]);
@@ -219,8 +219,8 @@ public static class PerSampleGradients
         var f = output.detach().requires_grad_();
         var values = objective(f);
         if (values.ndim != 1 || values.shape[0] != output.shape[0])
-            throw new ArgumentException($"The per-sample objective must return one value per input (shape [{output.shape[0]}]), got {Tensor.ShapeString(values.shape)}.");
-        var u = autograd.grad([values.sum()], [f])[0]!;
+            throw new ArgumentException($"The per-sample objective must return one value per input (shape [{output.shape[0]}]), got {TensorChecks.Shape(values.shape)}.");
+        var u = SafeAutograd.grad([values.sum()], [f])[0]!;
         return scope.MoveToOuter(u.unsqueeze(0));
     }
 
@@ -228,21 +228,21 @@ public static class PerSampleGradients
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(input);
-        if (input.ndim < 1 || input.shape[0] < 1) throw new ArgumentException($"The input needs a batch dimension with at least one input, got shape {Tensor.ShapeString(input.shape)}.", nameof(input));
-        using var mode = new EvalMode(model);
+        if (input.ndim < 1 || input.shape[0] < 1) throw new ArgumentException($"The input needs a batch dimension with at least one input, got shape {TensorChecks.Shape(input.shape)}.", nameof(input));
+        using var mode = ModuleMode.Eval(model);
         using var capture = new LayerCapture(model);
         using var grad = enable_grad();
         var results = new Dictionary<string, Tensor>();
         Tensor output;
         using (var scope = NewDisposeScope())
         {
-            var z = model.forward(input);
-            if (z.ndim != 2) throw new ArgumentException($"Per-sample gradients need network outputs of shape (N, C), got {Tensor.ShapeString(z.shape)}.", nameof(model));
+            var z = model.call(input);
+            if (z.ndim != 2) throw new ArgumentException($"Per-sample gradients need network outputs of shape (N, C), got {TensorChecks.Shape(z.shape)}.", nameof(model));
             capture.Detach();
             var u = cotangents(z.detach());
             var k = u.shape[0];
             if (u.ndim != 3 || u.shape[1] != z.shape[0] || u.shape[2] != z.shape[1])
-                throw new ArgumentException($"Cotangents must have shape (K, {z.shape[0]}, {z.shape[1]}), got {Tensor.ShapeString(u.shape)}.");
+                throw new ArgumentException($"Cotangents must have shape (K, {z.shape[0]}, {z.shape[1]}), got {TensorChecks.Shape(u.shape)}.");
             var records = capture.Records;
             if (records.Count > 0)
             {
@@ -251,7 +251,7 @@ public static class PerSampleGradients
                 var outs = records.Select(r => r.Output).ToList();
                 for (long i = 0; i < k; i++)
                 {
-                    var bs = autograd.grad([z], outs, [u.select(0, i)], retain_graph: true, allow_unused: true);
+                    var bs = SafeAutograd.grad([z], outs, [u.select(0, i)], retain_graph: true, allow_unused: true);
                     for (int r = 0; r < records.Count; r++) perRecord[r].Add(bs[r] ?? zeros_like(records[r].Output));
                 }
                 // Sum contributions of modules used more than once (weight sharing).
@@ -299,11 +299,11 @@ public static class PerSampleGradients
         for (long i = 0; i < n; i++)
         {
             using var s = NewDisposeScope();
-            var zi = model.forward(input.narrow(0, i, 1));
+            var zi = model.call(input.narrow(0, i, 1));
             var perK = names.Select(_ => new List<Tensor>()).ToList();
             for (long j = 0; j < k; j++)
             {
-                var gs = autograd.grad([zi], ps, [u.select(0, j).narrow(0, i, 1)], retain_graph: true, allow_unused: true);
+                var gs = SafeAutograd.grad([zi], ps, [u.select(0, j).narrow(0, i, 1)], retain_graph: true, allow_unused: true);
                 for (int p = 0; p < ps.Count; p++) perK[p].Add(gs[p] ?? zeros_like(ps[p]));
             }
             for (int p = 0; p < ps.Count; p++) perParam[p].Add(s.MoveToOuter(stack(perK[p], 0)));

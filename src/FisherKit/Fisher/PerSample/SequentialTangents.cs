@@ -1,6 +1,6 @@
-using FisherKit.Torch;
-using FisherKit.Torch.Modules;
-using static FisherKit.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace FisherKit.Fisher.PerSample;
 
@@ -10,7 +10,7 @@ namespace FisherKit.Fisher.PerSample;
 /// (the linear part of a Linear or convolution, the derivative mask of an activation, the selection
 /// of a max pooling, the scale of batch normalisation in eval mode). This is what the double-backward
 /// pass of <see cref="PerSampleGradients.GradientJvp"/> computes for any network; for a chain it
-/// costs one pass of the linear maps instead, and libtorch 1.13's double backward through a
+/// costs one pass of the linear maps instead, and libtorch's double backward through a
 /// convolution also forms a weight gradient nobody asked for (the largest single cost).
 /// </summary>
 internal sealed class SequentialTangents
@@ -32,7 +32,7 @@ internal sealed class SequentialTangents
 
     private static bool Collect(nn.Module<Tensor, Tensor> module, List<nn.Module<Tensor, Tensor>> into)
     {
-        if (module is Sequential s) return s.Layers.All(l => Collect(l, into));
+        if (module is Sequential s) return s.named_children().All(l => l.module is nn.Module<Tensor, Tensor> m && Collect(m, into));
         if (!Known(module)) return false;
         into.Add(module);
         return true;
@@ -40,9 +40,12 @@ internal sealed class SequentialTangents
 
     private static bool Known(nn.Module module) => module switch
     {
-        Linear or Conv2d or Conv1d or ReLU or Tanh or Sigmoid or Flatten or Identity or Dropout or Dropout2d => true,
-        MaxPool2d => true,
-        BatchNorm bn => !bn.training && bn.TrackRunningStats,
+        Linear or ReLU or Tanh or Sigmoid or Flatten or Identity => true,
+        Conv2d c => ConvGeometry.ZeroPadding(c),
+        Conv1d c => ConvGeometry.ZeroPadding(c),
+        _ when ModuleTree.IsDropout(module) => true,
+        MaxPool2d m => !m.ceil_mode && m.dilation.All(d => d == 1),
+        BatchNorm bn => !bn.training && bn.running_mean is not null,
         _ => false,
     };
 
@@ -54,7 +57,7 @@ internal sealed class SequentialTangents
     public List<Tensor> Forward(Tensor input)
     {
         var values = new List<Tensor>(_layers.Count + 1) { input };
-        foreach (var layer in _layers) values.Add(layer.forward(values[^1]));
+        foreach (var layer in _layers) values.Add(layer.call(values[^1]));
         return values;
     }
 
@@ -78,13 +81,14 @@ internal sealed class SequentialTangents
     private static Tensor Jacobian(nn.Module<Tensor, Tensor> layer, Tensor x, Tensor y, Tensor t) => layer switch
     {
         Linear l => nn.functional.linear(t, l.weight),
-        Conv2d c => nn.functional.conv2d(t, c.weight, null, [c.Stride, c.Stride], [c.Padding, c.Padding], [c.Dilation, c.Dilation], c.Groups),
-        Conv1d c => nn.functional.conv1d(t, c.weight, null, [c.Stride], [c.Padding], [c.Dilation], c.Groups),
+        Conv2d c => nn.functional.conv2d(t, c.weight, null, c.stride, ConvGeometry.Padding(c), c.dilation, c.groups),
+        Conv1d c => nn.functional.conv1d(t, c.weight, null, c.stride[0], ConvGeometry.Padding(c)[0], c.dilation[0], c.groups),
         ReLU => t * (y > 0).to(t.dtype),                                   // relu'(0) = 0 (and NaN → 0), as libtorch's derivative
         Tanh => t * (1 - y.square()),
         Sigmoid => t * y * (1 - y),
         Flatten => t.reshape(y.shape),
-        Identity or Dropout or Dropout2d => t,                               // dropout is off in eval mode
+        Identity => t,
+        _ when ModuleTree.IsDropout(layer) => t,                             // dropout is off in eval mode
         MaxPool2d m => Pool(m, x, t),
         BatchNorm bn => t * BatchNormScale(bn, x),
         _ => throw new InvalidOperationException($"No Jacobian for {layer.GetType().Name}."),
@@ -93,7 +97,7 @@ internal sealed class SequentialTangents
     /// <summary>The tangent of the chosen element of each window (the positions of the maxima in x).</summary>
     private static Tensor Pool(MaxPool2d m, Tensor x, Tensor t)
     {
-        var (values, positions) = nn.functional.max_pool2d_with_indices(x, [m.KernelSize], [m.Stride], [m.Padding]);
+        var (values, positions) = nn.functional.max_pool2d_with_indices(x, m.kernel_size, m.stride ?? m.kernel_size, m.padding);
         values.Dispose();
         var flat = t.contiguous().flatten(2).gather(2, positions.flatten(2));
         return flat.view(positions.shape);
