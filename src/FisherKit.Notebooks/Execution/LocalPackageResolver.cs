@@ -7,6 +7,9 @@ namespace FisherKit.Notebooks.Execution;
 /// global-packages layout, <c>id/version/lib/tfm/*.dll</c>), with the package's dependencies. It
 /// never downloads: a package that is not there is refused with a message saying how to get it.
 /// </summary>
+/// <remarks>The packages' native libraries are found by the packages themselves (TorchSharp copies
+/// its own next to its assembly when loaded this way); <see cref="NativePreload"/> only makes sure
+/// that the ones they look up by bare name are theirs.</remarks>
 public sealed class LocalPackageResolver(IReadOnlyList<string> packageFolders)
 {
     private static readonly string[] FrameworkPreference =
@@ -17,16 +20,24 @@ public sealed class LocalPackageResolver(IReadOnlyList<string> packageFolders)
 
     /// <summary>The assemblies of the package and its dependencies.</summary>
     /// <exception cref="PackageResolutionException">The package or a dependency is not in the folders.</exception>
-    public IReadOnlyList<string> Resolve(string id, string? version)
+    public IReadOnlyList<string> Resolve(string id, string? version) => ResolveWithNatives(id, version).Assemblies;
+
+    /// <summary>
+    /// The assemblies of the package and its dependencies, and the folders of native libraries they
+    /// carry for this platform (<c>runtimes/&lt;rid&gt;/native</c>).
+    /// </summary>
+    /// <exception cref="PackageResolutionException">The package or a dependency is not in the folders.</exception>
+    public ResolvedPackage ResolveWithNatives(string id, string? version)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        var result = new List<string>();
+        var assemblies = new List<string>();
+        var natives = new List<string>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        Add(id, version, exact: true, result, seen, requiredBy: null);
-        return result;
+        Add(id, version, exact: true, assemblies, natives, seen, requiredBy: null);
+        return new ResolvedPackage(assemblies, natives);
     }
 
-    private void Add(string id, string? version, bool exact, List<string> into, HashSet<string> seen, string? requiredBy)
+    private void Add(string id, string? version, bool exact, List<string> into, List<string> natives, HashSet<string> seen, string? requiredBy)
     {
         if (!seen.Add(id)) return;
         var folder = FindPackage(id, version, exact, requiredBy);
@@ -34,10 +45,12 @@ public sealed class LocalPackageResolver(IReadOnlyList<string> packageFolders)
         var lib = Path.Combine(folder, "lib");
         if (Directory.Exists(lib) && BestFramework(Directory.GetDirectories(lib).Select(Path.GetFileName)!) is { } tfm)
             into.AddRange(Directory.GetFiles(Path.Combine(lib, tfm), "*.dll").Order(StringComparer.Ordinal));
+        var native = Path.Combine(folder, "runtimes", NativePreload.RuntimeIdentifier, "native");
+        if (Directory.Exists(native)) natives.Add(native);
         var nuspec = Directory.GetFiles(folder, "*.nuspec").FirstOrDefault();
         if (nuspec is null) return;
         foreach (var (depId, depVersion) in Dependencies(nuspec))
-            Add(depId, depVersion, exact: false, into, seen, requiredBy: id);
+            Add(depId, depVersion, exact: false, into, natives, seen, requiredBy: id);
     }
 
     private string? FindPackage(string id, string? version, bool exact, string? requiredBy)

@@ -86,11 +86,17 @@ public sealed class ScriptEngine : IExecutionEngine
         {
             try
             {
-                options = options.AddReferences(_packages.Resolve(id, version).Select(p => MetadataReference.CreateFromFile(p)));
+                var package = _packages.ResolveWithNatives(id, version);
+                NativePreload.LibTorch(package.NativeFolders);
+                options = options.AddReferences(package.Assemblies.Select(p => MetadataReference.CreateFromFile(p)));
             }
             catch (PackageResolutionException e)
             {
                 return Failure("PackageNotFound", $"({cellName}, line {line}): {e.Message}", line);
+            }
+            catch (DllNotFoundException e)
+            {
+                return Failure("NativeLibraryNotLoaded", $"({cellName}, line {line}): {e.Message}", line);
             }
         }
 
