@@ -1,7 +1,7 @@
 namespace FisherKit.Tests;
 
 /// <summary>
-/// Tests that compare <c>torch.LiveTensorCount</c> before and after run in this collection, which
+/// Tests that compare <c>Tensor.TotalCount</c> before and after run in this collection, which
 /// xunit runs on its own (the counter is process-wide, so parallel tests would disturb it).
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
@@ -19,6 +19,6 @@ public sealed class LeakChecks
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-        return torch.LiveTensorCount;
+        return Tensor.TotalCount;
     }
 }

@@ -1,4 +1,4 @@
-using FisherKit.Torch.Modules;
+using TorchSharp.Modules;
 
 namespace FisherKit.Tests;
 
@@ -18,7 +18,7 @@ internal static class TinyModels
         using var gp = new Generator(100);
         var prototypes = rand([Classes, 1, Side, Side], generator: gp) * 0.6 + 0.2;
         var labels = tensor(Enumerable.Range(0, n).Select(i => (long)(i % Classes)).ToArray());
-        using var g = new Generator(seed);
+        using var g = new Generator((ulong)seed);
         var x = (prototypes.index_select(0, labels) + randn([n, 1, Side, Side], generator: g) * 0.12).clamp(0, 1);
         return (scope.MoveToOuter(x), scope.MoveToOuter(labels));
     }
@@ -56,7 +56,7 @@ internal static class TinyModels
             {
                 using var scope = NewDisposeScope();
                 opt.zero_grad();
-                var loss = nn.functional.cross_entropy(model.forward(x), y);
+                var loss = nn.functional.cross_entropy(model.call(x), y);
                 loss.backward();
                 opt.step();
             }
@@ -68,13 +68,13 @@ internal static class TinyModels
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return model.forward(x).argmax(1).eq(y).to(ScalarType.Float64).mean().item();
+        return model.call(x).argmax(1).eq(y).to(ScalarType.Float64).mean().ToDouble();
     }
 
     public static double MeanLoss(nn.Module<Tensor, Tensor> model, Tensor x, Tensor y)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return nn.functional.cross_entropy(model.forward(x), y).item();
+        return nn.functional.cross_entropy(model.call(x), y).ToDouble();
     }
 }

@@ -40,11 +40,11 @@ public sealed class ExperimentTests
         var (x, y) = WuProtocol.ZScore(Synthetic(40, 3, 1));
         using (x)
         using (y)
-        using (var m = x.mean(0))
+        using (var m = x.mean([0]))
         using (var s = x.std(0, unbiased: true))
         {
-            Assert.True(m.abs().max().item() < 1e-12);
-            Assert.True((s - 1).abs().max().item() < 1e-12);
+            Assert.True(m.abs().max().ToDouble() < 1e-12);
+            Assert.True((s - 1).abs().max().ToDouble() < 1e-12);
         }
     }
 

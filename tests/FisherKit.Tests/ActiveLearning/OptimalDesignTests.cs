@@ -6,14 +6,14 @@ public sealed class OptimalDesignTests
 {
     private static Tensor Embeddings(int n, int k, int r, long seed)
     {
-        using var g = new Generator(seed);
+        using var g = new Generator((ulong)seed);
         return randn([n, k, r], float64, generator: g);
     }
 
     private static double BruteLogDet(Tensor a)
     {
         var (_, logabs) = linalg.slogdet(a);
-        using (logabs) return logabs.item();
+        using (logabs) return logabs.ToDouble();
     }
 
     /// <summary>A + E_uᵀE_u for candidate u, dense.</summary>
@@ -52,8 +52,8 @@ public sealed class OptimalDesignTests
         double Crit(Tensor m) => criterion switch
         {
             DesignCriterion.DOptimal => BruteLogDet(m),
-            DesignCriterion.AOptimal => -linalg.inv(m).trace().item(),
-            _ => linalg.eigvalsh(m)[0].item(),
+            DesignCriterion.AOptimal => -linalg.inv(m).trace().ToDouble(),
+            _ => linalg.eigvalsh(m)[0].ToDouble(),
         };
         for (int step = 0; step < 6; step++)
         {
@@ -80,8 +80,8 @@ public sealed class OptimalDesignTests
         var design = OptimalDesign.Greedy(cands, a, 1, DesignCriterion.EOptimal, eigenSubspace: m);
         var (w, v) = linalg.eigh(a);
         var vm = v.narrow(1, 0, m);
-        double Ritz(long u) { using var p = Plus(a, cands, u); using var t = vm.t().mm(p).mm(vm); using var ev = linalg.eigvalsh(t); return ev[0].item(); }
-        var gains = Enumerable.Range(0, 20).Select(u => Ritz(u) - w[0].item()).ToArray();
+        double Ritz(long u) { using var p = Plus(a, cands, u); using var t = vm.t().mm(p).mm(vm); using var ev = linalg.eigvalsh(t); return ev[0].ToDouble(); }
+        var gains = Enumerable.Range(0, 20).Select(u => Ritz(u) - w[0].ToDouble()).ToArray();
         var best = Array.IndexOf(gains, gains.Max());
         Assert.Equal(best, design.Selected[0]);
         Assert.Equal(gains[best], design.Gains[0], 10);
@@ -97,7 +97,7 @@ public sealed class OptimalDesignTests
         var cands = Embeddings(10, 2, 8, 5);
         var a = OptimalDesign.Information(Embeddings(1, 2, 8, 6), 0.4);
         var design = OptimalDesign.Greedy(cands, a, 4, DesignCriterion.EOptimal);
-        double LambdaMin(Tensor m) { using var ev = linalg.eigvalsh(m); return ev[0].item(); }
+        double LambdaMin(Tensor m) { using var ev = linalg.eigvalsh(m); return ev[0].ToDouble(); }
         Assert.All(Enumerable.Range(0, 10), u => Assert.Equal(LambdaMin(a), LambdaMin(Plus(a, cands, u)), 10));
         Assert.Equal(new[] { 0, 1 }, design.Selected.Take(2));
         Assert.Equal(new[] { 0.0, 0.0 }, design.Gains.Take(2));
@@ -128,8 +128,8 @@ public sealed class OptimalDesignTests
             var zi = z[i].unsqueeze(1);
             var dense1 = w.diag() + zi.mm(zi.t());
             var dense2 = w2.diag() + zi.mm(zi.t());
-            Assert.Equal(linalg.eigvalsh(dense1)[0].item(), got1[i], 12);
-            Assert.Equal(linalg.eigvalsh(dense2)[0].item(), got2[i], 12);
+            Assert.Equal(linalg.eigvalsh(dense1)[0].ToDouble(), got1[i], 12);
+            Assert.Equal(linalg.eigvalsh(dense2)[0].ToDouble(), got2[i], 12);
         }
     }
 
@@ -148,7 +148,7 @@ public sealed class OptimalDesignTests
         {
             var a = a0.clone();
             foreach (var u in set) { var e = cands[u]; a = a + e.t().mm(e) * w; }
-            return linalg.inv(a).mm(fisher).trace().item();
+            return linalg.inv(a).mm(fisher).trace().ToDouble();
         }
         var chosen = new List<int>();
         for (int i = 0; i < 2 * batch; i++)

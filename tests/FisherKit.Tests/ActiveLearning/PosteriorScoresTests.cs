@@ -93,7 +93,7 @@ public sealed class PosteriorScoresTests
                 var parts = new List<Tensor>();
                 for (long i = 0; i < 10; i += 4)
                     using (var xb = x.narrow(0, i, Math.Min(4, 10 - i)))
-                        parts.Add(net.forward(xb));
+                        parts.Add(net.call(xb));
                 using var z = cat(parts, 0);
                 foreach (var t in parts) t.Dispose();
                 expected.Add(nn.functional.softmax(z.to(ScalarType.Float64), 1));

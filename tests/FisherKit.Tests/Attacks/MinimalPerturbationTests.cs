@@ -50,7 +50,7 @@ public class MinimalPerturbationTests
         var xa = attack.Generate(model, x, y);
         var r = (xa - x).flatten().ToArray<double>();
         for (int j = 0; j < 3; j++) Assert.Equal(expected[j], r[j], 10);
-        Assert.NotEqual(kh, model.forward(xa).argmax(1).item<long>());
+        Assert.NotEqual(kh, model.call(xa).argmax(1).item<long>());
     }
 
     [Fact]

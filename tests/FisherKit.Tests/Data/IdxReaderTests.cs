@@ -117,10 +117,10 @@ public class IdxReaderTests
             {
                 Assert.Equal(1L, label);
                 using var px = img[0, 5, 6];
-                Assert.Equal((7 * 11 + 3 * 5 + 6) % 256 / 255.0, px.item(), 6);
+                Assert.Equal((7 * 11 + 3 * 5 + 6) % 256 / 255.0, px.ToDouble(), 6);
             }
         }
-        Assert.Equal(before, LiveTensorCount);
+        Assert.Equal(before, Tensor.TotalCount);
     }
 
     [Fact]

@@ -72,8 +72,8 @@ public class ImageDatasetTests
         }
         Assert.Equal([25, 25, 25, 25, 3], sizes);
         Assert.Equal(Enumerable.Range(0, 103).Select(i => (long)i), seen.Order());
-        Assert.True(last!.Images.IsDisposed);
-        Assert.Equal(before, LiveTensorCount);
+        Assert.True(last!.Images.IsInvalid);
+        Assert.Equal(before, Tensor.TotalCount);
         Assert.Equal(4, ds.Batches(25, dropLast: true).Count());
     }
 

@@ -29,7 +29,7 @@ public class OtherReaderTests
         Assert.Equal("truck", ds.ClassNames[9]);
         // Record 1, channel 2 (blue), row 4, column 7 is byte 2·1024 + 4·32 + 7 of the record's pixels.
         using var px = ds.Images[1, 2, 4, 7];
-        Assert.Equal((2 * 1024 + 4 * 32 + 7 + 11) % 251 / 255.0, px.item(), 6);
+        Assert.Equal((2 * 1024 + 4 * 32 + 7 + 11) % 251 / 255.0, px.ToDouble(), 6);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public class OtherReaderTests
         Assert.Equal(1, counts[9]);
         // First image of digit 1 starts after the single image of digit 0; pixel index 100.
         using var px = ds.Images[1, 0, 100 / 28, 100 % 28];
-        Assert.Equal((100 * 13 + 1) % 256 / 255.0, px.item(), 6);
+        Assert.Equal((100 * 13 + 1) % 256 / 255.0, px.ToDouble(), 6);
     }
 
     [Fact]

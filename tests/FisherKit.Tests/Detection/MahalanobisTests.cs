@@ -46,7 +46,7 @@ public class MahalanobisTests
             Assert.Equal(D2(queries[i], mu[1]), dist[i * 2 + 1], 10);
             Assert.Equal(Math.Min(D2(queries[i], mu[0]), D2(queries[i], mu[1])), s[i], 10);
         }
-        Assert.Equal(sxy, score.Covariance[0, 1].item(), 12);
+        Assert.Equal(sxy, score.Covariance[0, 1].ToDouble(), 12);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public class MahalanobisTests
             Tensor features;
             using (no_grad())
             {
-                var h = model[2].forward(model[1].forward(model[0].forward(x)));
+                var h = model[2].call(model[1].call(model[0].call(x)));
                 features = h;
             }
             using var direct = MahalanobisScore.FromFeatures(features, y);

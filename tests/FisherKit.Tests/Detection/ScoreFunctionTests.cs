@@ -34,7 +34,7 @@ public class ScoreFunctionTests
         var e = z.Select(Math.Exp).ToArray();
         var p = e.Select(v => v / e.Sum()).ToArray();
         var expected = -p.Sum(v => v * Math.Log(v));
-        Assert.Equal(expected, ScoreFunctions.EntropyFromLogits(tensor(z, [1, 3])).item(), 13);
+        Assert.Equal(expected, ScoreFunctions.EntropyFromLogits(tensor(z, [1, 3])).ToDouble(), 13);
     }
 
     [Fact]
@@ -44,9 +44,9 @@ public class ScoreFunctionTests
         double[] z = [1.5, -2.0, 0.25, 3.0];
         var logits = tensor(z, [1, 4]);
         double lse = Math.Log(z.Sum(Math.Exp));
-        Assert.Equal(-lse, ScoreFunctions.Energy(logits).item(), 13);
+        Assert.Equal(-lse, ScoreFunctions.Energy(logits).ToDouble(), 13);
         double lse2 = Math.Log(z.Sum(v => Math.Exp(v / 2)));
-        Assert.Equal(-2 * lse2, ScoreFunctions.Energy(logits, 2).item(), 13);
+        Assert.Equal(-2 * lse2, ScoreFunctions.Energy(logits, 2).ToDouble(), 13);
     }
 
     [Fact]
@@ -67,13 +67,13 @@ public class ScoreFunctionTests
         using var scope = NewDisposeScope();
         // Samples one-hot on class 0, class 1, class 1: p̄ = (1/3, 2/3, 0), each sample has zero entropy.
         var p = tensor(new double[] { 1, 0, 0, 0, 1, 0, 0, 1, 0 }, [3, 1, 3]);
-        var mi = ScoreFunctions.Disagreement(p, SampleMeasure.MutualInformation).item();
+        var mi = ScoreFunctions.Disagreement(p, SampleMeasure.MutualInformation).ToDouble();
         Assert.Equal(-(1.0 / 3 * Math.Log(1.0 / 3) + 2.0 / 3 * Math.Log(2.0 / 3)), mi, 13);
-        Assert.Equal(1 - 2.0 / 3, ScoreFunctions.Disagreement(p, SampleMeasure.VariationRatio).item(), 14);
+        Assert.Equal(1 - 2.0 / 3, ScoreFunctions.Disagreement(p, SampleMeasure.VariationRatio).ToDouble(), 14);
         // std over samples of p_0 = sqrt(1/3 − 1/9), of p_1 the same, of p_2 zero; mean over 3 classes.
-        Assert.Equal(2 * Math.Sqrt(2.0 / 9) / 3, ScoreFunctions.Disagreement(p, SampleMeasure.MeanStandardDeviation).item(), 13);
+        Assert.Equal(2 * Math.Sqrt(2.0 / 9) / 3, ScoreFunctions.Disagreement(p, SampleMeasure.MeanStandardDeviation).ToDouble(), 13);
         var half = tensor(new double[] { 1, 0, 0, 1 }, [2, 1, 2]);
-        Assert.Equal(Math.Log(2), ScoreFunctions.Disagreement(half, SampleMeasure.MutualInformation).item(), 14);
+        Assert.Equal(Math.Log(2), ScoreFunctions.Disagreement(half, SampleMeasure.MutualInformation).ToDouble(), 14);
     }
 
     [Fact]
@@ -93,9 +93,9 @@ public class ScoreFunctionTests
         var maps = tensor(board, [1, 8, 8]);
         // Every 3×3 window holds 5 of one level and 4 of the other.
         double expected = -(5.0 / 9 * Math.Log2(5.0 / 9) + 4.0 / 9 * Math.Log2(4.0 / 9));
-        Assert.Equal(expected, ScoreFunctions.LocalSpatialEntropy(maps, window: 3, bins: 4).item(), 13);
+        Assert.Equal(expected, ScoreFunctions.LocalSpatialEntropy(maps, window: 3, bins: 4).ToDouble(), 13);
         // 2×2 windows hold two of each: exactly one bit.
-        Assert.Equal(1.0, ScoreFunctions.LocalSpatialEntropy(maps, window: 2, bins: 8).item(), 13);
+        Assert.Equal(1.0, ScoreFunctions.LocalSpatialEntropy(maps, window: 2, bins: 8).ToDouble(), 13);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public class ScoreFunctionTests
         // A horizontal ramp 0..7 over 8 columns, scaled to [0, 1] and cut into 8 levels: each column its
         // own level, so every 4×4 window holds 4 levels equally often: 2 bits.
         var ramp = arange(0, 8, dtype: ScalarType.Float64).view(1, 1, 8).expand(1, 6, 8).contiguous();
-        Assert.Equal(2.0, ScoreFunctions.LocalSpatialEntropy(ramp, window: 4, bins: 8).item(), 13);
+        Assert.Equal(2.0, ScoreFunctions.LocalSpatialEntropy(ramp, window: 4, bins: 8).ToDouble(), 13);
     }
 
     [Fact]

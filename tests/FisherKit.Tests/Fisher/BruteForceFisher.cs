@@ -16,7 +16,7 @@ internal sealed class BruteForceFisher
     {
         model.eval();
         var ps = model.named_parameters().ToList();
-        var z = model.forward(x);
+        var z = model.call(x);
         var logp = nn.functional.log_softmax(z, 1);
         int c = (int)z.shape[1];
         var r = new BruteForceFisher { P = logp.exp().ToDoubleArray() };
@@ -24,7 +24,7 @@ internal sealed class BruteForceFisher
         r.ClassGradients = new double[c][];
         for (int k = 0; k < c; k++)
         {
-            var gs = autograd.grad([logp[0, k]], ps.Select(p => (Tensor)p.parameter).ToList(), retain_graph: true, allow_unused: true);
+            var gs = SafeAutograd.grad([logp[0, k]], ps.Select(p => (Tensor)p.parameter).ToList(), retain_graph: true, allow_unused: true);
             r.ClassGradients[k] = gs.SelectMany((g, i) => g?.ToDoubleArray() ?? new double[ps[i].parameter.numel()]).ToArray();
         }
         int offset = 0;

@@ -68,13 +68,13 @@ public class FisherOperatorTests
         using var expected = dense.mv(vf);
         Assert.True(fvf.allclose(expected, rtol: 1e-9, atol: 1e-12), "MatVec differs from the dense product");
         using var q = vf.dot(expected);
-        Assert.Equal(q.item(), op.QuadraticForm(v), 9);
+        Assert.Equal(q.ToDouble(), op.QuadraticForm(v), 9);
         using var diag = op.Diagonal();
         using var df = diag.Flatten();
         using var dd = dense.diagonal();
         Assert.True(df.allclose(dd, rtol: 1e-9, atol: 1e-14), "Diagonal differs");
         using var tr = dense.trace();
-        Assert.Equal(tr.item(), op.Trace(), 9);
+        Assert.Equal(tr.ToDouble(), op.Trace(), 9);
         var layout = op.Layout;
         for (int i = 0; i < layout.Entries.Count; i++)
         {
@@ -151,7 +151,7 @@ public class FisherOperatorTests
         using var again = mc.ToDense();
         Assert.True(dmc.allclose(again, rtol: 0, atol: 0), "the Monte-Carlo matrix changed between calls");
         using var diff = dmc - dtrue;
-        var rel = diff.norm().item() / dtrue.norm().item();
+        var rel = diff.norm().ToDouble() / dtrue.norm().ToDouble();
         Assert.True(rel < 0.05, $"relative Frobenius error {rel} with 4000 samples");
     }
 
@@ -186,7 +186,7 @@ public class FisherOperatorTests
         double[,] expected = new double[6, 6];
         double[] s;
         using (no_grad())
-        using (var outp = model.forward(x))
+        using (var outp = model.call(x))
             s = outp.ToDoubleArray();
         // parameter order: W[0,0], W[0,1], W[1,0], W[1,1], b[0], b[1]
         int[] wIndex = [0, 1, 2, 3];

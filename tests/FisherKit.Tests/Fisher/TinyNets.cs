@@ -1,4 +1,4 @@
-using FisherKit.Torch.Modules;
+using TorchSharp.Modules;
 
 namespace FisherKit.Tests.Fisher;
 
@@ -40,12 +40,15 @@ internal static class TinyNets
 /// <summary>Elementwise learned scale: a module without a fast per-sample rule (exercises the fallback loop).</summary>
 internal sealed class Scale : nn.Module<Tensor, Tensor>
 {
+    // Named as registered: TorchSharp's to(dtype) and ModuleTree.WithParameterValues find the field by that name.
+    private Parameter gain;
+
     public Scale(long features) : base(nameof(Scale))
     {
         using var r = rand([features]);
-        using var s = r + 0.5;
-        register_parameter("gain", s);
+        gain = new Parameter(r + 0.5);
+        register_parameter(nameof(gain), gain);
     }
 
-    protected override Tensor ForwardCore(Tensor input) => input * Param("gain")!;
+    public override Tensor forward(Tensor input) => input * gain;
 }

@@ -1,5 +1,5 @@
 using FisherKit.Models;
-using FisherKit.Torch.Modules;
+using TorchSharp.Modules;
 
 namespace FisherKit.Tests.Models;
 
@@ -14,7 +14,7 @@ public sealed class ConvNetSpecTests
         var spec = ConvNetSpec.Benchmark();
         Assert.Equal(1_199_882, spec.ParameterCount);
         using var model = spec.Build(seed: 0);
-        Assert.Equal(spec.ParameterCount, model.NumberOfParameters);
+        Assert.Equal(spec.ParameterCount, model.parameters().Sum(p => p.numel()));
     }
 
     [Fact]
@@ -48,9 +48,9 @@ public sealed class ConvNetSpecTests
         using var model = spec.Build(seed: 1);
         using var scope = NewDisposeScope();
         model.eval();
-        var z = model.forward(rand(5, 3, 32, 32));
+        var z = model.call(rand(5, 3, 32, 32));
         Assert.Equal([5L, 4L], z.shape);
-        Assert.Equal(spec.ParameterCount, model.NumberOfParameters);
+        Assert.Equal(spec.ParameterCount, model.parameters().Sum(p => p.numel()));
     }
 
     [Fact]

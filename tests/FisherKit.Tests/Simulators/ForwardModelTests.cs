@@ -24,13 +24,13 @@ public class ForwardModelTests
         double rx = dx + 2 * cos * nx, ry = dy + 2 * cos * ny;
         Assert.True(Math.Sqrt(rx * rx + ry * ry) <= geometry.StopRadius, "the pixel should lie in the patch of source 5");
         var dev = zeros([16, 16], float64);
-        dev.SetValue(7.0, i, j);
+        dev[i, j].fill_(7.0);
         var opd = model.Apply(dev);
         Assert.Equal(new long[] { 9, 16, 16 }, opd.shape);
-        Assert.Equal(2 * nz * cos * 7.0, opd[5, i, j].item(), 14);
-        Assert.Equal(2 * nz * cos, model.Obliquity[5, i, j].item(), 14);
+        Assert.Equal(2 * nz * cos * 7.0, opd[5, i, j].ToDouble(), 14);
+        Assert.Equal(2 * nz * cos, model.Obliquity[5, i, j].ToDouble(), 14);
         // Source 3 (row 1, column 0) looks at the opposite side: it does not see this pixel.
-        Assert.Equal(0.0, opd[3, i, j].item());
+        Assert.Equal(0.0, opd[3, i, j].ToDouble());
     }
 
     [Fact]
@@ -74,14 +74,14 @@ public class ForwardModelTests
         var errors = new[] { 1e-2, 1e-3 }.Select(eps =>
         {
             var fd = (model.ApplyNonlinear(h * eps) - model.ApplyNonlinear(h * -eps)) / (2 * eps);
-            return ((fd - lin).abs().max() / lin.abs().max()).item();
+            return ((fd - lin).abs().max() / lin.abs().max()).ToDouble();
         }).ToArray();
         Assert.True(errors[1] < 1e-5, $"central difference at ε = 1e-3: relative error {errors[1]}");
         Assert.InRange(errors[0] / errors[1], 50, 200);
         // The remainder F(εh) − ε·Lh is of second order: halving ε quarters its L1 norm, and it is not zero.
-        double r1 = (model.ApplyNonlinear(h * 0.01) - lin * 0.01).abs().sum().item();
-        double r2 = (model.ApplyNonlinear(h * 0.005) - lin * 0.005).abs().sum().item();
-        Assert.True(r1 > 1e-6 * (lin * 0.01).abs().sum().item(), $"remainder {r1} should be visible");
+        double r1 = (model.ApplyNonlinear(h * 0.01) - lin * 0.01).abs().sum().ToDouble();
+        double r2 = (model.ApplyNonlinear(h * 0.005) - lin * 0.005).abs().sum().ToDouble();
+        Assert.True(r1 > 1e-6 * (lin * 0.01).abs().sum().ToDouble(), $"remainder {r1} should be visible");
         Assert.InRange(r1 / r2, 3.5, 4.5);
     }
 
@@ -108,11 +108,11 @@ public class ForwardModelTests
         var opd = tilted.Apply(zeros([16, 16], float64));
         var mask = tilted.RegionMasks;
         for (int s = 0; s < 9; s++)
-            if (s != 4) Assert.Equal(0.0, opd[s].abs().sum().item());
+            if (s != 4) Assert.Equal(0.0, opd[s].abs().sum().ToDouble());
         // At a pixel of source 4's patch: 2e-6 · x · 10 mm · 1e6 nm/mm = 20·x nm.
         int i = 8, j = 10;
         Assert.True(mask[4, i, j].item<bool>());
-        Assert.Equal(20 * grid.Coordinate(j), opd[4, i, j].item(), 10);
+        Assert.Equal(20 * grid.Coordinate(j), opd[4, i, j].ToDouble(), 10);
         Assert.Equal(2e-6 + nominal.Sources[4].TiltX, tilted.Sources[4].TiltX, 15);
     }
 

@@ -48,19 +48,19 @@ public class PosteriorTests
         var empirical = err.t().matmul(err) / n;
         var sigma = sim.Posterior.CoefficientCovariance;
         var ratio = empirical.diagonal() / sigma.diagonal();
-        double meanRatio = ratio.mean().item(), minRatio = ratio.min().item(), maxRatio = ratio.max().item();
+        double meanRatio = ratio.mean().ToDouble(), minRatio = ratio.min().ToDouble(), maxRatio = ratio.max().ToDouble();
         Assert.InRange(meanRatio, 0.97, 1.03);
         Assert.True(minRatio > 0.88 && maxRatio < 1.12, $"per-coefficient variance ratios in [{minRatio}, {maxRatio}]");
         // Per pixel: standardised errors have unit variance; coverage at k = 2 is nominal.
         var zscore = (batch.Deviation - est.Mean) / (est.Std + 1e-300);
         var pixels = sim.Grid.Mask;
-        var zvar = zscore.square().mean(0).squeeze(0).masked_select(pixels);
-        Assert.InRange(zvar.mean().item(), 0.97, 1.03);
+        var zvar = zscore.square().mean([0]).squeeze(0).masked_select(pixels);
+        Assert.InRange(zvar.mean().ToDouble(), 0.97, 1.03);
         // A posterior that assumes half the noise is over-confident and fails the same check.
         using var wrong = sim.PosteriorFor(20);
         var estWrong = wrong.Estimate(batch.Measurement);
-        var zWrong = ((batch.Deviation - estWrong.Mean) / (estWrong.Std + 1e-300)).square().mean(0).squeeze(0).masked_select(pixels);
-        Assert.True(zWrong.mean().item() > 1.3, $"wrong posterior gave {zWrong.mean().item()}");
+        var zWrong = ((batch.Deviation - estWrong.Mean) / (estWrong.Std + 1e-300)).square().mean([0]).squeeze(0).masked_select(pixels);
+        Assert.True(zWrong.mean().ToDouble() > 1.3, $"wrong posterior gave {zWrong.mean().ToDouble()}");
     }
 
     [Fact]
@@ -88,8 +88,8 @@ public class PosteriorTests
         var seen = sim.Forward.SourcesPerPixel;
         var aperture = sim.Grid.Mask;
         var std = sim.Posterior.StdMap;
-        double gap = std.masked_select(seen.eq(0) & aperture).mean().item();
-        double covered = std.masked_select(seen.gt(0) & aperture).mean().item();
+        double gap = std.masked_select(seen.eq(0) & aperture).mean().ToDouble();
+        double covered = std.masked_select(seen.gt(0) & aperture).mean().ToDouble();
         Assert.True(gap > covered, $"std in gaps {gap} vs covered {covered}");
         var prior = sim.Posterior.PriorStdMap();
         Assert.True((std <= prior + 1e-12).all().item<bool>(), "the posterior cannot be wider than the prior");

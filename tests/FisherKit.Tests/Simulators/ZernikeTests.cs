@@ -78,11 +78,11 @@ public class ZernikeTests
         var modes = Zernike.Modes(4, first: 1);
         var z = Zernike.Basis(grid, modes).reshape(modes.Length, 64 * 64);
         var gram = z.matmul(z.t()) / grid.PixelCount;
-        var err = (gram - eye(modes.Length, dtype: float64)).abs().max().item();
+        var err = (gram - eye(modes.Length, dtype: float64)).abs().max().ToDouble();
         Assert.True(err < 0.05, $"max |Gram − I| = {err}");
         // Outside the aperture the basis is zero.
         var outside = Zernike.Basis(grid, modes) * grid.Mask.logical_not();
-        Assert.Equal(0.0, outside.abs().sum().item());
+        Assert.Equal(0.0, outside.abs().sum().ToDouble());
     }
 
     internal static (double[] nodes, double[] weights) GaussLegendre(int n)

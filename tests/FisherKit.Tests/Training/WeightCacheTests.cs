@@ -1,5 +1,4 @@
 using FisherKit.Data;
-using FisherKit.Torch.Serialization;
 using FisherKit.Training;
 
 namespace FisherKit.Tests.Training;

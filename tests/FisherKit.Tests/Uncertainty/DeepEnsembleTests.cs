@@ -33,8 +33,8 @@ public class DeepEnsembleTests
         var members = ensemble.PredictMembers(data.Inputs);
         Assert.Equal(new long[] { 2, 48, 1, 16, 16 }, members.Means.shape);
         var p = ensemble.Predict(data.Inputs);
-        Assert.True(p.EpistemicVariance.mean().item() > 0);
-        Assert.True(allclose(p.Mean, members.Means.mean(0), atol: 1e-6));
+        Assert.True(p.EpistemicVariance.mean().ToDouble() > 0);
+        Assert.True(allclose(p.Mean, members.Means.mean([0]), atol: 1e-6));
     }
 
     [Fact]
@@ -92,8 +92,8 @@ public class DeepEnsembleTests
         Assert.True(allclose(s1.Means, s2.Means, rtol: 0, atol: 0));
         Assert.False(allclose(s1.Means[0], s1.Means[1]));
         var p = McDropout.Predict(model, data.Inputs, passes: 4, seed: 3);
-        Assert.True(allclose(p.Mean, s1.Means.mean(0), atol: 1e-6));
-        Assert.True(allclose(p.AleatoricVariance, s1.Variances!.mean(0), atol: 1e-6));
+        Assert.True(allclose(p.Mean, s1.Means.mean([0]), atol: 1e-6));
+        Assert.True(allclose(p.AleatoricVariance, s1.Variances!.mean([0]), atol: 1e-6));
         Assert.False(model.training, "the model is back in evaluation mode");
         using var plain = new UNet(new UNetOptions(9, Depth: 2, BaseWidth: 4));
         Assert.Throws<ArgumentException>(() => McDropout.Predict(plain, data.Inputs));

@@ -13,15 +13,15 @@ public class EnsembleCombinationTests
         var means = tensor(new double[] { 1, 2, 6 }, [3, 1]);
         var vars = tensor(new double[] { 0.5, 1, 1.5 }, [3, 1]);
         var p = EnsembleCombination.Combine(means, vars);
-        Assert.Equal(3.0, p.Mean.item(), 14);
-        Assert.Equal(1.0, p.AleatoricVariance.item(), 14);
-        Assert.Equal((4 + 1 + 9) / 3.0, p.EpistemicVariance.item(), 14);
-        Assert.Equal(1 + 14 / 3.0, p.Variance.item(), 14);
+        Assert.Equal(3.0, p.Mean.ToDouble(), 14);
+        Assert.Equal(1.0, p.AleatoricVariance.ToDouble(), 14);
+        Assert.Equal((4 + 1 + 9) / 3.0, p.EpistemicVariance.ToDouble(), 14);
+        Assert.Equal(1 + 14 / 3.0, p.Variance.ToDouble(), 14);
         Assert.Equal(3, p.Members);
         // Mean-only members have no aleatoric part.
         var q = EnsembleCombination.Combine(means);
-        Assert.Equal(0.0, q.AleatoricVariance.item());
-        Assert.Equal(14 / 3.0, q.Variance.item(), 14);
+        Assert.Equal(0.0, q.AleatoricVariance.ToDouble());
+        Assert.Equal(14 / 3.0, q.Variance.ToDouble(), 14);
     }
 
     [Fact]
@@ -32,8 +32,8 @@ public class EnsembleCombinationTests
         var p = EnsembleCombination.Combine(means, null, EnsembleCorrection.FiniteEnsemble);
         // s² = 14/3 (unbiased), variance of t_{M−1}(μ̄, s²(1 + 1/M)) = s²(1 + 1/M)(M − 1)/(M − 3).
         double s2 = 14.0 / 3.0, m = 4;
-        Assert.Equal(s2 * (1 + 1 / m) * (m - 1) / (m - 3), p.EpistemicVariance.item(), 12);
-        Assert.Equal(3.5 * 5, p.EpistemicVariance.item(), 12);               // (M+1)/(M−3) × plain
+        Assert.Equal(s2 * (1 + 1 / m) * (m - 1) / (m - 3), p.EpistemicVariance.ToDouble(), 12);
+        Assert.Equal(3.5 * 5, p.EpistemicVariance.ToDouble(), 12);               // (M+1)/(M−3) × plain
         Assert.Equal(3, p.DegreesOfFreedom);
         Assert.Throws<ArgumentOutOfRangeException>(() => EnsembleCombination.Combine(means.narrow(0, 0, 3), null, EnsembleCorrection.FiniteEnsemble));
     }
@@ -45,7 +45,7 @@ public class EnsembleCombinationTests
         var means = tensor(new double[] { 1, 3 }, [2, 1]);
         var local = tensor(new double[] { 0.2, 0.4 }, [2, 1]);
         var p = EnsembleCombination.Combine(means, null, EnsembleCorrection.LocalPosterior, local);
-        Assert.Equal(1.0 + 0.3, p.EpistemicVariance.item(), 14);
+        Assert.Equal(1.0 + 0.3, p.EpistemicVariance.ToDouble(), 14);
         Assert.Throws<ArgumentException>(() => EnsembleCombination.Combine(means, null, EnsembleCorrection.LocalPosterior));
         Assert.Throws<ArgumentException>(() => EnsembleCombination.Combine(means, null, EnsembleCorrection.None, local));
     }
@@ -94,10 +94,10 @@ public class EnsembleCombinationTests
         using var scope = NewDisposeScope();
         var p = EnsembleCombination.Combine(tensor(new double[] { 1, 3 }, [2, 1]), tensor(new double[] { 2, 2 }, [2, 1]));
         var s = p.Scaled(10);
-        Assert.Equal(20.0, s.Mean.item(), 12);
-        Assert.Equal(200.0, s.AleatoricVariance.item(), 12);
-        Assert.Equal(100.0, s.EpistemicVariance.item(), 12);
-        Assert.Equal(Math.Sqrt(300), s.Std().item(), 12);
+        Assert.Equal(20.0, s.Mean.ToDouble(), 12);
+        Assert.Equal(200.0, s.AleatoricVariance.ToDouble(), 12);
+        Assert.Equal(100.0, s.EpistemicVariance.ToDouble(), 12);
+        Assert.Equal(Math.Sqrt(300), s.Std().ToDouble(), 12);
     }
 
     private static double Normal(Random rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());

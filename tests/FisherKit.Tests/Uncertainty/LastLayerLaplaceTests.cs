@@ -20,7 +20,7 @@ public class LastLayerLaplaceTests
 
         // Noise variance: mean squared residual over the masked pixels.
         var m = mask.to(float64);
-        double v = (((net.forward(x).to(float64) - y.to(float64)).square() * m).sum() / (m.sum() * 5)).item();
+        double v = (((net.call(x).to(float64) - y.to(float64)).square() * m).sum() / (m.sum() * 5)).ToDouble();
         Assert.Equal(v, laplace.NoiseVariances[0], 6);
 
         // Negative log posterior in θ = (out.weight, out.bias) around θ̂; Hessian by double backward, float64.
@@ -29,18 +29,18 @@ public class LastLayerLaplaceTests
         var w0 = net.state_dict()["out.weight"].detach().clone();
         var b0 = net.state_dict()["out.bias"].detach().clone();
         var theta = cat([w0.reshape(-1), b0], 0).requires_grad_();
+        // The output layer is a 1×1 convolution of the last hidden features φ, which do not depend on θ.
+        // (ModuleTree.WithParameterValues substitutes constants, so θ enters through the functional convolution.)
+        var phi = net.ForwardWithFeatures(x64).features.detach();
+        Assert.True(allclose(nn.functional.conv2d(phi, w0, b0), net.call(x64), rtol: 1e-12, atol: 1e-12), "φ is the output layer's input");
         Tensor Loss(Tensor t)
         {
-            var sub = new Dictionary<string, Tensor> { ["out.weight"] = t.narrow(0, 0, 3).reshape(1, 3, 1, 1), ["out.bias"] = t.narrow(0, 3, 1) };
-            using (net.WithParameters(sub))
-            {
-                var mu = net.forward(x64);
-                var theta0 = cat([w0.reshape(-1), b0], 0);
-                return ((mu - y64).square() * m).sum() / (2 * v) + (t - theta0).square().sum() * (lambda / 2);
-            }
+            var mu = nn.functional.conv2d(phi, t.narrow(0, 0, 3).reshape(1, 3, 1, 1), t.narrow(0, 3, 1));
+            var theta0 = cat([w0.reshape(-1), b0], 0);
+            return ((mu - y64).square() * m).sum() / (2 * v) + (t - theta0).square().sum() * (lambda / 2);
         }
-        var g = autograd.grad([Loss(theta)], [theta], create_graph: true)[0]!;
-        var rows = Enumerable.Range(0, 4).Select(i => autograd.grad([g[i]], [theta], retain_graph: true)[0]!).ToArray();
+        var g = SafeAutograd.grad([Loss(theta)], [theta], create_graph: true)[0]!;
+        var rows = Enumerable.Range(0, 4).Select(i => SafeAutograd.grad([g[i]], [theta], retain_graph: true)[0]!).ToArray();
         var hessian = stack(rows, 0);
         var expected = linalg.inv(hessian);
         var got = laplace.Covariance(0);
@@ -60,7 +60,7 @@ public class LastLayerLaplaceTests
         var plain = ens.Predict(data.Inputs);
         var local = ens.Predict(data.Inputs, EnsembleCorrection.LocalPosterior);
         var diff = local.EpistemicVariance - plain.EpistemicVariance;
-        Assert.True(diff.min().item() > 0, "every pixel gains a positive local term");
+        Assert.True(diff.min().ToDouble() > 0, "every pixel gains a positive local term");
         Assert.True(allclose(local.Mean, plain.Mean, rtol: 0, atol: 0));
         Assert.True(allclose(local.AleatoricVariance, plain.AleatoricVariance, rtol: 0, atol: 0));
     }

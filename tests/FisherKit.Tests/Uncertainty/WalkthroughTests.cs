@@ -44,7 +44,7 @@ public class WalkthroughTests
         var contrast = RegionContrast.Of(oodPred.Std(), ood.Defects.abs() > 10, mask);
         Assert.True(contrast.InsideCount > 0 && double.IsFinite(contrast.Ratio));
 
-        var statement = GumStatement.WithCoverageFactor(plain.Mean[0, 0, 8, 8].item(), plain.Std()[0, 0, 8, 8].item(), 2, unit: "nm");
+        var statement = GumStatement.WithCoverageFactor(plain.Mean[0, 0, 8, 8].ToDouble(), plain.Std()[0, 0, 8, 8].ToDouble(), 2, unit: "nm");
         Assert.Contains("k = 2.00", statement.ToString());
         var map = Images.ToMatrix(plain.Std()[0, 0], mask);
         Assert.Equal(16, map.GetLength(0));
@@ -62,7 +62,7 @@ public class LeakTests
         Cycle();
         long before = LeakChecks.SettledCount();
         Cycle();
-        Assert.Equal(before, LiveTensorCount);
+        Assert.Equal(before, Tensor.TotalCount);
     }
 
     private static void Cycle()

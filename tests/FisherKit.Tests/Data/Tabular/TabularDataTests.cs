@@ -72,8 +72,8 @@ public sealed class TabularDataTests
         using (y)
         {
             Assert.Equal(new long[] { 442, 10 }, x.shape);
-            Assert.Equal(d.Features[3, 7], x[3, 7].item());
-            Assert.Equal(d.Targets[5], y[5].item());
+            Assert.Equal(d.Features[3, 7], x[3, 7].ToDouble());
+            Assert.Equal(d.Targets[5], y[5].ToDouble());
         }
     }
 
