@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -5,24 +6,45 @@ using static TorchSharp.torch;
 namespace FisherKit.TorchSharpAdditions;
 
 /// <summary>
-/// <c>torch.autograd.grad</c> with PyTorch's defaults and without the process aborts of TorchSharp
-/// 0.107. TorchSharp's <c>autograd.grad</c> ends the process ("terminate called after throwing an
-/// instance of 'c10::Error'") on any libtorch error, its <c>retain_graph</c> defaults to false even
-/// with <c>create_graph</c> (so a double backward fails), and with <c>allow_unused</c> it returns
-/// tensors with invalid handles instead of null. <c>grad</c> checks every argument first and
-/// throws a .NET exception naming the problem, lets <c>retain_graph</c> follow
-/// <c>create_graph</c> as PyTorch does, and returns null for unused inputs.
+/// <c>torch.autograd.grad</c> and <c>backward</c> with PyTorch's defaults and without the process
+/// aborts of TorchSharp 0.107. TorchSharp's <c>autograd.grad</c> ends the process ("terminate called
+/// after throwing an instance of 'c10::Error'") on any libtorch error, its <c>retain_graph</c>
+/// defaults to false even with <c>create_graph</c> (so a double backward fails), and with
+/// <c>allow_unused</c> it returns tensors with invalid handles instead of null. <c>grad</c> checks
+/// every argument first and throws a .NET exception naming the problem, lets <c>retain_graph</c>
+/// follow <c>create_graph</c> as PyTorch does, and returns null for unused inputs.
 /// </summary>
 /// <remarks>
-/// A graph freed by an earlier <c>grad</c> call (without <c>retain_graph</c>) is remembered per
-/// output tensor and refused. A graph freed by <c>Tensor.backward()</c> cannot be seen from .NET:
-/// calling <c>grad</c> on it still aborts in TorchSharp, so do not differentiate an output again
-/// after <c>backward()</c> unless that call had <c>retain_graph: true</c>.
+/// <para>
+/// The graph is never freed by libtorch inside these calls: <c>retain_graph: false</c> only marks the
+/// outputs as spent (a second <c>grad</c> or <c>backward</c> on the same output is refused, as in
+/// PyTorch), while the saved tensors stay until the graph's tensors are disposed, as everything else
+/// in TorchSharp (run each step in a dispose scope). This is what makes the call safe when two
+/// outputs share a graph: in TorchSharp, differentiating the second output after the first call
+/// freed their common graph ends the process.
+/// </para>
+/// <para>
+/// Still outside what a .NET check can see, and so still ending the process inside <c>grad</c>
+/// (<c>backward</c> throws an <see cref="System.Runtime.InteropServices.ExternalException"/> instead):
+/// a graph freed by TorchSharp's own <c>Tensor.backward()</c> without <c>retain_graph</c>, and a tensor
+/// the graph saved that was later modified in place (<c>y.add_(1)</c> after <c>y = x.exp()</c>).
+/// Differentiate with <see cref="backward(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}?, bool?, bool)"/>
+/// rather than <c>Tensor.backward()</c> when the graph is used again, and do not modify tensors of a
+/// graph you still differentiate.
+/// </para>
+/// <para>
+/// Custom autograd functions: an exception in the <c>backward</c> of a TorchSharp
+/// <c>autograd.Function</c> ends the process. Derive from <see cref="SafeSingleTensorFunction{T}"/> or
+/// <see cref="SafeMultiTensorFunction{T}"/> instead: inside <c>grad</c> and <c>backward</c> here their
+/// failures are held until libtorch returns and then thrown as an <see cref="InvalidOperationException"/>.
+/// </para>
 /// </remarks>
 public static class SafeAutograd
 {
     private static readonly ConditionalWeakTable<Tensor, object> FreedOutputs = new();
     private static readonly object Freed = new();
+    private static readonly ConcurrentQueue<(string function, Exception error)> Failures = new();
+    private static int _guardDepth;
 
     /// <summary>
     /// Gradients of <paramref name="outputs"/> (weighted by <paramref name="grad_outputs"/>) with respect
@@ -35,7 +57,7 @@ public static class SafeAutograd
     /// <param name="inputs">Tensors to differentiate with respect to (each must require grad).</param>
     /// <param name="grad_outputs">One weight per output, of the output's exact shape, dtype and device;
     /// null for scalar outputs (weight 1).</param>
-    /// <param name="retain_graph">Keep the graph for another backward pass; default: <paramref name="create_graph"/>.</param>
+    /// <param name="retain_graph">Allow another <c>grad</c> or <c>backward</c> on these outputs; default: <paramref name="create_graph"/>.</param>
     /// <param name="create_graph">Record the gradient computation itself (for higher derivatives).</param>
     /// <param name="allow_unused">Return null for inputs the outputs do not depend on.</param>
     /// <example>
@@ -49,14 +71,29 @@ public static class SafeAutograd
     public static Tensor?[] grad(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor>? grad_outputs = null,
                                  bool? retain_graph = null, bool create_graph = false, bool allow_unused = false)
     {
-        Check(outputs, inputs, grad_outputs);
+        CheckOutputs("grad", outputs, grad_outputs);
+        CheckInputs(inputs);
         bool retain = retain_graph ?? create_graph;
-        var results = autograd.grad(outputs.ToList(), inputs.ToList(), grad_outputs?.ToList(), retain, create_graph, allow_unused: true);
-        if (!retain)
-            foreach (var o in outputs) FreedOutputs.AddOrUpdate(o, Freed);
+        IList<Tensor> results;
+        Interlocked.Increment(ref _guardDepth);
+        try
+        {
+            // retain_graph: true always (see the remarks): a graph freed here may be shared with another output.
+            results = autograd.grad(outputs.ToList(), inputs.ToList(), grad_outputs?.ToList(), retain_graph: true, create_graph, allow_unused: true);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _guardDepth);
+        }
+        if (!retain) MarkSpent(outputs);
         var grads = new Tensor?[inputs.Count];
         for (int i = 0; i < grads.Length; i++)
             grads[i] = results[i] is { IsInvalid: false } g ? g : null;
+        if (TakeFailure("grad") is { } failure)
+        {
+            foreach (var g in grads) g?.Dispose();
+            throw failure;
+        }
         if (!allow_unused)
         {
             int unused = Array.FindIndex(grads, g => g is null);
@@ -74,43 +111,101 @@ public static class SafeAutograd
     public static Tensor grad(Tensor output, Tensor input, bool? retain_graph = null, bool create_graph = false) =>
         grad([output], [input], null, retain_graph, create_graph)[0]!;
 
-    private static void Check(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor>? gradOutputs)
+    /// <summary>
+    /// <c>Tensor.backward()</c> for several outputs: accumulates their gradients into the <c>.grad</c> of
+    /// the leaves, with the argument checks of <see cref="grad(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}?, bool?, bool, bool)"/>,
+    /// <c>retain_graph</c> following <c>create_graph</c>, the graph kept for other outputs that share it
+    /// (so a later <c>grad</c> through it cannot end the process), and failures of
+    /// <see cref="SafeSingleTensorFunction{T}"/> / <see cref="SafeMultiTensorFunction{T}"/> thrown here.
+    /// </summary>
+    public static void backward(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor>? grad_outputs = null, bool? retain_graph = null, bool create_graph = false)
+    {
+        CheckOutputs("backward", outputs, grad_outputs);
+        bool retain = retain_graph ?? create_graph;
+        Interlocked.Increment(ref _guardDepth);
+        try
+        {
+            autograd.backward(outputs.ToList(), grad_outputs?.ToList(), retain_graph: true, create_graph);
+        }
+        catch (System.Runtime.InteropServices.ExternalException) when (TakeFailure("backward") is { } failure)
+        {
+            throw failure;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _guardDepth);
+        }
+        if (!retain) MarkSpent(outputs);
+        if (TakeFailure("backward") is { } failed) throw failed;
+    }
+
+    /// <summary><c>output.backward()</c> for a scalar output, as <see cref="backward(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}?, bool?, bool)"/>.</summary>
+    public static void backward(Tensor output, bool? retain_graph = null, bool create_graph = false) =>
+        backward([output], null, retain_graph, create_graph);
+
+    /// <summary>Whether a <see cref="grad(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}?, bool?, bool, bool)"/> or <see cref="backward(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}?, bool?, bool)"/> call is running (on any thread).</summary>
+    internal static bool Guarding => Volatile.Read(ref _guardDepth) > 0;
+
+    /// <summary>Holds the failure of a safe custom function's backward until the running call returns.</summary>
+    internal static void RecordFailure(string function, Exception error) => Failures.Enqueue((function, error));
+
+    private static InvalidOperationException? TakeFailure(string call)
+    {
+        var failed = new List<(string function, Exception error)>();
+        while (Failures.TryDequeue(out var f)) failed.Add(f);
+        if (failed.Count == 0) return null;
+        var (function, error) = failed[0];
+        var more = failed.Count > 1 ? $" ({failed.Count - 1} more failure(s) in the same pass)" : "";
+        return new InvalidOperationException(
+            $"{call}: the backward of custom autograd function '{function}' failed{more}: {error.GetType().Name}: {error.Message}", error);
+    }
+
+    private static void MarkSpent(IReadOnlyList<Tensor> outputs)
+    {
+        foreach (var o in outputs) FreedOutputs.AddOrUpdate(o, Freed);
+    }
+
+    private static void CheckOutputs(string call, IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor>? gradOutputs)
     {
         ArgumentNullException.ThrowIfNull(outputs);
-        ArgumentNullException.ThrowIfNull(inputs);
-        if (outputs.Count == 0) throw new ArgumentException("grad needs at least one output.", nameof(outputs));
-        if (inputs.Count == 0) throw new ArgumentException("grad needs at least one input.", nameof(inputs));
+        if (outputs.Count == 0) throw new ArgumentException($"{call} needs at least one output.", nameof(outputs));
         for (int i = 0; i < outputs.Count; i++)
         {
             TensorChecks.Alive(outputs[i], $"outputs[{i}]");
             if (!outputs[i].requires_grad)
                 throw new InvalidOperationException(
-                    $"grad: output {i} does not require grad, so there is nothing to differentiate. Was it computed under no_grad(), detached, or from tensors none of which require grad?");
+                    $"{call}: output {i} does not require grad, so there is nothing to differentiate. Was it computed under no_grad(), detached, or from tensors none of which require grad?");
             if (FreedOutputs.TryGetValue(outputs[i], out _))
                 throw new InvalidOperationException(
-                    $"grad: the graph behind output {i} was freed by an earlier grad call. Pass retain_graph: true to that call to differentiate the same output twice.");
-        }
-        for (int i = 0; i < inputs.Count; i++)
-        {
-            TensorChecks.Alive(inputs[i], $"inputs[{i}]");
-            if (!inputs[i].requires_grad)
-                throw new ArgumentException($"grad: input {i} does not require grad; call requires_grad_() on it before the forward pass.", nameof(inputs));
+                    $"{call}: the graph behind output {i} was already used by an earlier grad or backward call without retain_graph (Trying to backward through the graph a second time). Pass retain_graph: true to that call to differentiate the same output twice.");
         }
         if (gradOutputs is null)
         {
             for (int i = 0; i < outputs.Count; i++)
                 if (outputs[i].numel() != 1)
-                    throw new ArgumentException($"grad of a non-scalar output (output {i}, shape {TensorChecks.Shape(outputs[i])}) needs grad_outputs.", nameof(gradOutputs));
+                    throw new ArgumentException($"{call} of a non-scalar output (output {i}, shape {TensorChecks.Shape(outputs[i])}) needs grad_outputs.", "grad_outputs");
             return;
         }
         if (gradOutputs.Count != outputs.Count)
-            throw new ArgumentException($"grad got {outputs.Count} outputs but {gradOutputs.Count} grad_outputs.", nameof(gradOutputs));
+            throw new ArgumentException($"{call} got {outputs.Count} outputs but {gradOutputs.Count} grad_outputs.", "grad_outputs");
         for (int i = 0; i < outputs.Count; i++)
         {
             TensorChecks.Alive(gradOutputs[i], $"grad_outputs[{i}]");
             if (!outputs[i].shape.SequenceEqual(gradOutputs[i].shape))
-                throw new ArgumentException($"grad: grad_outputs[{i}] has shape {TensorChecks.Shape(gradOutputs[i])} but output {i} has shape {TensorChecks.Shape(outputs[i])}.", nameof(gradOutputs));
+                throw new ArgumentException($"{call}: grad_outputs[{i}] has shape {TensorChecks.Shape(gradOutputs[i])} but output {i} has shape {TensorChecks.Shape(outputs[i])}.", "grad_outputs");
             TensorChecks.SameKind(outputs[i], gradOutputs[i], $"output {i}", $"grad_outputs[{i}]");
+        }
+    }
+
+    private static void CheckInputs(IReadOnlyList<Tensor> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count == 0) throw new ArgumentException("grad needs at least one input.", nameof(inputs));
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            TensorChecks.Alive(inputs[i], $"inputs[{i}]");
+            if (!inputs[i].requires_grad)
+                throw new ArgumentException($"grad: input {i} does not require grad; call requires_grad_() on it before the forward pass.", nameof(inputs));
         }
     }
 }

@@ -47,8 +47,9 @@ public static class Safetensors
         foreach (var name in names)
         {
             var t = tensors[name];
-            var dt = t.dtype;
             TensorChecks.Alive(t, name);
+            if (name == "__metadata__") throw new ArgumentException("A tensor cannot be named \"__metadata__\": safetensors keeps that key for the metadata.", nameof(tensors));
+            var dt = t.dtype;
             if (!Codes.TryGetValue(dt, out var code)) throw new NotSupportedException($"Tensor \"{name}\" has dtype {dt}, which safetensors cannot store.");
             var bytes = new byte[checked(t.numel() * dt.ElementSize())];
             CopyBytes(t, bytes);
@@ -190,7 +191,8 @@ public static class Safetensors
             }
             // Offsets must tile the data buffer exactly: sorted, no gaps, no overlap, ending at its end.
             long expected = 0;
-            foreach (var e in entries.OrderBy(e => e.Begin))
+            // Empty tensors span no bytes and may share their offset with the next tensor, in any header order.
+            foreach (var e in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
             {
                 if (e.Begin != expected) throw Corrupt(path, $"tensor \"{e.Name}\" starts at byte {e.Begin}, expected {expected} (overlapping or gapped data)");
                 expected = e.End;

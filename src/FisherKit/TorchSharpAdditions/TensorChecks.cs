@@ -25,9 +25,9 @@ public static class TensorChecks
     }
 
     /// <summary>
-    /// Throws unless <c>a.matmul(b)</c> is defined: both non-empty in rank, inner dimensions equal and
-    /// batch dimensions broadcastable, same dtype and device. TorchSharp aborts the process on a
-    /// mismatch instead of throwing.
+    /// Throws unless <c>a.matmul(b)</c> is defined: both of rank ≥ 1, inner dimensions equal and
+    /// batch dimensions broadcastable, same dtype and device, not Bool. TorchSharp aborts the process
+    /// on each of these instead of throwing.
     /// </summary>
     public static void MatMul(Tensor a, Tensor b, string nameA = "a", string nameB = "b")
     {
@@ -50,6 +50,8 @@ public static class TensorChecks
                 throw new ArgumentException($"matmul: the batch dimensions of {nameA} {Shape(sa)} and {nameB} {Shape(sb)} do not broadcast.");
         }
         SameKind(a, b, nameA, nameB);
+        if (a.dtype == ScalarType.Bool)
+            throw new ArgumentException($"matmul is not implemented for Bool tensors ({nameA} and {nameB}); convert them first, e.g. to int64.");
     }
 
     /// <summary>Throws unless both tensors have the same dtype and device.</summary>
