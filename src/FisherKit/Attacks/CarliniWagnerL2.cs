@@ -121,7 +121,7 @@ public sealed class CarliniWagnerL2(double initialConstant = 0.1, int binarySear
         using var scope = NewDisposeScope();
         var idx = labels.unsqueeze(1);
         var zy = logits.gather(1, idx).squeeze(1);
-        var others = logits.scatter(1, idx, double.NegativeInfinity);
+        var others = logits.scatter(1, idx, full_like(idx, double.NegativeInfinity, dtype: logits.dtype));
         var zmax = others.amax([1]);
         return scope.MoveToOuter(zy - zmax);
     }

@@ -139,9 +139,9 @@ public sealed class PerInputFisher
     {
         using var scope = NewDisposeScope();
         var top = z.argmax(1, keepdim: true);
-        var others = z.scatter(1, top, double.NegativeInfinity);
+        var others = z.scatter(1, top, full_like(top, double.NegativeInfinity, dtype: z.dtype));
         var q = nn.functional.softmax(others, 1);
-        var onehot = zeros_like(z).scatter(1, top, 1.0);
+        var onehot = zeros_like(z).scatter(1, top, ones_like(top, dtype: z.dtype));
         return scope.MoveToOuter(onehot - q);
     }
 

@@ -20,7 +20,7 @@ public static class RegressionLosses
             throw new ArgumentException($"The prediction has shape [{string.Join(", ", mean.shape)}] but the target [{string.Join(", ", target.shape)}].", nameof(target));
         Tensor perPixel = variance is null || useMse
             ? (mean - target).square()
-            : nn.functional.gaussian_nll_loss(mean, target, variance, reduction: nn.Reduction.None);
+            : GaussianNll(mean, target, variance);
         return scope.MoveToOuter(MaskedMean(perPixel, mask));
     }
 
@@ -43,9 +43,22 @@ public static class RegressionLosses
         var reported = mse.detach();
         var loss = variance is null
             ? mse
-            : mse + MaskedMean(nn.functional.gaussian_nll_loss(mean.detach(), target, variance, reduction: nn.Reduction.None), mask);
+            : mse + MaskedMean(GaussianNll(mean.detach(), target, variance), mask);
         scope.MoveToOuter(loss, reported);
         return (loss, reported);
+    }
+
+    /// <summary>
+    /// PyTorch's <c>gaussian_nll_loss(mean, target, variance, reduction="none")</c> per element:
+    /// ½[log max(σ², 1e-6) + (y − μ)²/max(σ², 1e-6)], the clamp not blocking the gradient to σ².
+    /// TorchSharp's <c>gaussian_nll_loss</c> sums each sample's terms even without reduction (shape [B]).
+    /// </summary>
+    private static Tensor GaussianNll(Tensor mean, Tensor target, Tensor variance)
+    {
+        using var scope = NewDisposeScope();
+        var v = variance.clone();
+        using (no_grad()) v.clamp_(1e-6);
+        return scope.MoveToOuter((v.log() + (mean - target).square() / v) * 0.5);
     }
 
     /// <summary>Mean of a [B, C, H, W] tensor over the pixels where <paramref name="mask"/> [H, W] is set (all when null).</summary>

@@ -129,7 +129,7 @@ public class AttackTests(AttackFixture f) : IClassFixture<AttackFixture>
             var b = new Fgsm(0.1).Generate(f.Model, f.X, f.Y);
             // Dropout is off during the attack, so two runs agree exactly.
             Assert.True(a.allclose(b, rtol: 0, atol: 0));
-            Assert.All(f.Model.named_modules(), m => Assert.True(m.module.training));
+            Assert.All(f.Model.NamedModulesWithSelf(), m => Assert.True(m.module.training));
             Assert.All(f.Model.parameters(), p => Assert.Null(p.grad));
         }
         finally
@@ -157,8 +157,11 @@ public class AttackTests(AttackFixture f) : IClassFixture<AttackFixture>
             var result = Make(name).Run(f.Model, f.X.narrow(0, 0, 16).DetachFromDisposeScope(), f.Y.narrow(0, 0, 16).DetachFromDisposeScope());
             result.Dispose();
         }
-        // The two narrowed views above are the only tensors the test itself left alive.
-        Assert.Equal(before + 6, Tensor.TotalCount);
+        // The two narrowed views above are the only tensors the test itself left alive. TorchSharp 0.107's
+        // Parameter(Tensor) moves the native handle out of its argument without lowering Tensor.TotalCount,
+        // so each Parameter constructed leaves one phantom in the count (no native memory): CW optimises
+        // one new Parameter per binary-search step (4 here).
+        Assert.Equal(before + 6 + 4, Tensor.TotalCount);
     }
 
     [Fact]

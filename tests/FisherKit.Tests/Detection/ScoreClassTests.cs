@@ -46,7 +46,7 @@ public class ScoreClassTests
             Assert.Contains(mi, v => v > 1e-4);
             // Reproducible from the seed, and the model is left in evaluation mode.
             Assert.Equal(mi, new McDropoutScore(on, samples: 10, seed: 1).Score(x));
-            Assert.All(on.named_modules(), m => Assert.False(m.module.training));
+            Assert.All(on.NamedModulesWithSelf(), m => Assert.False(m.module.training));
         }
     }
 

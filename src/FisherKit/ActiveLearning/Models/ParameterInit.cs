@@ -26,12 +26,13 @@ public static class ParameterInit
                 case Linear or Conv1d or Conv2d or ConvTranspose2d:
                     {
                         // kaiming_uniform_(a = √5) draws from ±gain·√(3/fan_in) with gain = √(2/(1 + a²)), i.e. ±1/√fan_in;
-                        // TorchSharp's kaiming_uniform_ takes no generator, so the bound is applied directly.
+                        // TorchSharp's kaiming_uniform_ takes no generator, so the bound is applied directly; and
+                        // its nn.init.uniform_ ignores the generator it takes (0.107), Tensor.uniform_ does not.
                         var w = own["weight"];
                         var (fanIn, _) = nn.init.CalculateFanInAndFanOut(w);
                         var bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-                        nn.init.uniform_(w, -bound, bound, generator);
-                        if (own.TryGetValue("bias", out var b)) nn.init.uniform_(b, -bound, bound, generator);
+                        w.uniform_(-bound, bound, generator);
+                        if (own.TryGetValue("bias", out var b)) b.uniform_(-bound, bound, generator);
                         break;
                     }
                 case BatchNorm or LayerNorm or GroupNorm:

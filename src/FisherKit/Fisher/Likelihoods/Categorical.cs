@@ -85,7 +85,7 @@ public sealed class Categorical : PredictiveDistribution
         var top = output.argmax(1, keepdim: true);
         var logTop = logp.gather(1, top).squeeze(1);
         // log(1 - p_ŷ) = logsumexp of the other classes' log-probabilities: no cancellation as p_ŷ → 1.
-        var masked = logp.scatter(1, top, double.NegativeInfinity);
+        var masked = logp.scatter(1, top, full_like(top, double.NegativeInfinity, dtype: logp.dtype));
         var logRest = masked.logsumexp(1);
         return (scope.MoveToOuter(logTop), scope.MoveToOuter(logRest));
     }
