@@ -36,12 +36,22 @@ public static class ConvolutionGradients
         if (kernelSize.Length != 2 || stride.Length != 2 || padding.Length != 2 || dilation.Length != 2)
             throw new ArgumentException("kernelSize, stride, padding and dilation need two entries each.");
         TensorChecks.SameKind(input, gradOutput, nameof(input), nameof(gradOutput));
+        for (int d = 0; d < 2; d++)
+        {
+            if (kernelSize[d] < 1 || stride[d] < 1 || dilation[d] < 1 || padding[d] < 0)
+                throw new ArgumentException($"Conv2dWeight needs kernel sizes, strides and dilations ≥ 1 and paddings ≥ 0; got kernel [{string.Join(", ", kernelSize)}], stride [{string.Join(", ", stride)}], padding [{string.Join(", ", padding)}], dilation [{string.Join(", ", dilation)}].");
+            // The convolution's output size: ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1.
+            long span = input.shape[2 + d] + 2 * padding[d] - dilation[d] * (kernelSize[d] - 1) - 1;
+            long expected = span < 0 ? 0 : span / stride[d] + 1;
+            if (gradOutput.shape[2 + d] != expected || expected == 0)
+                throw new ArgumentException(
+                    $"The output gradient {TensorChecks.Shape(gradOutput)} does not fit a {kernelSize[0]}×{kernelSize[1]} convolution of input {TensorChecks.Shape(input)} " +
+                    $"(stride [{string.Join(", ", stride)}], padding [{string.Join(", ", padding)}], dilation [{string.Join(", ", dilation)}]), whose output is {(d == 0 ? "Ho" : "Wo")} = {expected}.", nameof(gradOutput));
+        }
         using var scope = NewDisposeScope();
         var x = input.transpose(0, 1);                                   // (C, 1, H, W): channels as the batch
         var g = gradOutput.transpose(0, 1);                              // (O, 1, Ho, Wo): the output gradient as kernels
-        var w = nn.functional.conv2d(x, g, null, strides: dilation, padding: padding, dilation: stride);   // (C, O, kh', kw')
-        if (w.shape[2] < kernelSize[0] || w.shape[3] < kernelSize[1])
-            throw new ArgumentException($"The output gradient {TensorChecks.Shape(gradOutput)} does not fit a {kernelSize[0]}×{kernelSize[1]} convolution of input {TensorChecks.Shape(input)}.");
+        var w = nn.functional.conv2d(x, g, null, strides: dilation, padding: padding, dilation: stride);   // (C, O, kh', kw'), kh' ≥ kh
         // Rows and columns beyond the kernel are positions the stride skipped (the input's last rows).
         var result = w.narrow(2, 0, kernelSize[0]).narrow(3, 0, kernelSize[1]).transpose(0, 1).contiguous();
         return scope.MoveToOuter(result);

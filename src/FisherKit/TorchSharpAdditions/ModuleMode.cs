@@ -28,9 +28,28 @@ public static class ModuleMode
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(training);
         var saved = model.NamedModulesWithSelf().Select(m => (m.module, m.module.training)).ToList();
-        // Pre-order: a parent's train() also sets its children, so children are set after it.
-        foreach (var (m, _) in saved) m.train(training(m));
+        Apply(saved.Select(m => (m.module, training(m.module))).ToList());
         return new Restore(saved);
+    }
+
+    /// <summary>
+    /// Gives each module its mode. TorchSharp's <c>train(bool)</c> also sets every descendant, so modules
+    /// are set parents first (pre-order); a module shared by two parents can still be reset by the later
+    /// parent, which the next pass corrects (each pass fixes at least one more level, so this ends).
+    /// </summary>
+    private static void Apply(List<(nn.Module module, bool training)> modes)
+    {
+        for (int pass = 0; pass <= modes.Count; pass++)
+        {
+            bool changed = false;
+            foreach (var (m, t) in modes)
+                if (m.training != t)
+                {
+                    m.train(t);
+                    changed = true;
+                }
+            if (!changed) return;
+        }
     }
 
     private sealed class Restore(List<(nn.Module module, bool training)> saved) : IDisposable
@@ -41,7 +60,7 @@ public static class ModuleMode
         {
             if (_done) return;
             _done = true;
-            foreach (var (m, t) in saved) m.train(t);
+            Apply(saved);
         }
     }
 }

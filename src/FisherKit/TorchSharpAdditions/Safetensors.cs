@@ -240,7 +240,8 @@ public static class Safetensors
 
     private static void CopyBytes(Tensor t, byte[] destination)
     {
-        using var cpu = t.detach().cpu().contiguous();
+        using var scope = NewDisposeScope();          // detach, cpu and contiguous each make a wrapper
+        var cpu = t.detach().cpu().contiguous();
         cpu.bytes.CopyTo(destination);
     }
 

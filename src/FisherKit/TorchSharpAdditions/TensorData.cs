@@ -17,6 +17,7 @@ public static class TensorData
         var want = DTypeOf<T>();
         if (t.dtype != want)
             throw new ArgumentException($"ToArray<{typeof(T).Name}> needs a {want} tensor, but this tensor is {t.dtype}; convert it first, e.g. x.to({want}).");
+        if (t.numel() == 0) return [];          // TorchSharp's accessor fails on an empty tensor
         if (t.device_type == DeviceType.CPU && t.is_contiguous())
         {
             using var direct = t.data<T>();
@@ -33,7 +34,8 @@ public static class TensorData
     {
         TensorChecks.Alive(t, nameof(t));
         if (t.dtype == ScalarType.Float64) return t.ToArray<double>();
-        using var d = t.detach().to(ScalarType.Float64);
+        using var detached = t.detach();
+        using var d = detached.to(ScalarType.Float64);
         return d.ToArray<double>();
     }
 
