@@ -43,8 +43,14 @@ public static class SafeAutograd
 {
     private static readonly ConditionalWeakTable<Tensor, object> FreedOutputs = new();
     private static readonly object Freed = new();
-    private static readonly ConcurrentQueue<(string function, Exception error)> Failures = new();
-    private static int _guardDepth;
+    // Failures of safe custom functions: on the CPU libtorch runs the backward on the calling thread, so a
+    // failure belongs to the innermost guarded call of its own thread. Backward functions of CUDA tensors
+    // run on libtorch's device threads, which no call guards; their failures go to whichever guarded call
+    // (on any thread) ends next.
+    [ThreadStatic] private static int t_guardDepth;
+    [ThreadStatic] private static List<(string function, Exception error)>? t_failures;
+    private static readonly ConcurrentQueue<(string function, Exception error)> Unowned = new();
+    private static int _activeGuards;
 
     /// <summary>
     /// Gradients of <paramref name="outputs"/> (weighted by <paramref name="grad_outputs"/>) with respect
@@ -75,7 +81,7 @@ public static class SafeAutograd
         CheckInputs(inputs);
         bool retain = retain_graph ?? create_graph;
         IList<Tensor> results;
-        Interlocked.Increment(ref _guardDepth);
+        int mark = Enter();
         try
         {
             // retain_graph: true always (see the remarks): a graph freed here may be shared with another output.
@@ -83,13 +89,13 @@ public static class SafeAutograd
         }
         finally
         {
-            Interlocked.Decrement(ref _guardDepth);
+            Exit();
         }
         if (!retain) MarkSpent(outputs);
         var grads = new Tensor?[inputs.Count];
         for (int i = 0; i < grads.Length; i++)
             grads[i] = results[i] is { IsInvalid: false } g ? g : null;
-        if (TakeFailure("grad") is { } failure)
+        if (TakeFailure("grad", mark) is { } failure)
         {
             foreach (var g in grads) g?.Dispose();
             throw failure;
@@ -122,37 +128,60 @@ public static class SafeAutograd
     {
         CheckOutputs("backward", outputs, grad_outputs);
         bool retain = retain_graph ?? create_graph;
-        Interlocked.Increment(ref _guardDepth);
+        int mark = Enter();
         try
         {
             autograd.backward(outputs.ToList(), grad_outputs?.ToList(), retain_graph: true, create_graph);
         }
-        catch (System.Runtime.InteropServices.ExternalException) when (TakeFailure("backward") is { } failure)
+        catch (System.Runtime.InteropServices.ExternalException) when (TakeFailure("backward", mark) is { } failure)
         {
             throw failure;
         }
         finally
         {
-            Interlocked.Decrement(ref _guardDepth);
+            Exit();
         }
         if (!retain) MarkSpent(outputs);
-        if (TakeFailure("backward") is { } failed) throw failed;
+        if (TakeFailure("backward", mark) is { } failed) throw failed;
     }
 
     /// <summary><c>output.backward()</c> for a scalar output, as <see cref="backward(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}?, bool?, bool)"/>.</summary>
     public static void backward(Tensor output, bool? retain_graph = null, bool create_graph = false) =>
         backward([output], null, retain_graph, create_graph);
 
-    /// <summary>Whether a <see cref="grad(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}?, bool?, bool, bool)"/> or <see cref="backward(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}?, bool?, bool)"/> call is running (on any thread).</summary>
-    internal static bool Guarding => Volatile.Read(ref _guardDepth) > 0;
+    /// <summary>Whether a failing safe custom function's backward can be held for a guarded call instead of ending the process.</summary>
+    internal static bool Guarding => t_guardDepth > 0 || Volatile.Read(ref _activeGuards) > 0;
 
-    /// <summary>Holds the failure of a safe custom function's backward until the running call returns.</summary>
-    internal static void RecordFailure(string function, Exception error) => Failures.Enqueue((function, error));
+    /// <summary>Holds the failure of a safe custom function's backward until the guarded call returns.</summary>
+    internal static void RecordFailure(string function, Exception error)
+    {
+        if (t_guardDepth > 0) (t_failures ??= []).Add((function, error));
+        else Unowned.Enqueue((function, error));
+    }
 
-    private static InvalidOperationException? TakeFailure(string call)
+    /// <summary>Enters a guarded call; returns where this call's failures will start in the thread's list.</summary>
+    private static int Enter()
+    {
+        t_guardDepth++;
+        Interlocked.Increment(ref _activeGuards);
+        return t_failures?.Count ?? 0;
+    }
+
+    private static void Exit()
+    {
+        Interlocked.Decrement(ref _activeGuards);
+        t_guardDepth--;
+    }
+
+    private static InvalidOperationException? TakeFailure(string call, int mark)
     {
         var failed = new List<(string function, Exception error)>();
-        while (Failures.TryDequeue(out var f)) failed.Add(f);
+        if (t_failures is { } mine && mine.Count > mark)
+        {
+            failed.AddRange(mine.Skip(mark));
+            mine.RemoveRange(mark, mine.Count - mark);
+        }
+        while (Unowned.TryDequeue(out var f)) failed.Add(f);
         if (failed.Count == 0) return null;
         var (function, error) = failed[0];
         var more = failed.Count > 1 ? $" ({failed.Count - 1} more failure(s) in the same pass)" : "";

@@ -20,7 +20,10 @@ namespace FisherKit.TorchSharpAdditions;
 /// <c>forward</c>/<c>backward</c> are sealed here) and call the function with <c>T.apply(...)</c>.
 /// Outside FisherKit's <c>SafeAutograd</c> calls (TorchSharp's own <c>Tensor.backward()</c> or
 /// <c>autograd.grad</c>) nothing can be held: the failure is rethrown and, as with any TorchSharp
-/// function, ends the process, rather than silently leaving a gradient out.
+/// function, ends the process, rather than silently leaving a gradient out. On the CPU a failure is
+/// reported to the guarded call of the thread it happened on; the backward of CUDA tensors runs on
+/// libtorch's own threads, and a failure there is reported to the guarded call that ends next (on a
+/// GPU, do not differentiate through failing functions from several threads at once).
 /// </remarks>
 /// <example>
 /// <code>

@@ -172,6 +172,37 @@ public class SafeFunctionTests
     }
 
     [Fact]
+    public async Task A_failure_is_reported_to_the_call_on_its_own_thread_only()
+    {
+        // Two threads differentiate at the same time, one through a failing function: the other never
+        // sees that failure (on the CPU libtorch runs the backward on the calling thread).
+        const int Rounds = 200;
+        int failuresSeen = 0;
+        var healthy = Task.Run(() =>
+        {
+            for (int i = 0; i < Rounds; i++)
+            {
+                using var scope = NewDisposeScope();
+                var x = X(1, 2, 3);
+                AssertClose([3, 12, 27], SafeAutograd.grad(Cube.apply(x).sum(), x));
+            }
+        });
+        var failing = Task.Run(() =>
+        {
+            for (int i = 0; i < Rounds; i++)
+            {
+                using var scope = NewDisposeScope();
+                var x = X(1, 2, 3);
+                var e = Assert.Throws<InvalidOperationException>(() => SafeAutograd.grad((Throwing.apply(x) * x).sum(), x));
+                Assert.Contains("'Throwing'", e.Message);
+                failuresSeen++;
+            }
+        });
+        await Task.WhenAll(healthy, failing);
+        Assert.Equal(Rounds, failuresSeen);
+    }
+
+    [Fact]
     public void Gradients_of_the_wrong_count_or_shape_are_reported_not_fatal()
     {
         using var scope = NewDisposeScope();
