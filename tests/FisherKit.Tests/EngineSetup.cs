@@ -6,10 +6,11 @@ namespace FisherKit.Tests;
 internal static class EngineSetup
 {
     /// <summary>
-    /// oneDNN off: libtorch 2.10's oneDNN computes wrong float32 convolution input gradients on some
-    /// CPUs (see <see cref="OneDnn"/>; measured on the AMD EPYC Zen 5 these tests run on), which broke
-    /// every test that trains or differentiates a float32 CNN, and nondeterministically so.
+    /// The check FisherKit makes on first use, made before any test: libtorch 2.10's oneDNN computes
+    /// wrong float32 convolution gradients on some CPUs (see <see cref="OneDnn"/>; measured on the AMD
+    /// EPYC Zen 5 these tests run on), which broke every test that trains or differentiates a float32
+    /// CNN, and nondeterministically so. Tests that use only TorchSharp would otherwise run before it.
     /// </summary>
     [ModuleInitializer]
-    internal static void DisableOneDnn() => OneDnn.Enabled = false;
+    internal static void CheckConvolutions() => OneDnn.EnsureCorrectConvolutions();
 }

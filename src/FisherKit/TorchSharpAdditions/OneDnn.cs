@@ -15,19 +15,127 @@ namespace FisherKit.TorchSharpAdditions;
 /// family 26 (Zen 5): the input gradient of a 3×3 convolution of a (40, 4, 6, 6) batch to 6 channels
 /// was off by as much as the gradient itself, NaN at times, differently from run to run with two
 /// threads; float64, the weight gradient and the forward pass were right, and so was everything with
-/// oneDNN off (or limited to SSE4.1 by <c>ONEDNN_MAX_CPU_ISA</c>). Every float32 CNN trained
+/// oneDNN off (or limited to AVX, SSE4.1 by <c>ONEDNN_MAX_CPU_ISA</c>; AVX2 and AVX-512 are wrong). Every float32 CNN trained
 /// through such a gradient learns from a wrong one.
 /// The switch sets libtorch's process-wide flag (<c>at::globalContext().setUserEnabledMkldnn</c>)
 /// through its exported C++ symbols, found in the <c>libtorch_cpu</c> TorchSharp has loaded (Linux and
 /// macOS builds of libtorch; elsewhere it throws <see cref="NotSupportedException"/>).
+/// <para>
+/// FisherKit checks this itself: when the library is first used (after switching NNPACK off, see
+/// <see cref="DisableNnpack"/>), <see cref="EnsureCorrectConvolutions"/>
+/// compares float32 convolutions (forward, input and weight gradients) with float64 on a few small
+/// shapes and, when oneDNN gets them wrong, switches it off for the process and says so once on the
+/// standard error stream. The environment variable <c>FISHERKIT_ONEDNN</c> overrides the check:
+/// <c>keep</c> leaves oneDNN as it is, <c>off</c> switches it off without checking.
+/// </para>
 /// </remarks>
 /// <example>
 /// <code>
-/// OneDnn.Enabled = false;   // before training float32 CNNs on a CPU with the oneDNN fault
+/// OneDnn.EnsureCorrectConvolutions();   // what FisherKit does on first use
+/// Console.WriteLine(OneDnn.Diagnosis);  // e.g. "oneDNN switched off: float32 convolution input gradients off by 1.0 (relative)"
+/// OneDnn.Enabled = false;               // or switch it off by hand
 /// </code>
 /// </example>
 public static class OneDnn
 {
+    private static readonly object Gate = new();
+    private static bool _checked;
+
+    /// <summary>What the last check found (null before the first check).</summary>
+    public static string? Diagnosis { get; private set; }
+
+    /// <summary>
+    /// Checks once per process whether oneDNN computes float32 convolutions and their gradients
+    /// correctly on this CPU (against float64, relative error below 1e-3 on three small shapes: a
+    /// 3×3 convolution with padding, one with stride 2 and dilation 2, and a 1×1 convolution), and
+    /// switches oneDNN off when it does not. Returns true when oneDNN is on after the call. Never
+    /// throws: if the check itself cannot run (no CPU backend, a libtorch without the switch), oneDNN
+    /// is left as it is and <see cref="Diagnosis"/> says why.
+    /// </summary>
+    public static bool EnsureCorrectConvolutions()
+    {
+        lock (Gate)
+        {
+            if (_checked) return SafeEnabled();
+            _checked = true;
+            try
+            {
+                var mode = Environment.GetEnvironmentVariable("FISHERKIT_ONEDNN")?.Trim().ToLowerInvariant();
+                DisableNnpack();
+                if (mode == "keep")
+                {
+                    Diagnosis = "oneDNN left as it is (FISHERKIT_ONEDNN=keep); not checked";
+                    return SafeEnabled();
+                }
+                if (mode == "off")
+                {
+                    Enabled = false;
+                    Diagnosis = "oneDNN switched off (FISHERKIT_ONEDNN=off)";
+                    return false;
+                }
+                if (!Enabled)
+                {
+                    Diagnosis = "oneDNN was already off; not checked";
+                    return false;
+                }
+                var error = ConvolutionError();
+                if (error <= 1e-3)
+                {
+                    Diagnosis = $"oneDNN on: float32 convolutions agree with float64 (largest relative difference {error:G2})";
+                    return true;
+                }
+                Enabled = false;
+                var after = ConvolutionError();
+                Diagnosis = $"oneDNN switched off: its float32 convolution results on this CPU were off by {error:G2} (relative, against float64; {after:G2} without it)";
+                Console.Error.WriteLine($"FisherKit: {Diagnosis}. Set FISHERKIT_ONEDNN=keep to keep it.");
+                return false;
+            }
+            catch (Exception e) when (e is NotSupportedException or InvalidOperationException or DllNotFoundException or ExternalException or EntryPointNotFoundException)
+            {
+                Diagnosis = $"oneDNN not checked: {e.Message}";
+                return SafeEnabled();
+            }
+        }
+    }
+
+    private static bool SafeEnabled()
+    {
+        try { return Enabled; }
+        catch (NotSupportedException) { return true; }
+    }
+
+    /// <summary>The largest relative difference between float32 and float64 over forward pass, input and weight gradients of three convolutions.</summary>
+    private static double ConvolutionError()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(20261205);
+        double worst = 0;
+        // (batch, in, out, size, kernel, stride, padding, dilation): shapes that reach oneDNN's blocked and plain kernels.
+        foreach (var (n, cin, cout, size, k, stride, padding, dilation) in new[] { (40, 4, 6, 6, 3, 1, 1, 1), (8, 16, 32, 12, 3, 2, 1, 2), (4, 32, 64, 9, 1, 1, 0, 1) })
+        {
+            var x64 = randn([n, cin, size, size], dtype: ScalarType.Float64, generator: generator);
+            var w64 = randn([cout, cin, k, k], dtype: ScalarType.Float64, generator: generator);
+            Tensor[] Run(ScalarType dtype)
+            {
+                var x = x64.to(dtype).requires_grad_();
+                var w = w64.to(dtype).requires_grad_();
+                var y = nn.functional.conv2d(x, w, null, [stride, stride], [padding, padding], [dilation, dilation]);
+                var g = ones_like(y);
+                var grads = SafeAutograd.grad([y], [x, w], [g]);
+                return [y.detach().to(ScalarType.Float64), grads[0]!.to(ScalarType.Float64), grads[1]!.to(ScalarType.Float64)];
+            }
+            var exact = Run(ScalarType.Float64);
+            var single = Run(ScalarType.Float32);
+            for (int i = 0; i < exact.Length; i++)
+            {
+                var scale = exact[i].abs().max().ToDouble();
+                var diff = (single[i] - exact[i]).abs().max().ToDouble();
+                var relative = double.IsFinite(diff) ? diff / Math.Max(scale, 1e-30) : double.PositiveInfinity;
+                worst = Math.Max(worst, relative);
+            }
+        }
+        return worst;
+    }
     private static readonly Lazy<Functions> Native = new(Resolve);
 
     /// <summary>libtorch's flag: true (its default) lets CPU operations use oneDNN.</summary>
@@ -45,11 +153,23 @@ public static class OneDnn
         }
     }
 
+    /// <summary>
+    /// Switches NNPACK off. libtorch asks NNPACK about CPU convolutions, and on CPUs NNPACK does not
+    /// know it logs "Could not initialize NNPACK! Reason: Unsupported hardware" each time, into every
+    /// notebook cell; NNPACK only serves a few inference shapes, so FisherKit does without it.
+    /// </summary>
+    public static unsafe void DisableNnpack()
+    {
+        var f = Native.Value;
+        f.SetNnpack(f.GlobalContext(), 0);
+    }
+
     private sealed unsafe class Functions
     {
         public delegate* unmanaged<IntPtr> GlobalContext;
         public delegate* unmanaged<IntPtr, byte> Get;
         public delegate* unmanaged<IntPtr, byte, void> Set;
+        public delegate* unmanaged<IntPtr, byte, void> SetNnpack;
     }
 
     private static unsafe Functions Resolve()
@@ -62,13 +182,15 @@ public static class OneDnn
         // Itanium C++ ABI names: at::globalContext(), at::Context::userEnabledMkldnn() const, at::Context::setUserEnabledMkldnn(bool).
         if (!NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out var context)
             || !NativeLibrary.TryGetExport(library, "_ZNK2at7Context17userEnabledMkldnnEv", out var get)
-            || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledMkldnnEb", out var set))
+            || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledMkldnnEb", out var set)
+            || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledNNPACKEb", out var setNnpack))
             throw new NotSupportedException($"OneDnn: {name} does not export at::Context's oneDNN switch under its Itanium C++ names (a Windows or unusual libtorch build).");
         return new Functions
         {
             GlobalContext = (delegate* unmanaged<IntPtr>)context,
             Get = (delegate* unmanaged<IntPtr, byte>)get,
             Set = (delegate* unmanaged<IntPtr, byte, void>)set,
+            SetNnpack = (delegate* unmanaged<IntPtr, byte, void>)setNnpack,
         };
     }
 }
