@@ -307,6 +307,20 @@ public class SafeAutogradTests
     }
 
     [Fact]
+    public void Backward_reports_a_saved_tensor_modified_in_place_as_an_exception()
+    {
+        // Inside grad this libtorch error cannot be seen beforehand (see SafeAutograd's remarks); backward
+        // goes through TorchSharp's catching path, so it arrives as an exception naming the problem.
+        using var scope = NewDisposeScope();
+        var x = X(0.1, 0.2);
+        var y = x.exp();
+        var z = y.sum();
+        y.add_(1);
+        var e = Assert.ThrowsAny<System.Runtime.InteropServices.ExternalException>(() => SafeAutograd.backward(z));
+        Assert.Contains("modified by an inplace operation", e.Message);
+    }
+
+    [Fact]
     public void The_small_CNN_gradient_and_Hessian_vector_product_equal_PyTorchs()
     {
         var r = Reference.Section("cnn");
