@@ -49,8 +49,20 @@ internal static class NativeCrashText
             if (parts.Count > 0) return Cap(string.Join("\n", parts));
         }
         for (var i = lines.Length - 1; i >= 0; i--)
-            if (CrashStarts.Any(s => lines[i].StartsWith(s, StringComparison.Ordinal)) && lines[i].Trim().Length > 0)
-                return Cap(lines[i].Trim());
+        {
+            if (!CrashStarts.Any(s => lines[i].StartsWith(s, StringComparison.Ordinal))) continue;
+            // .NET puts the message on the same line ("Unhandled exception. System.X: ...") or on the next ones
+            // ("Process terminated.\nMESSAGE\n   at ..."): up to the stack.
+            var parts = new List<string> { lines[i].Trim() };
+            for (var j = i + 1; j < lines.Length && parts.Sum(p => p.Length) < MaxSummary; j++)
+            {
+                var line = lines[j].Trim();
+                if (line.Length == 0 || line.StartsWith("at ", StringComparison.Ordinal) || line.StartsWith("frame #", StringComparison.Ordinal) ||
+                    line.StartsWith("---", StringComparison.Ordinal) || StartsCrash(lines[j])) break;
+                parts.Add(line);
+            }
+            return Cap(string.Join(" ", parts));
+        }
         var last = lines.LastOrDefault(l => l.Trim().Length > 0);
         return last is null ? null : Cap(last.Trim());
     }
