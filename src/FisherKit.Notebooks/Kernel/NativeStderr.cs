@@ -118,10 +118,14 @@ internal sealed partial class NativeStderr : IDisposable
         lock (_gate)
         {
             if (_disposed) return;
-            Deliver(Drain());
-            _state = "cell " + cellName;
-            if (Length() > RotateIdle) Rotate();
-            else WriteAll(2, Marker(_state));
+            try
+            {
+                Deliver(Drain());
+                _state = "cell " + cellName;
+                if (Length() > RotateIdle) Rotate();
+                else WriteAll(2, Marker(_state));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException) { }
             _cell = observer;
         }
     }
@@ -133,8 +137,12 @@ internal sealed partial class NativeStderr : IDisposable
         {
             if (_disposed || _cell is null) return;
             _state = "idle";
-            WriteAll(2, Marker(_state));
-            Deliver(Drain());
+            try
+            {
+                WriteAll(2, Marker(_state));
+                Deliver(Drain());
+            }
+            catch (Exception e) when (e is not OutOfMemoryException) { }
             _cell = null;
         }
     }
@@ -147,7 +155,8 @@ internal sealed partial class NativeStderr : IDisposable
             if (_disposed) return;
             _disposed = true;
             _cell = null;
-            Deliver(Drain());
+            try { Deliver(Drain()); }
+            catch (Exception e) when (e is not OutOfMemoryException) { }
             Dup2(_savedFd, 2);
             _reader.Dispose();
             TryDelete(FilePath);
@@ -163,12 +172,13 @@ internal sealed partial class NativeStderr : IDisposable
             lock (_gate)
             {
                 if (_disposed) return;
+                // Never let an error end the process from this thread: the next poll tries again.
                 try
                 {
                     Deliver(Drain());
                     if (Length() > (_cell is null ? RotateIdle : RotateInCell)) Rotate();
                 }
-                catch (IOException) { }
+                catch (Exception e) when (e is not OutOfMemoryException) { }
             }
         }
     }
@@ -177,10 +187,10 @@ internal sealed partial class NativeStderr : IDisposable
     private void Deliver(string text)
     {
         if (text.Length == 0) return;
-        _cell?.OnStream("stderr", text);
+        try { _cell?.OnStream("stderr", text); }
+        catch (Exception e) when (e is not OutOfMemoryException) { } // the cell's sockets are gone (shutting down)
         try { OriginalError.Write(text); }
-        catch (IOException) { }
-        catch (ObjectDisposedException) { }
+        catch (Exception e) when (e is IOException or ObjectDisposedException) { }
     }
 
     private long Length()
@@ -335,7 +345,7 @@ internal sealed partial class NativeStderr : IDisposable
     private static string ReadTail(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        const long max = 1024 * 1024;
+        const long max = 8 * 1024 * 1024; // normally far less (rotation); a burst just before the abort can exceed the limit
         if (stream.Length > max) stream.Seek(-max, SeekOrigin.End);
         using var reader = new StreamReader(stream, new UTF8Encoding(false));
         return reader.ReadToEnd();
