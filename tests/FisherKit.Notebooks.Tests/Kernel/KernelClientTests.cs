@@ -26,7 +26,7 @@ public sealed class KernelClientRun : IDisposable
         using var client = new ChildProcess(JupyterTools.Python, args, _sandbox.Environment, _sandbox.Work);
         try
         {
-            ExitCode = client.WaitAsync(TimeSpan.FromSeconds(180)).GetAwaiter().GetResult();
+            ExitCode = client.WaitAsync(TimeSpan.FromSeconds(270)).GetAwaiter().GetResult();
         }
         catch (TimeoutException e)
         {
