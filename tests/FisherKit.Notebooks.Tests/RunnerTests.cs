@@ -131,6 +131,25 @@ public sealed class RunnerTests : IDisposable
         Assert.Equal(RunStatus.Crashed, result.Status);
         Assert.Equal("WorkerCrashed", result.Failed!.ErrorName);
         Assert.Contains("exit code", result.Failed.ErrorValue);
+        Assert.Contains("native abort simulated", result.Failed.ErrorValue);
+        NbformatCheck.AssertValid(nb);
+    }
+
+    [Fact]
+    public async Task A_native_abort_in_the_worker_quotes_libtorchs_what_text_even_after_a_long_stack()
+    {
+        // What libtorch prints before abort(): the what() text, then a stack longer than the tail a message can show.
+        var json = Notebooks.Json(Notebooks.Cell(NativeCrashCells.Declarations), Notebooks.Cell(NativeCrashCells.LibtorchAbort("worker shapes cannot be multiplied (2x3 and 4x5)")));
+        var (result, nb) = await Run(json, worker: true, timeout: TimeSpan.FromSeconds(60));
+        Assert.Equal(RunStatus.Crashed, result.Status);
+        Assert.Equal("WorkerCrashed", result.Failed!.ErrorName);
+        Assert.Contains("SIGABRT", result.Failed.ErrorValue);
+        Assert.Contains("after this error: worker shapes cannot be multiplied (2x3 and 4x5)", result.Failed.ErrorValue);
+        Assert.DoesNotContain("frame #", result.Failed.ErrorValue);
+        // The whole text is the cell's stderr.
+        var outputs = CodeCells(nb)[1]!["outputs"]!.AsArray();
+        var stderr = string.Concat(outputs.Where(o => (string?)o!["name"] == "stderr").Select(o => Outputs.Text(o!["text"])));
+        Assert.Contains("frame #59", stderr);
         NbformatCheck.AssertValid(nb);
     }
 

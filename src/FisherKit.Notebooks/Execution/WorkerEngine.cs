@@ -19,8 +19,12 @@ public sealed class WorkerEngine : IExecutionEngine
     private Pending? _pending;
     private TaskCompletionSource? _ready;
     private readonly StringBuilder _stderrTail = new();
+    private readonly StringBuilder _crashText = new(); // stderr from the last line that starts a crash message (what() and its stack)
+    private bool _crashSeen;
+    private string _lastStderrLine = "";
     private volatile string? _fatal;
     private Task? _readers;
+    private Task? _stderrDone;
 
     private sealed class Pending(int id, IExecutionObserver observer)
     {
@@ -50,7 +54,9 @@ public sealed class WorkerEngine : IExecutionEngine
         psi.StandardInputEncoding = new UTF8Encoding(false);
         _process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start the worker process {psi.FileName}.");
         _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _readers = Task.WhenAll(Task.Run(() => ReadProtocol(_process)), Task.Run(() => ReadStderr(_process)));
+        var process = _process;
+        _stderrDone = Task.Run(() => ReadStderr(process));
+        _readers = Task.WhenAll(Task.Run(() => ReadProtocol(process)), _stderrDone);
         await SendAsync(new WorkerMessage
         {
             Type = "start",
@@ -155,9 +161,14 @@ public sealed class WorkerEngine : IExecutionEngine
         var pending = Current();
         if (pending is not null)
         {
-            Thread.Sleep(100); // let the stderr reader deliver the last lines
+            // The stderr reader ends too once the process is gone: wait for its last lines (what() comes just before the abort).
+            try { _stderrDone?.Wait(TimeSpan.FromSeconds(3)); } catch (AggregateException) { }
             var signal = code > 128 ? $" (signal {code - 128}{SignalName(code - 128)})" : "";
-            var message = $"The worker process running the cell died with exit code {code}{signal}: a native crash or the process ran out of memory. Earlier state is lost. {(_fatal is null ? "" : "Worker error: " + _fatal + " ")}{StderrTail()}".TrimEnd();
+            string? crash;
+            lock (_stderrTail) crash = NativeCrashText.Summary(_crashText.ToString());
+            // libtorch's message (what()) is quoted on its own: the stack after it can be longer than the tail shown.
+            var cause = crash is null ? ": a native crash or the process ran out of memory" : " after this error: " + crash.TrimEnd('.');
+            var message = $"The worker process running the cell died with exit code {code}{signal}{cause}. Earlier state is lost. {(_fatal is null ? "" : "Worker error: " + _fatal + " ")}{(crash is null ? StderrTail() : "")}".TrimEnd();
             pending.Done.TrySetResult(new CellResult(CellStatus.Crashed, null, new CellError("WorkerCrashed", message, [$"WorkerCrashed: {message}"], null)));
         }
     }
@@ -177,6 +188,15 @@ public sealed class WorkerEngine : IExecutionEngine
                 {
                     _stderrTail.AppendLine(line);
                     if (_stderrTail.Length > 4000) _stderrTail.Remove(0, _stderrTail.Length - 4000);
+                    // A crash message starts at "terminate called ..." (then "  what():  ..."), "Process terminated." and the like;
+                    // its head is kept (the message precedes the stack).
+                    if (NativeCrashText.StartsCrash(line) && !_lastStderrLine.StartsWith("terminate called", StringComparison.Ordinal))
+                    {
+                        _crashText.Clear();
+                        _crashSeen = true;
+                    }
+                    _lastStderrLine = line;
+                    if (_crashSeen && _crashText.Length < 16_000) _crashText.AppendLine(line);
                 }
                 Current()?.Observer.OnStream("stderr", line + "\n");
             }

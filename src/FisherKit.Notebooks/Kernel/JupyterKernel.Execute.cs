@@ -40,16 +40,25 @@ internal sealed partial class JupyterKernel
 
         var carrier = FigureScriptCarrier(request, code);
         var observer = new KernelObserver((type, content) => Publish(type, content, request));
+        if (!silent && _crashNotice is { } notice)
+        {
+            // The previous kernel process died in native code (Jupyter restarted it): its last words come first.
+            _crashNotice = null;
+            observer.OnStream("stderr", notice);
+        }
         var cell = new RunningCell(request, Bool(c, "allow_stdin", true), observer);
         CellInterrupt.Reset();
         Locked(() => _current = cell);
         CellResult result;
+        var runs = !string.IsNullOrWhiteSpace(code);
+        if (runs) _native?.BeginCell($"In [{count}]", observer);
         try
         {
-            result = string.IsNullOrWhiteSpace(code) ? CellResult.Ok(null) : RunCell(cell, code, count);
+            result = runs ? RunCell(cell, code, count) : CellResult.Ok(null);
         }
         finally
         {
+            if (runs) _native?.EndCell();
             Locked(() => _current = null);
             CellInterrupt.Reset();
             ClearPendingThreadInterrupt();

@@ -23,8 +23,10 @@ namespace FisherKit.Notebooks.Kernel;
 /// cannot reach (a long call into a library or native code, a blocking wait after the cell's first
 /// <c>await</c>) stops when it returns; the kernel says so after a few seconds, and a restart ends
 /// it at once. The state survives an interrupt: variables assigned before it keep their values.</para>
-/// <para>A crash of native code (an abort in libtorch) ends the kernel process like any kernel's;
-/// Jupyter then offers to restart it.</para>
+/// <para>A crash of native code (an abort in libtorch) ends the kernel process like any kernel's, and
+/// Jupyter restarts it with the same connection file. Native stderr goes to a file (<see cref="NativeStderr"/>),
+/// so the message written before the abort survives the process: the restarted kernel shows it in the
+/// first cell it runs. Native stderr of a cell that does not crash reaches the cell as <c>stderr</c>.</para>
 /// </remarks>
 internal sealed partial class JupyterKernel
 {
@@ -44,6 +46,8 @@ internal sealed partial class JupyterKernel
     private readonly List<JupyterMessage> _queuedAtError = [];
     private string? _figureScriptCell;
     private Task _warmUp = Task.CompletedTask;
+    private NativeStderr? _native;
+    private string? _crashNotice; // the previous process's crash, shown in the first cell this process runs
 
     private JupyterKernel(ConnectionInfo info, Action<string> log)
     {
@@ -57,13 +61,23 @@ internal sealed partial class JupyterKernel
     public static async Task<int> RunAsync(string connectionFile, TextWriter log, CancellationToken cancellationToken)
     {
         var info = ConnectionInfo.Load(connectionFile);
+        // Native stderr (fd 2) goes to a file from here on; managed Console.Error and this log keep the original one.
+        var consoleError = Console.Error;
+        using var native = NativeStderr.Start(connectionFile, out var problem);
+        if (native is not null)
+        {
+            Console.SetError(native.OriginalError);
+            if (ReferenceEquals(log, consoleError)) log = native.OriginalError;
+        }
         var writer = TextWriter.Synchronized(log);
         void Log(string message)
         {
             try { writer.WriteLine($"[fisherkit kernel {DateTime.Now:HH:mm:ss}] {message}"); writer.Flush(); }
             catch (IOException) { }
         }
-        var kernel = new JupyterKernel(info, Log);
+        if (native is null) Log($"native stderr is not captured ({problem}): a native crash ends the kernel without a report in the notebook");
+        else if (native.Predecessor is { } crash) Log($"the previous kernel process of this connection file ended without a shutdown; the first cell will say so:\n{crash.Notice()}");
+        var kernel = new JupyterKernel(info, Log) { _native = native, _crashNotice = native?.Predecessor?.Notice() };
         return await kernel.ServeAsync(connectionFile, cancellationToken).ConfigureAwait(false);
     }
 

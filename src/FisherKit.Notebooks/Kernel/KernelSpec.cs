@@ -7,7 +7,8 @@ namespace FisherKit.Notebooks.Kernel;
 /// The kernelspec that makes Jupyter (JupyterLab, the classic notebook, VS Code, nbclient) offer
 /// and start this kernel: a folder <c>kernels/fisherkit-csharp</c> with a <c>kernel.json</c> whose
 /// argv starts <c>fisherkit kernel -f {connection_file}</c> by absolute paths, so it works from
-/// any working directory.
+/// any working directory. Installed from the repository's Release build (<c>./fisherkit kernel install</c>),
+/// it starts the repository's <c>fisherkit</c> script, which rebuilds changed sources before the kernel starts.
 /// </summary>
 internal static class KernelSpec
 {
@@ -15,16 +16,52 @@ internal static class KernelSpec
     public const string DisplayName = "C# (FisherKit)";
     public const string Language = "C#";
 
-    /// <summary>The command that starts this build of fisherkit: the .NET host and <c>FisherKit.Notebooks.dll</c>
-    /// (or the app host when no <c>dotnet</c> is found).</summary>
-    public static IReadOnlyList<string> Launcher()
+    /// <summary>The command that starts this build of fisherkit: the repository's <c>fisherkit</c> script when this is
+    /// the repository build that script runs (it rebuilds changed sources first, see <see cref="RepositoryScript"/>),
+    /// else the .NET host and <c>FisherKit.Notebooks.dll</c> (or the app host when no <c>dotnet</c> is found).</summary>
+    public static IReadOnlyList<string> Launcher() => Launcher(typeof(KernelSpec).Assembly.Location);
+
+    /// <summary><see cref="Launcher()"/> for the build at <paramref name="dll"/>.</summary>
+    internal static IReadOnlyList<string> Launcher(string dll)
     {
-        var dll = typeof(KernelSpec).Assembly.Location;
+        if (RepositoryScript(dll) is { } script) return [script];
+        return DirectLauncher(dll);
+    }
+
+    /// <summary>The .NET host and <paramref name="dll"/>, or the app host next to it when no <c>dotnet</c> is found.</summary>
+    internal static IReadOnlyList<string> DirectLauncher(string dll)
+    {
         if (DotnetHost() is { } host) return [host, dll];
         var appHost = Path.Combine(Path.GetDirectoryName(dll)!, OperatingSystem.IsWindows() ? "fisherkit.exe" : "fisherkit");
         if (File.Exists(appHost)) return [appHost];
         throw new InvalidOperationException($"Cannot find the dotnet executable that runs {dll}; set DOTNET_HOST_PATH or put dotnet on the PATH.");
     }
+
+    /// <summary>
+    /// The repository's <c>fisherkit</c> script (absolute path) when <paramref name="dll"/> is the build it starts,
+    /// <c>ROOT/out/bin/FisherKit.Notebooks/Release/net10.0/FisherKit.Notebooks.dll</c> next to <c>ROOT/fisherkit</c>
+    /// (executable) and <c>ROOT/FisherKit.sln</c>, and <c>dotnet</c> is on the PATH (the script calls it by name);
+    /// otherwise null (a Debug build, an <c>FK_OUT</c> build, a copy in a test folder, a .NET tool, Windows).
+    /// </summary>
+    internal static string? RepositoryScript(string dll)
+    {
+        if (OperatingSystem.IsWindows() || string.IsNullOrEmpty(dll)) return null;
+        var full = Path.GetFullPath(dll);
+        var dir = new DirectoryInfo(Path.GetDirectoryName(full)!);
+        // ROOT/out/bin/FisherKit.Notebooks/Release/net10.0/
+        var root = dir.Parent?.Parent?.Parent?.Parent?.Parent;
+        if (root is null) return null;
+        var expected = Path.Combine(root.FullName, "out", "bin", "FisherKit.Notebooks", "Release", "net10.0", "FisherKit.Notebooks.dll");
+        if (!string.Equals(full, expected, StringComparison.Ordinal)) return null;
+        var script = Path.Combine(root.FullName, "fisherkit");
+        if (!File.Exists(script) || !File.Exists(Path.Combine(root.FullName, "FisherKit.sln"))) return null;
+        if ((File.GetUnixFileMode(script) & UnixFileMode.UserExecute) == 0) return null;
+        return OnPath("dotnet") ? script : null;
+    }
+
+    private static bool OnPath(string exe) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Any(d => File.Exists(Path.Combine(d, exe)));
 
     private static string? DotnetHost()
     {

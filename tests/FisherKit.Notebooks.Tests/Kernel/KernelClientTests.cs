@@ -26,7 +26,7 @@ public sealed class KernelClientRun : IDisposable
         using var client = new ChildProcess(JupyterTools.Python, args, _sandbox.Environment, _sandbox.Work);
         try
         {
-            ExitCode = client.WaitAsync(TimeSpan.FromSeconds(180)).GetAwaiter().GetResult();
+            ExitCode = client.WaitAsync(TimeSpan.FromSeconds(270)).GetAwaiter().GetResult();
         }
         catch (TimeoutException e)
         {
@@ -73,13 +73,15 @@ public sealed class KernelClientTests(KernelClientRun run, ITestOutputHelper out
     [JupyterFact] public void Interrupt_stops_a_loop_inside_a_method_of_an_earlier_cell() => Passed("interrupt_loop_in_a_method");
     [JupyterFact] public void Messages_with_a_bad_signature_or_replayed_are_dropped_and_logged() => Passed("bad_signature");
     [JupyterFact] public void Console_ReadLine_asks_the_client_through_an_input_request() => Passed("input_request");
+    [JupyterFact] public void Native_stderr_of_a_cell_reaches_the_cell_and_the_log() => Passed("native_stderr");
     [JupyterFact] public void Restart_starts_a_new_process_with_a_fresh_state() => Passed("restart");
+    [JupyterFact] public void After_a_native_abort_and_Jupyters_restart_the_first_cell_names_the_crash_and_quotes_its_text() => Passed("native_crash");
     [JupyterFact] public void Shutdown_ends_the_kernel_process_cleanly() => Passed("shutdown");
 
     [JupyterFact]
     public void The_client_script_ran_every_check_and_exited_cleanly()
     {
         Assert.True(run.ExitCode == 0, $"kernel_client.py exit code {run.ExitCode} {run.Failure}\n{ChildProcess.Tail(run.Output)}");
-        Assert.Equal(17, run.Report!.Count);
+        Assert.Equal(19, run.Report!.Count);
     }
 }

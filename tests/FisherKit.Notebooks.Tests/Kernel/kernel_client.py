@@ -28,7 +28,7 @@ def main():
     parser.add_argument("--kernel", default="fisherkit-csharp")
     parser.add_argument("--plotly", action="store_true", help="plotly.js is installed: check how figures carry it")
     args = parser.parse_args()
-    signal.alarm(170)  # never outlive the C# test's own limit
+    signal.alarm(260)  # never outlive the C# test's own limit (270 s)
 
     report = {}
     log = open(args.log, "w")
@@ -37,7 +37,7 @@ def main():
     kc = km.client()
     kc.start_channels()
     try:
-        kc.wait_for_ready(timeout=60)
+        kc.wait_for_ready(timeout=120)
         ctx = Context(km, kc, args)
         for name, check in CHECKS:
             started = time.time()
@@ -139,8 +139,10 @@ def heartbeat(ctx):
 
 
 def state_and_counts(ctx):
-    first, _ = ctx.run("var numbers = new List<int> { 1, 2, 3 };")
+    first, out = ctx.run("var numbers = new List<int> { 1, 2, 3 };")
     expect(first["status"] == "ok", first)
+    # The first cell of a kernel that started normally shows nothing but its own output (no crash notice).
+    expect([t for t, _ in out] == ["status", "execute_input", "status"], out)
     reply, out = ctx.run("numbers.Sum()")
     expect(reply["status"] == "ok", reply)
     expect(reply["execution_count"] == first["execution_count"] + 1, f"counts {first['execution_count']} then {reply['execution_count']}")
@@ -350,12 +352,92 @@ def input_request(ctx):
 def restart(ctx):
     pid = ctx.km.provisioner.process.pid
     ctx.km.restart_kernel(now=False)
-    ctx.kc.wait_for_ready(timeout=60)
+    ctx.kc.wait_for_ready(timeout=120)
     expect(ctx.km.provisioner.process.pid != pid, "same process after restart")
-    reply, _ = ctx.run("numbers")
+    reply, out = ctx.run("numbers")
     expect(reply["status"] == "error" and "CS0103" in reply["evalue"], f"state survived a restart: {reply}")
+    # After a normal restart the first cell shows nothing extra (no crash notice).
+    expect([t for t, _ in out] == ["status", "execute_input", "error", "status"], out)
     expect(ctx.value("1 + 1") == "2", "restarted kernel answers")
     return f"new process {ctx.km.provisioner.process.pid}, fresh state"
+
+
+def stderr_files(ctx):
+    """The kernel's native stderr files next to the connection file (CONNECTION.fisherkit-stderr.PID)."""
+    folder = os.path.dirname(ctx.km.connection_file)
+    prefix = os.path.splitext(os.path.basename(ctx.km.connection_file))[0] + ".fisherkit-stderr."
+    return sorted(f for f in os.listdir(folder) if f.startswith(prefix))
+
+
+# Native code that writes to file descriptor 2 and aborts, as libtorch does (TorchSharp 0.107 ends the
+# process this way for a.matmul(b) with mismatched shapes), without TorchSharp: libc's write and abort.
+NATIVE = """using System.Runtime.InteropServices;
+static class Native
+{
+    [DllImport("libc", EntryPoint = "write")] private static extern nint Write(int fd, byte[] bytes, nint count);
+    [DllImport("libc", EntryPoint = "abort")] public static extern void Abort();
+    public static void Err(string text) { var b = System.Text.Encoding.UTF8.GetBytes(text); Write(2, b, b.Length); }
+}"""
+WHAT = "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"
+LIBTORCH = ("terminate called after throwing an instance of 'c10::Error'\n  what():  " + WHAT + "\n"
+            "Exception raised from meta at /pytorch/aten/src/ATen/native/LinearAlgebra.cpp:192 (most recent call first):\n"
+            + "".join(f"frame #{i}: at::native::f{i}(at::Tensor const&) + 0x{i:x} (0x7f0000{i:04x} in /usr/lib/libtorch_cpu.so)\n" for i in range(60)))
+HEADLINE = ("The kernel process ended in native code while running a cell "
+            "(this kernel is a fresh process; variables are gone): " + WHAT)
+
+
+def native_stderr(ctx):
+    reply, _ = ctx.run(NATIVE)
+    expect(reply["status"] == "ok", reply)
+    reply, out = ctx.run('Native.Err("native line 1\\nnative line 2\\n"); Console.Error.WriteLine("managed-stderr-line"); Console.WriteLine("out");')
+    expect(reply["status"] == "ok", reply)
+    streams = [(c["name"], c["text"]) for t, c in out if t == "stream"]
+    stderr = "".join(text for name, text in streams if name == "stderr")
+    stdout = "".join(text for name, text in streams if name == "stdout")
+    expect("native line 1\nnative line 2\n" in stderr and "managed-stderr-line\n" in stderr and stdout == "out\n", streams)
+    reply, out = ctx.run("1 + 2")
+    expect([t for t, _ in out] == ["status", "execute_input", "execute_result", "status"], f"the next cell got more: {out}")
+    time.sleep(0.3)
+    with open(ctx.args.log) as f:
+        log = f.read()
+    expect("native line 2" in log, "native stderr was not copied to the kernel's log: " + log[-2000:])
+    expect("managed-stderr-line" not in log, "managed Console.Error of a cell went to the log")
+    expect(len(stderr_files(ctx)) == 1, stderr_files(ctx))
+    return f"native stderr reached the cell: {stderr!r}"
+
+
+def native_crash(ctx):
+    reply, _ = ctx.run(NATIVE + "\nvar beforeCrash = 41;")
+    expect(reply["status"] == "ok", reply)
+    pid = ctx.km.provisioner.process.pid
+    ctx.kc.execute(f"Native.Err({json.dumps(LIBTORCH)});\nNative.Abort();")
+    deadline = time.time() + TIMEOUT
+    while ctx.km.is_alive():
+        expect(time.time() < deadline, "the kernel did not end")
+        time.sleep(0.1)
+    code = ctx.km.provisioner.process.returncode
+    expect(code == -signal.SIGABRT, f"exit {code}, expected SIGABRT")
+    # What Jupyter's restarter does when the kernel died: restart it now, with the same connection file.
+    ctx.km.restart_kernel(now=True)
+    ctx.kc.wait_for_ready(timeout=120)
+    expect(ctx.km.provisioner.process.pid != pid, "same process after the crash")
+    reply, out = ctx.run("beforeCrash")
+    expect(reply["status"] == "error" and "CS0103" in reply["evalue"], f"state survived the crash: {reply}")
+    kinds = [t for t, _ in out]
+    expect(kinds == ["status", "execute_input", "stream", "error", "status"], out)
+    notice = [c for t, c in out if t == "stream"][0]
+    expect(notice["name"] == "stderr" and notice["text"].startswith(HEADLINE + "\n"), notice)
+    expect("what():  " + WHAT in notice["text"] and "frame #0:" in notice["text"], notice["text"])
+    # Only the first cell carries it.
+    reply, out = ctx.run("1 + 1")
+    expect([t for t, _ in out] == ["status", "execute_input", "execute_result", "status"], f"the next cell got more: {out}")
+    with open(ctx.args.log) as f:
+        log = f.read()
+    expect(HEADLINE in log, "the crash was not reported in the kernel's log: " + log[-3000:])
+    files = stderr_files(ctx)
+    expect(files == [os.path.basename(ctx.km.connection_file)[:-5] + f".fisherkit-stderr.{ctx.km.provisioner.process.pid}"],
+           f"the ended process's file is left, or the new one is missing: {files}")
+    return notice["text"].split("\n")[0]
 
 
 def shutdown(ctx):
@@ -370,6 +452,7 @@ def shutdown(ctx):
     started = time.time()
     code = process.wait(timeout=10)
     expect(code == 0, f"exit code {code}")
+    expect(stderr_files(ctx) == [], f"native stderr files left after shutdown: {stderr_files(ctx)}")
     return f"exited with 0, {time.time() - started:.2f} s after the reply"
 
 
@@ -389,7 +472,9 @@ CHECKS = [
     ("interrupt_loop_in_a_method", interrupt_loop_in_a_method),
     ("bad_signature", bad_signature),
     ("input_request", input_request),
+    ("native_stderr", native_stderr),
     ("restart", restart),
+    ("native_crash", native_crash),
     ("shutdown", shutdown),
 ]
 
