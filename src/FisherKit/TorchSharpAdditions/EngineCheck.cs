@@ -7,12 +7,13 @@ namespace FisherKit.TorchSharpAdditions;
 internal static class EngineCheck
 {
     /// <summary>
-    /// Runs <see cref="OneDnn.EnsureCorrectConvolutions"/> before any FisherKit code: FisherKit trains,
-    /// attacks and differentiates float32 CNNs, and libtorch 2.10's oneDNN gets their gradients wrong
-    /// on some CPUs. The check takes milliseconds and never throws.
+    /// Runs <see cref="TorchEngine.Prepare"/> before any FisherKit code: it makes a notebook kernel load
+    /// TorchSharp's own libtorch rather than a system one, and checks oneDNN's convolutions (FisherKit
+    /// trains, attacks and differentiates float32 CNNs, and libtorch 2.10's oneDNN gets their gradients
+    /// wrong on some CPUs). Takes milliseconds and never throws.
     /// </summary>
     [ModuleInitializer]
     [SuppressMessage("Usage", "CA2255:The 'ModuleInitializer' attribute should not be used in libraries",
         Justification = "Wrong convolution gradients must be ruled out before any FisherKit method runs, whichever is called first.")]
-    internal static void Run() => OneDnn.EnsureCorrectConvolutions();
+    internal static void Run() => TorchEngine.Prepare();
 }

@@ -40,3 +40,18 @@ public sealed class OneDnnTests
         Assert.StartsWith("oneDNN", diagnosis);
     }
 }
+
+/// <summary>The engine description a notebook's set-up cell shows.</summary>
+public sealed class TorchEngineTests
+{
+    [Fact]
+    public void Describe_names_versions_devices_and_the_onednn_check()
+    {
+        var text = TorchEngine.Describe();
+        Assert.StartsWith("TorchSharp 0.107.0, libtorch 2.10", text);
+        Assert.Contains("CPU threads", text);
+        Assert.Contains(OneDnn.Diagnosis!, text);
+        // The test host runs TorchSharp from its own output folder, not a package folder: nothing to pre-load.
+        Assert.Contains("application folder", TorchEngine.NativeLibraries);
+    }
+}
