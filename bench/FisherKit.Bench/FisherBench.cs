@@ -3,229 +3,150 @@ using System.Globalization;
 using System.Text.Json;
 using FisherKit.Data;
 using FisherKit.Fisher;
-using FisherKit.Torch;
-using FisherKit.Torch.Serialization;
-using static FisherKit.Torch.torch;
+using FisherKit.TorchSharpAdditions;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.Bench;
 
 /// <summary>
-/// Per-input Fisher scores for many Fashion-MNIST-shaped inputs with the benchmark CNN, against
-/// PyTorch computing the same quantities one input at a time (as the reference implementation does)
-/// and batched with functorch where possible, in the same run and on the same weights and inputs.
-/// Also compares the values of the first inputs between the two implementations.
+/// Per-input Fisher quantities of notebook 01 for many Fashion-MNIST test images with the benchmark
+/// CNN (randomly initialised), on three sides with the same weights and inputs: FisherKit (batched,
+/// exact), plain TorchSharp one input at a time (<see cref="PlainLoops"/>, in a child process:
+/// <see cref="TorchSharpSide"/>), and PyTorch
+/// (bench/pytorch/fisher_bench.py: the same loops, and functorch's vmap where it is available). The
+/// values of the first inputs are compared between all of them.
 /// </summary>
-internal static class FisherBench
+internal sealed class FisherSuite : IDisposable
 {
-    internal static int Run(string[] args, string root)
+    /// <summary>A quantity on one side: key, description, inputs per round, the computation.</summary>
+    internal sealed record Job(string Key, string What, int Count, Func<Tensor, double[]> Compute);
+
+    private readonly FisherOptions _o;
+    private readonly string _root;
+    private readonly nn.Module<Tensor, Tensor> _model;
+    private readonly Tensor _x;
+    private readonly string _handOver;
+    internal string Source { get; }
+    internal List<Job> Ours { get; }
+    internal Dictionary<string, Timing> OurTimes { get; }
+    internal Dictionary<string, Timing> PlainTimes { get; } = [];
+    internal Dictionary<string, string> PlainWhat { get; } = new()
     {
-        int inputs = IntOption(args, "--inputs", 10_000);
-        int loopInputs = IntOption(args, "--loop-inputs", 200);
-        int batchedInputs = IntOption(args, "--batched-inputs", 320);
-        int allInputs = IntOption(args, "--all-inputs", 1000);
-        int threads = IntOption(args, "--threads", 1);
-        int batch = IntOption(args, "--batch", 64);
-        int rounds = IntOption(args, "--rounds", 3);
-        // PyTorch runs with FisherKit's allocator settings unless asked otherwise: with glibc's defaults
-        // its central-difference loop spent most of its time in page faults on this machine (45 ms
-        // per input instead of 8), which would flatter FisherKit.
-        bool tunedMalloc = !args.Contains("--python-default-malloc");
-        var python = StringOption(args, "--python", "/usr/bin/python3");
-        set_num_threads(threads);
-        EnvironmentRecord.SetOpenBlasThreads(threads);
-        Console.WriteLine($"Fisher benchmark: {inputs} inputs, {threads} thread(s), machine load {EnvironmentRecord.Read("/proc/loadavg")}");
+        ["reduced"] = "one backward per input",
+        ["form_full"] = "exact: double-backward Jv per input",
+        ["form_full_cd"] = "central difference ±εv per input (the reference code)",
+        ["form_tensor_cd"] = "per-tensor central difference, v = g (the reference code)",
+        ["trace"] = "trace from the C×P Jacobian, C backward passes per input",
+    };
+    internal string HandOverFile => _handOver;
+    internal Dictionary<string, Timing> PyTimes { get; } = [];
+    internal Dictionary<string, double[]> OurValues { get; } = [];
+    internal Dictionary<string, double[]> PlainValues { get; } = [];
+    internal Dictionary<string, double[]> PyValues { get; } = [];
+    internal Dictionary<string, int> PyInputs { get; } = [];
+    internal string? PyVersion { get; private set; }
+    internal string? PyBatchedError { get; private set; }
+    internal string? PySkipped { get; private set; }
 
+    internal FisherSuite(FisherOptions o, string root)
+    {
+        _o = o;
+        _root = root;
         manual_seed(0);
-        using var model = Cnn.Create();
-        model.eval();
-        using var x = Inputs(inputs, out var source);
-        Console.WriteLine($"inputs: {source}");
-        var fisher = new PerInputFisher(model) { BatchSize = batch };
-
-        // Values to compare with PyTorch, and the file that hands weights and inputs over.
-        var file = Path.Combine(Path.GetTempPath(), $"fisherkit-fisher-bench-{Environment.ProcessId}.safetensors");
-        var handOver = model.state_dict().ToDictionary(kv => "model." + kv.Key, kv => kv.Value);
-        using (var first = x.narrow(0, 0, Math.Max(loopInputs, Math.Max(batchedInputs, 8))).contiguous())
-        {
-            handOver["inputs"] = first;
-            Safetensors.Save(file, handOver);
-        }
-
-        // Rounds: every quantity once on each side per round, so slow phases of a shared machine hit
-        // both; the minimum over rounds is reported (values come from the first round).
-        var jobs = new List<(string name, string what, int count, Func<Tensor, double[]> f)>
-        {
-            ("reduced", "p/(1-p)·‖g‖², one backward per batch", inputs, fisher.ReducedForm),
-            ("form_full", "vᵀFv along g/‖g‖, fast path", inputs, xs => fisher.Form(xs)),
-            ("form_tensor", "per-tensor form with v = g (reference quantity)", inputs, xs => fisher.Form(xs, FisherDirection.RawGradient, FormVariant.PerTensor)),
-            ("all_quantities", "trace, λmax, all forms, reduced", allInputs, xs => fisher.Compute(xs).Trace),
-            ("fd_form_tensor", "one input at a time, per-tensor ±εv, v = g (as the reference code)", Math.Min(loopInputs, 100),
+        _model = Cnn.Create();
+        _model.eval();
+        _x = Inputs(o.Inputs, out var source);
+        Source = source;
+        var fisher = new PerInputFisher(_model) { BatchSize = o.Batch };
+        int check = Math.Max(o.Check, 1);
+        Ours =
+        [
+            new("reduced", "p/(1-p)·‖g‖², batched", o.Inputs, fisher.ReducedForm),
+            new("form_full", "vᵀF(x)v along v = g/‖g‖, full, batched", o.Inputs, xs => fisher.Form(xs)),
+            new("form_tensor", "per-tensor form, v = g (the reference quantity), batched", o.Inputs, xs => fisher.Form(xs, FisherDirection.RawGradient, FormVariant.PerTensor)),
+            new("all_quantities", "trace, λmax, all forms, reduced (Compute), batched", o.AllInputs, xs => fisher.Compute(xs).Trace),
+            new("fd_form_tensor", "FormFiniteDifference, per tensor, v = g, one at a time", o.FdInputs,
                 xs => fisher.FormFiniteDifference(xs, FisherDirection.RawGradient, FormVariant.PerTensor)),
-        };
-        var times = jobs.ToDictionary(j => j.name, _ => new List<double>());
-        var ours = new Dictionary<string, double[]>();
-        var pyRounds = new List<JsonElement>();
-        foreach (var job in jobs)
-            using (var warm = x.narrow(0, 0, Math.Min(batch, job.count))) job.f(warm);
-        for (int round = 1; round <= rounds; round++)
-        {
-            Console.WriteLine($"round {round}/{rounds}");
-            foreach (var job in jobs)
-            {
-                using var xs = x.narrow(0, 0, job.count);
-                var sw = Stopwatch.StartNew();
-                var values = job.f(xs);
-                times[job.name].Add(sw.Elapsed.TotalSeconds / job.count);
-                ours.TryAdd(job.name, values);
-            }
-            try { pyRounds.Add(RunPython(python, root, file, loopInputs, batchedInputs, batch, threads, tunedMalloc)); }
-            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                Console.WriteLine($"PyTorch side skipped: {e.Message}");
-                break;
-            }
-        }
-        File.Delete(file);
-        var rows = jobs.Select(j => (j.name, j.what, secondsPerInput: times[j.name].Min(), j.count)).ToList();
-        Console.WriteLine($"FisherKit (batched, exact, except the last row), ms per input, min (median) over {rounds} rounds:");
-        foreach (var r in rows)
-            Console.WriteLine($"  {r.name,-22} {r.secondsPerInput * 1e3,9:F3} ({Median(times[r.name]) * 1e3:F3})  ({r.count} inputs)");
-        JsonElement? py = pyRounds.Count > 0 ? pyRounds[0] : null;
+        ];
+        OurTimes = Ours.ToDictionary(j => j.Key, j => new Timing(j.Count));
 
-        if (py is { } p)
-        {
-            Console.WriteLine($"PyTorch {p.GetProperty("torch_version").GetString()} (same weights and inputs; glibc allocator {(tunedMalloc ? "with FisherKit's settings" : "defaults")}):");
-            List<double> PyTimes(string key) => pyRounds.Where(r => r.TryGetProperty(key, out _)).Select(r => r.GetProperty(key).GetProperty("seconds_per_input").GetDouble()).ToList();
-            double Py(string key) => PyTimes(key) is { Count: > 0 } t ? t.Min() : double.NaN;
-            foreach (var key in new[] { "loop_reduced", "loop_form_full", "loop_form_tensor", "batched_reduced", "batched_form_full" })
-                if (p.TryGetProperty(key, out var e))
-                    Console.WriteLine($"  {key,-22} {Py(key) * 1e3,9:F3} ({Median(PyTimes(key)) * 1e3:F3})  ({e.GetProperty("inputs").GetInt32()} inputs)");
-            if (p.TryGetProperty("batched_error", out var be)) Console.WriteLine($"  batched functorch variant unavailable: {be.GetString()}");
-            double Ours(string n) => rows.First(r => r.name == n).secondsPerInput;
-            Console.WriteLine();
-            Console.WriteLine("Speed-up = PyTorch time / FisherKit time per input (above 1: FisherKit faster).");
-            Console.WriteLine($"  reduced form vs one-at-a-time loop:            {Py("loop_reduced") / Ours("reduced"),6:F1}x  (target >= 3)");
-            Console.WriteLine($"  full form along g/‖g‖ vs one-at-a-time ±εv:    {Py("loop_form_full") / Ours("form_full"),6:F1}x  (target >= 5)");
-            Console.WriteLine($"  per-tensor form (v = g) vs the reference loop: {Py("loop_form_tensor") / Ours("form_tensor"),6:F1}x");
-            Console.WriteLine($"  reduced form vs functorch vmap:                {Py("batched_reduced") / Ours("reduced"),6:F1}x");
-            Console.WriteLine($"  full form vs functorch vmap(jvp):              {Py("batched_form_full") / Ours("form_full"),6:F1}x");
-            Console.WriteLine("Agreement of the values of the first inputs (max relative difference):");
-            foreach (var (ourKey, pyKey) in new[] { ("reduced", "loop_reduced"), ("form_full", "loop_form_full"), ("form_tensor", "loop_form_tensor"), ("reduced", "batched_reduced"), ("form_full", "batched_form_full") })
-            {
-                if (!p.TryGetProperty(pyKey, out var e)) continue;
-                var theirs = e.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToArray();
-                var diff = theirs.Select((t, i) => Math.Abs(t - ours[ourKey][i]) / Math.Max(Math.Abs(t), 1e-30)).Max();
-                Console.WriteLine($"  {ourKey,-12} vs {pyKey,-18} {diff:E2}");
-            }
-        }
-
-        // The physical limit. The reduced form needs the forward pass, the input gradients and the
-        // per-sample weight gradients: the FLOPs of one training step per input. The full form adds
-        // each layer's own output change (a convolution with the per-sample gradient) and pushing the
-        // changes through the rest of the network (the forward of every layer after the first).
-        // Two compute rates bound them: the BLAS matmul and oneDNN's convolution (the faster here,
-        // where it uses AVX-512 kernels the BLAS build lacks).
-        var flops = Cnn.TrainFlopsPerSample();
-        var macs = Cnn.ForwardMacs();
-        var convMacs = macs.Where(l => l.layer.StartsWith("conv", StringComparison.Ordinal)).Sum(l => l.macs);
-        var formFlops = flops + 2 * (convMacs + macs.Skip(1).Sum(l => l.macs));
-        var gemm = MeasureGemm();
-        var conv = MeasureConvolution();
-        var peak = Math.Max(gemm, conv);
-        Console.WriteLine();
-        Console.WriteLine($"Compute rates: matmul 1024³ {gemm:F1} GFLOP/s, convolution (conv2 of the CNN, batch 64) {conv:F1} GFLOP/s.");
-        foreach (var (row, need, what) in new[] { (rows[0], flops, "reduced form"), (rows[1], formFlops, "full form") })
-        {
-            var floor = need / (peak * 1e9);
-            Console.WriteLine($"  {what}: {need / 1e6:F1} MFLOP per input, at least {floor * 1e3:F3} ms at {peak:F0} GFLOP/s; measured {row.secondsPerInput * 1e3:F3} ms ({floor / row.secondsPerInput:P0} of the limit; {need / (gemm * 1e9) / row.secondsPerInput:P0} of the matmul rate)");
-        }
-
-        var dir = Path.Combine(root, "bench", "results");
-        Directory.CreateDirectory(dir);
-        var env = EnvironmentRecord.Collect(get_num_threads(), root);
-        var result = new Dictionary<string, object?>
-        {
-            ["environment"] = env,
-            ["inputs"] = source,
-            ["fisherkit"] = rows.Select(r => new { r.name, r.what, seconds_per_input = r.secondsPerInput, inputs = r.count }).ToList(),
-            ["fisherkit_rounds"] = times,
-            ["pytorch_tuned_malloc"] = tunedMalloc,
-            ["pytorch"] = pyRounds.Select(r => r.ToString()).ToList(),
-            ["gemm_gflops"] = gemm,
-            ["conv_gflops"] = conv,
-            ["reduced_flops_per_input"] = flops,
-            ["form_full_flops_per_input"] = formFlops,
-        };
-        var outFile = Path.Combine(dir, $"fisher-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
-        File.WriteAllText(outFile, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
-        Console.WriteLine($"Results: {Path.GetRelativePath(root, outFile)}");
-        return 0;
+        // The file that hands weights and inputs to the Python side.
+        _handOver = Path.Combine(Path.GetTempPath(), $"fisherkit-fisher-bench-{Environment.ProcessId}.safetensors");
+        var handOver = _model.state_dict().ToDictionary(kv => "model." + kv.Key, kv => kv.Value);
+        using var first = _x.narrow(0, 0, Math.Min(_o.Inputs, Math.Max(o.LoopInputs, Math.Max(o.BatchedInputs, check)))).contiguous();
+        handOver["inputs"] = first;
+        Safetensors.Save(_handOver, handOver);
     }
 
-    /// <summary>The Fashion-MNIST test images when the data cache has them, otherwise uniform noise of the same shape.</summary>
-    private static Tensor Inputs(int n, out string source)
+    /// <summary>Warm-up: every computation once on one batch.</summary>
+    internal void WarmUp()
     {
+        foreach (var job in Ours)
+        {
+            using var scope = NewDisposeScope();
+            job.Compute(_x.narrow(0, 0, Math.Min(job.Count, Math.Min(_o.Batch, 4))));
+        }
+    }
+
+    /// <summary>FisherKit's side of one round: every quantity once.</summary>
+    internal void RoundFisherKit()
+    {
+        foreach (var job in Ours)
+        {
+            using var scope = NewDisposeScope();
+            var xs = _x.narrow(0, 0, job.Count);
+            double[] v = [];
+            OurTimes[job.Key].Block(() => v = job.Compute(xs));
+            OurValues.TryAdd(job.Key, v);
+        }
+    }
+
+    /// <summary>Adds the loop timings and values the TorchSharp side reported.</summary>
+    internal void AddTorchSharp(JsonElement fisher)
+    {
+        foreach (var e in fisher.EnumerateObject())
+        {
+            var n = e.Value.GetProperty("inputs").GetInt32();
+            if (!PlainTimes.TryGetValue(e.Name, out var t)) PlainTimes[e.Name] = t = new Timing(n);
+            t.Add(e.Value.GetProperty("seconds_per_input").GetDouble(), e.Value.GetProperty("cpu_seconds_per_input").GetDouble());
+            PlainValues.TryAdd(e.Name, [.. e.Value.GetProperty("values").EnumerateArray().Select(v => v.GetDouble())]);
+        }
+    }
+
+    /// <summary>The PyTorch side of one round.</summary>
+    internal void RoundPython()
+    {
+        if (PySkipped is not null) return;
         try
         {
-            var test = Datasets.FashionMnist(DatasetPart.Test);
-            if (test.Count >= n)
+            var py = RunPython();
+            PyVersion ??= py.GetProperty("torch_version").GetString();
+            if (py.TryGetProperty("batched_error", out var be)) PyBatchedError = be.GetString();
+            foreach (var e in py.EnumerateObject().Where(e => e.Value.ValueKind == JsonValueKind.Object))
             {
-                source = $"Fashion-MNIST test images (first {n})";
-                return test.Images.narrow(0, 0, n).contiguous();
+                var t = PyTimes.TryGetValue(e.Name, out var tt) ? tt : PyTimes[e.Name] = new Timing(e.Value.GetProperty("inputs").GetInt32());
+                t.Add(e.Value.GetProperty("seconds_per_input").GetDouble(), e.Value.GetProperty("cpu_seconds_per_input").GetDouble());
+                PyValues.TryAdd(e.Name, [.. e.Value.GetProperty("values").EnumerateArray().Select(v => v.GetDouble())]);
+                PyInputs[e.Name] = e.Value.GetProperty("inputs").GetInt32();
             }
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException) { }
-        source = $"{n} uniform random 1×28×28 images (Fashion-MNIST not in the data cache)";
-        return rand(n, 1, 28, 28);
-    }
-
-    private static double MeasureGemm()
-    {
-        using var a = randn(1024, 1024);
-        using var b = randn(1024, 1024);
-        for (int i = 0; i < 3; i++) using (a.matmul(b)) { }
-        double best = double.MaxValue;
-        for (int r = 0; r < 5; r++)
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            var sw = Stopwatch.StartNew();
-            using (a.matmul(b)) { }
-            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            PySkipped = e.Message;
+            Console.WriteLine($"PyTorch side skipped: {e.Message}");
         }
-        return 2.0 * 1024 * 1024 * 1024 / best / 1e9;
     }
 
-    private static double Median(List<double> v)
+    private JsonElement RunPython()
     {
-        var s = v.Order().ToArray();
-        return s.Length == 0 ? double.NaN : s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-    }
-
-    /// <summary>The rate of the CNN's second convolution over a batch of 64 (its forward pass, as libtorch runs it).</summary>
-    private static double MeasureConvolution()
-    {
-        using var x = randn(64, 32, 26, 26);
-        using var w = randn(64, 32, 3, 3);
-        for (int i = 0; i < 3; i++) using (nn.functional.conv2d(x, w)) { }
-        double best = double.MaxValue;
-        for (int r = 0; r < 5; r++)
-        {
-            var sw = Stopwatch.StartNew();
-            using (nn.functional.conv2d(x, w)) { }
-            best = Math.Min(best, sw.Elapsed.TotalSeconds);
-        }
-        return 2.0 * 64 * 24 * 24 * 64 * 32 * 9 / best / 1e9;
-    }
-
-    private static JsonElement RunPython(string python, string root, string file, int loopInputs, int batchedInputs, int batch, int threads, bool tunedMalloc)
-    {
-        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-        foreach (var a in new[] { Path.Combine(root, "bench", "pytorch", "fisher_bench.py"), "--file", file, "--loop-inputs", $"{loopInputs}",
-                                  "--batched-inputs", $"{batchedInputs}", "--batch", $"{batch}", "--threads", $"{threads}" })
+        var psi = new ProcessStartInfo(_o.Python) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _root };
+        foreach (var a in new[] { Path.Combine(_root, "bench", "pytorch", "fisher_bench.py"), "--file", _handOver, "--loop-inputs", $"{_o.LoopInputs}",
+                                  "--batched-inputs", $"{_o.BatchedInputs}", "--batch", $"{_o.Batch}", "--threads", $"{_o.Threads}", "--check", $"{_o.Check}" })
             psi.ArgumentList.Add(a);
-        psi.Environment["OMP_NUM_THREADS"] = $"{threads}";
-        psi.Environment["OPENBLAS_NUM_THREADS"] = $"{threads}";
-        if (tunedMalloc) EnvironmentRecord.UseFisherKitMallocSettings(psi);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {python}");
+        if (_o.OneDnn is { } on) { psi.ArgumentList.Add("--mkldnn"); psi.ArgumentList.Add(on ? "on" : "off"); }
+        Program.SameThreads(psi, _o.Threads);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {_o.Python}");
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         p.WaitForExit();
@@ -233,15 +154,39 @@ internal static class FisherBench
         return JsonDocument.Parse(stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.Clone();
     }
 
-    private static int IntOption(string[] args, string name, int fallback)
+    /// <summary>The Fashion-MNIST test images when they are on this machine, otherwise uniform noise of the same shape.</summary>
+    private static Tensor Inputs(int n, out string source)
     {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+        try
+        {
+            using var test = Datasets.FashionMnist(DatasetPart.Test);
+            if (test.Count >= n)
+            {
+                source = $"Fashion-MNIST test images (first {n})";
+                return test.Images.narrow(0, 0, n).contiguous().DetachFromDisposeScope();
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException) { }
+        source = $"{n} uniform random 1×28×28 images (Fashion-MNIST not found)";
+        return rand(n, 1, 28, 28).DetachFromDisposeScope();
     }
 
-    private static string StringOption(string[] args, string name, string fallback)
+    /// <summary>Max relative difference of the first values, a against b (NaN when either side is missing).</summary>
+    internal static double Agreement(double[]? a, double[]? b, int count)
     {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        if (a is null || b is null) return double.NaN;
+        int n = Math.Min(count, Math.Min(a.Length, b.Length));
+        double worst = 0;
+        for (int i = 0; i < n; i++) worst = Math.Max(worst, Math.Abs(a[i] - b[i]) / Math.Max(Math.Abs(b[i]), 1e-30));
+        return n == 0 ? double.NaN : worst;
+    }
+
+    public void Dispose()
+    {
+        File.Delete(_handOver);
+        _x.Dispose();
+        _model.Dispose();
     }
 }
+
+internal sealed record FisherOptions(int Threads, int Inputs, int LoopInputs, int BatchedInputs, int AllInputs, int FdInputs, int Batch, int Check, string Python, bool? OneDnn = null);

@@ -11,21 +11,44 @@ internal sealed class Timing(int inner)
     public int Inner { get; } = inner;
     public List<double> Wall { get; } = [];
     public List<double> Cpu { get; } = [];
-    public double Min => Wall.Min();
+    public bool Any => Wall.Count > 0;
+    public double Min => Wall.Count > 0 ? Wall.Min() : double.NaN;
     public double Median => MedianOf(Wall);
-    public double CpuMin => Cpu.Min();
+    public double CpuMin => Cpu.Count > 0 ? Cpu.Min() : double.NaN;
     public double CpuMedian => MedianOf(Cpu);
 
-    /// <summary>Runs <paramref name="inner"/> calls once and records their mean wall and CPU time.</summary>
-    internal void Repeat(Action action)
+    /// <summary>Runs <c>Inner</c> calls once and records their mean wall and CPU time.</summary>
+    internal void Repeat(Action action) => Repeat(action, Inner);
+
+    /// <summary>Runs <paramref name="calls"/> calls once and records the wall and CPU time per call.</summary>
+    internal void Repeat(Action action, int calls)
     {
         using var self = Process.GetCurrentProcess();
         var c0 = self.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
-        for (int i = 0; i < Inner; i++) action();
+        for (int i = 0; i < calls; i++) action();
+        Wall.Add(sw.Elapsed.TotalSeconds / calls);
+        self.Refresh();
+        Cpu.Add((self.TotalProcessorTime - c0).TotalSeconds / calls);
+    }
+
+    /// <summary>Runs <paramref name="block"/> once, which performs <c>Inner</c> steps, and records the time per step.</summary>
+    internal void Block(Action block)
+    {
+        using var self = Process.GetCurrentProcess();
+        var c0 = self.TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        block();
         Wall.Add(sw.Elapsed.TotalSeconds / Inner);
         self.Refresh();
         Cpu.Add((self.TotalProcessorTime - c0).TotalSeconds / Inner);
+    }
+
+    /// <summary>Records one measurement made elsewhere (seconds per call).</summary>
+    internal void Add(double wall, double cpu)
+    {
+        Wall.Add(wall);
+        Cpu.Add(cpu);
     }
 
     /// <summary>Adds the repeats one run of the Python script measured.</summary>
@@ -37,6 +60,7 @@ internal sealed class Timing(int inner)
 
     internal static double MedianOf(IReadOnlyCollection<double> values)
     {
+        if (values.Count == 0) return double.NaN;
         var s = values.Order().ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
     }

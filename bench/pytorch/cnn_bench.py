@@ -3,6 +3,7 @@
 
 Times, with the same model, data shapes, thread count, warm-up and repeats as the C# side:
   gemm      a float32 matmul of n x n matrices (GFLOP/s)
+  conv      the CNN's second convolution (32 -> 64 channels, 3x3, 26x26 inputs) over a batch of 64
   train     one training step of the small CNN (forward, cross entropy, backward, Adam step)
   hvp       one Hessian-vector product of the mean loss w.r.t. all parameters by double backward
 Prints one JSON object on the last line of stdout; times are seconds per step (min and median
@@ -49,16 +50,29 @@ def bench_gemm(n, warmup, repeats):
     return r
 
 
+def bench_conv(warmup, repeats):
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(64, 32, 26, 26, generator=g).relu()
+    w = torch.randn(64, 32, 3, 3, generator=g)
+    r = timed(lambda: F.conv2d(x, w), warmup, repeats, 3)
+    r["gflops_best"] = 2 * 64 * 24 * 24 * 64 * 32 * 9 / r["min"] / 1e9
+    return r
+
+
 def bench_train(batch, warmup, repeats, inner):
+    """Training steps over `inner` mini-batches of images in [0, 1] (as the C# side); one timed call = one step."""
     torch.manual_seed(0)
     model = cnn()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.randn(batch, 1, 28, 28)
-    y = torch.randint(0, 10, (batch,))
+    xs = torch.rand(batch * inner, 1, 28, 28).split(batch)
+    ys = torch.randint(0, 10, (batch * inner,)).split(batch)
+    state = {"i": 0}
 
     def step():
+        i = state["i"] % inner
+        state["i"] += 1
         opt.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(x), y)
+        loss = F.cross_entropy(model(xs[i]), ys[i])
         loss.backward()
         opt.step()
 
@@ -69,7 +83,7 @@ def bench_hvp(batch, warmup, repeats, inner):
     torch.manual_seed(0)
     model = cnn()
     params = list(model.parameters())
-    x = torch.randn(batch, 1, 28, 28)
+    x = torch.rand(batch, 1, 28, 28)
     y = torch.randint(0, 10, (batch,))
     v = [torch.randn_like(p) for p in params]
 
@@ -88,16 +102,20 @@ def main():
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--gemm-n", type=int, default=1024)
-    ap.add_argument("--inner64", type=int, default=3)
+    ap.add_argument("--inner64", type=int, default=4)
     ap.add_argument("--inner1", type=int, default=50)
     ap.add_argument("--hvp-batch", type=int, default=64)
     ap.add_argument("--inner-hvp", type=int, default=2)
+    ap.add_argument("--mkldnn", choices=["on", "off"], help="torch.backends.mkldnn.enabled (default: as installed)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    out = {"torch_version": torch.__version__, "python": platform.python_version(), "threads": torch.get_num_threads(),
+    if a.mkldnn is not None:
+        torch.backends.mkldnn.enabled = a.mkldnn == "on"
+    out = {"torch_version": torch.__version__, "mkldnn_enabled": torch.backends.mkldnn.enabled, "python": platform.python_version(), "threads": torch.get_num_threads(),
            "gemm": bench_gemm(a.gemm_n, a.warmup, a.repeats),
+           "conv": bench_conv(a.warmup, a.repeats),
            "train_batch64": bench_train(64, a.warmup, a.repeats, a.inner64),
-           "train_batch1": bench_train(1, a.warmup * 10, a.repeats, a.inner1),
+           "train_batch1": bench_train(1, max(a.warmup * 10, a.inner1), a.repeats, a.inner1),
            "hvp": bench_hvp(a.hvp_batch, a.warmup, a.repeats, a.inner_hvp)}
     sys.stdout.write(json.dumps(out) + "\n")
 

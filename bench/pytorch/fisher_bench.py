@@ -4,13 +4,16 @@
 Reads the model weights and inputs the C# side wrote (a safetensors file, parsed here by hand so
 that only torch is needed), then, for the same inputs and the same weights:
   loop_reduced       p/(1-p)*||g||^2 one input at a time (one backward per input)
+  loop_form_full_exact  v^T F v along v = g/||g||, exact: J v by double backward (the gradient of
+                     <J^T u, v> with respect to a dummy cotangent u), one input at a time
   loop_form_full     v^T F v along v = g/||g|| by the central difference +-eps*v of all parameters,
                      one input at a time (the reference implementation's trick, full form)
   loop_form_tensor   the reference code's per-tensor form with v = g (perturbs one parameter
                      tensor at a time and sums), one input at a time
+  loop_trace         tr F(x) from the output Jacobian, one backward pass per class, one input at a time
   batched_reduced    the reduced form with functorch vmap(grad) over the batch
   batched_form_full  the full form along g/||g|| with functorch vmap(jvp) of per-sample gradients
-Prints one JSON line: seconds per input for each, and the values of the first inputs, which the C#
+Prints one JSON line: seconds per input for each (wall and process CPU time), and the values of the first inputs, which the C#
 side compares with its own (two independent implementations on the same libtorch).
 """
 import argparse, json, struct, sys, time
@@ -43,9 +46,10 @@ def cnn():
 
 
 def per_second(fn, items):
+    c0 = time.process_time()
     t0 = time.perf_counter()
     values = [fn(x) for x in items]
-    return (time.perf_counter() - t0) / len(items), values
+    return (time.perf_counter() - t0) / len(items), (time.process_time() - c0) / len(items), values
 
 
 def main():
@@ -56,8 +60,11 @@ def main():
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--check", type=int, default=8)
+    ap.add_argument("--mkldnn", choices=["on", "off"], help="torch.backends.mkldnn.enabled (default: as installed)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    if a.mkldnn is not None:
+        torch.backends.mkldnn.enabled = a.mkldnn == "on"
     tensors = read_safetensors(a.file)
     model = cnn()
     model.load_state_dict({k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")})
@@ -76,14 +83,12 @@ def main():
         p = top.exp()
         return (p / (1 - p) * sum((gi * gi).sum() for gi in g)).item()
 
-    def perturbed_logp(x, groups, v, eps):
+    def perturbed_logp(x, group, saved, v, eps):
+        # Parameters of the group set to theta + eps*v (restored from the saved copies afterwards).
         with torch.no_grad():
-            for p_, vi in zip(params, v):
-                if p_ in groups: p_.add_(eps * vi)
-            lp = torch.log_softmax(model(x.unsqueeze(0)), 1)
-            for p_, vi in zip(params, v):
-                if p_ in groups: p_.sub_(eps * vi)
-        return lp
+            for i in group:
+                params[i].copy_(saved[i] + eps * v[i])
+            return torch.log_softmax(model(x.unsqueeze(0)), 1).double()
 
     def fd_form(x, groups_list, normalise, eps=1e-3):
         _, g = grad_top(x)
@@ -91,21 +96,49 @@ def main():
             n = torch.sqrt(sum((gi * gi).sum() for gi in g))
             g = [gi / n for gi in g]
         total = 0.0
-        for groups in groups_list:
-            lpp = perturbed_logp(x, groups, g, eps)
-            lpm = perturbed_logp(x, groups, g, -eps)
+        for group in groups_list:
+            saved = {i: params[i].detach().clone() for i in group}
+            lpp = perturbed_logp(x, group, saved, g, eps)
+            lpm = perturbed_logp(x, group, saved, g, -eps)
+            with torch.no_grad():
+                for i in group:
+                    params[i].copy_(saved[i])
             total += (((lpp - lpm) * (lpp.exp() - lpm.exp())).sum() / (4 * eps * eps)).item()
         return total
 
+    def exact_form(x):
+        z = model(x.unsqueeze(0))
+        top = torch.log_softmax(z, 1).max()
+        g = torch.autograd.grad(top, params, retain_graph=True)
+        n = torch.sqrt(sum((gi * gi).sum() for gi in g))
+        u = torch.zeros_like(z, requires_grad=True)
+        jtu = torch.autograd.grad(z, params, u, create_graph=True)
+        jv = torch.autograd.grad(sum((a * b).sum() for a, b in zip(jtu, g)) / n, u)[0]
+        p = torch.softmax(z.detach().double(), 1)[0]
+        j = jv.double()[0]
+        fz = torch.diag(p) - torch.outer(p, p)
+        return (j @ fz @ j).item()
+
+    def trace(x):
+        z = model(x.unsqueeze(0))
+        c = z.shape[1]
+        rows = [torch.cat([t.flatten() for t in torch.autograd.grad(z[0, k], params, retain_graph=k < c - 1)]) for k in range(c)]
+        j = torch.stack(rows)
+        p = torch.softmax(z.detach(), 1)[0]
+        fz = torch.diag(p) - torch.outer(p, p)
+        return (fz * (j @ j.T)).sum().item()
+
     loop = x_all[:a.loop_inputs]
-    all_params = [set(params)]
-    each_param = [{p_} for p_ in params]
+    all_params = [list(range(len(params)))]
+    each_param = [[i] for i in range(len(params))]
     for name, fn in [("loop_reduced", reduced),
+                     ("loop_form_full_exact", exact_form),
                      ("loop_form_full", lambda x: fd_form(x, all_params, True)),
-                     ("loop_form_tensor", lambda x: fd_form(x, each_param, False))]:
+                     ("loop_form_tensor", lambda x: fd_form(x, each_param, False)),
+                     ("loop_trace", trace)]:
         fn(loop[0])  # warm-up
-        secs, values = per_second(fn, loop)
-        out[name] = {"seconds_per_input": secs, "inputs": len(loop), "values": values[:a.check]}
+        secs, cpu, values = per_second(fn, loop)
+        out[name] = {"seconds_per_input": secs, "cpu_seconds_per_input": cpu, "inputs": len(loop), "values": values[:a.check]}
 
     try:
         from functorch import make_functional, vmap, grad, jvp
@@ -139,9 +172,11 @@ def main():
         xs = x_all[:a.batched_inputs]
         for name, kind in [("batched_reduced", "reduced"), ("batched_form_full", "form")]:
             run_batched(kind, xs[:a.batch])  # warm-up
+            c0 = time.process_time()
             t0 = time.perf_counter()
             v = run_batched(kind, xs)
-            out[name] = {"seconds_per_input": (time.perf_counter() - t0) / len(xs), "inputs": len(xs), "values": v[:a.check].tolist()}
+            out[name] = {"seconds_per_input": (time.perf_counter() - t0) / len(xs), "cpu_seconds_per_input": (time.process_time() - c0) / len(xs),
+                         "inputs": len(xs), "values": v[:a.check].tolist()}
     except Exception as e:  # functorch missing or unable to batch this model
         out["batched_error"] = f"{type(e).__name__}: {e}"
     sys.stdout.write(json.dumps(out) + "\n")

@@ -17,6 +17,14 @@ internal sealed class SequentialTangents
 {
     private readonly IReadOnlyList<nn.Module<Tensor, Tensor>> _layers;
 
+    /// <summary>
+    /// The positions of the maxima of each max-pooling layer, by layer index, from the last
+    /// <see cref="Forward"/> (owned by the caller's dispose scope, like the values). libtorch 2.10's CPU
+    /// max pooling costs more than the convolution before it in the benchmark CNN, so the push reuses
+    /// the forward pass's positions instead of pooling again.
+    /// </summary>
+    private readonly Dictionary<int, Tensor> _poolPositions = [];
+
     private SequentialTangents(IReadOnlyList<nn.Module<Tensor, Tensor>> layers) => _layers = layers;
 
     /// <summary>The position of a layer in the chain.</summary>
@@ -51,13 +59,25 @@ internal sealed class SequentialTangents
 
     /// <summary>
     /// Runs the chain on <paramref name="input"/> (layer by layer, so forward hooks fire as in
-    /// model.forward) and returns every intermediate value: element i is the input of layer i, the
-    /// last element the network output.
+    /// model.forward, except on max-pooling layers: they run as max_pool2d_with_indices, whose
+    /// positions <see cref="Push"/> reuses) and returns every intermediate value: element i is the
+    /// input of layer i, the last element the network output.
     /// </summary>
     public List<Tensor> Forward(Tensor input)
     {
         var values = new List<Tensor>(_layers.Count + 1) { input };
-        foreach (var layer in _layers) values.Add(layer.call(values[^1]));
+        _poolPositions.Clear();
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            if (_layers[i] is MaxPool2d m)
+            {
+                // The values (differentiable) and positions of libtorch's own max pooling, as the module computes them.
+                var (pooled, positions) = nn.functional.max_pool2d_with_indices(values[^1], m.kernel_size, m.stride ?? m.kernel_size, m.padding);
+                _poolPositions[i] = positions;
+                values.Add(pooled);
+            }
+            else values.Add(_layers[i].call(values[^1]));
+        }
         return values;
     }
 
@@ -71,14 +91,14 @@ internal sealed class SequentialTangents
         Tensor? t = null;
         for (int i = injected.Count == 0 ? _layers.Count : injected.Keys.Min(); i < _layers.Count; i++)
         {
-            if (t is not null) t = Jacobian(_layers[i], values[i], values[i + 1], t);
+            if (t is not null) t = Jacobian(i, values[i], values[i + 1], t);
             if (injected.TryGetValue(i, out var c)) t = t is null ? c : t + c;
         }
         return t ?? zeros_like(values[^1]);
     }
 
-    /// <summary>J·t for one layer with input x and output y.</summary>
-    private static Tensor Jacobian(nn.Module<Tensor, Tensor> layer, Tensor x, Tensor y, Tensor t) => layer switch
+    /// <summary>J·t for layer i with input x and output y.</summary>
+    private Tensor Jacobian(int i, Tensor x, Tensor y, Tensor t) => _layers[i] switch
     {
         Linear l => nn.functional.linear(t, l.weight),
         Conv2d c => nn.functional.conv2d(t, c.weight, null, c.stride, ConvGeometry.Padding(c), c.dilation, c.groups),
@@ -88,17 +108,21 @@ internal sealed class SequentialTangents
         Sigmoid => t * y * (1 - y),
         Flatten => t.reshape(y.shape),
         Identity => t,
-        _ when ModuleTree.IsDropout(layer) => t,                             // dropout is off in eval mode
-        MaxPool2d m => Pool(m, x, t),
+        var layer when ModuleTree.IsDropout(layer) => t,                     // dropout is off in eval mode
+        MaxPool2d m => Pool(_poolPositions.TryGetValue(i, out var p) ? p : null, m, x, t),
         BatchNorm bn => t * BatchNormScale(bn, x),
-        _ => throw new InvalidOperationException($"No Jacobian for {layer.GetType().Name}."),
+        var layer => throw new InvalidOperationException($"No Jacobian for {layer.GetType().Name}."),
     };
 
-    /// <summary>The tangent of the chosen element of each window (the positions of the maxima in x).</summary>
-    private static Tensor Pool(MaxPool2d m, Tensor x, Tensor t)
+    /// <summary>The tangent of the chosen element of each window (the positions of the maxima in x, from the forward pass when given).</summary>
+    private static Tensor Pool(Tensor? positions, MaxPool2d m, Tensor x, Tensor t)
     {
-        var (values, positions) = nn.functional.max_pool2d_with_indices(x, m.kernel_size, m.stride ?? m.kernel_size, m.padding);
-        values.Dispose();
+        if (positions is null)
+        {
+            var (values, p) = nn.functional.max_pool2d_with_indices(x, m.kernel_size, m.stride ?? m.kernel_size, m.padding);
+            values.Dispose();
+            positions = p;
+        }
         var flat = t.contiguous().flatten(2).gather(2, positions.flatten(2));
         return flat.view(positions.shape);
     }

@@ -1,0 +1,548 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using FisherKit.TorchSharpAdditions;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace FisherKit.Bench;
+
+/// <summary>
+/// The measurements behind the kernel decisions of the TorchSharp port (issue 13), on libtorch 2.10:
+/// how to form per-input convolution weight gradients (and the output change along them), whether a
+/// custom max-pool kernel, a one-pass Adam update and glibc allocator tuning still pay. Every group
+/// times its alternatives interleaved in rounds; exactness is checked against float64 autograd.
+/// </summary>
+internal static class Kernels
+{
+    internal static int Run(string[] args, string root)
+    {
+        var o = KernelOptions.Parse(args);
+        set_num_threads(o.Threads);
+        Console.WriteLine($"Kernel measurements: {o.Threads} thread(s), {o.Rounds} rounds, machine load {EnvironmentRecord.Read("/proc/loadavg")}");
+        var env = EnvironmentRecord.Collect(get_num_threads(), root);
+        var rows = new List<VariantTiming>();
+        var checks = new Dictionary<string, object?>();
+        if (o.Parts.Contains("conv")) rows.AddRange(ConvGradients(o, checks));
+        if (o.Parts.Contains("pool")) rows.AddRange(MaxPool(o, checks));
+        if (o.Parts.Contains("adam")) rows.AddRange(Adam(o, checks));
+        Dictionary<string, object?>? malloc = null;
+        if (o.Parts.Contains("malloc")) malloc = Malloc(o, root);
+        env["load_average_at_end"] = EnvironmentRecord.Read("/proc/loadavg");
+        var file = Results.Write(root, "kernels", new Dictionary<string, object?>
+        {
+            ["environment"] = env,
+            ["options"] = o,
+            ["variants"] = rows.Select(r => r.ToJson()).ToList(),
+            ["checks"] = checks,
+            ["malloc"] = malloc,
+        });
+        Console.WriteLine($"Results: {Path.GetRelativePath(root, file)}");
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ convolution weight gradients
+
+    /// <summary>
+    /// Per-input weight gradients G_n = ∂(b_n · conv(x_n, W))/∂W of the CNN's conv2 for a batch of 64
+    /// (x: 64×32×26×26, b: 64×64×24×24, G: 64×64×32×3×3), and the output change conv(x_n, G_n) the full
+    /// Fisher form needs, by each candidate.
+    /// </summary>
+    private static List<VariantTiming> ConvGradients(KernelOptions o, Dictionary<string, object?> checks)
+    {
+        long n = o.Batch, c = 32, cout = 64, h = 26, k = 3;
+        var gen = new Generator(1);
+        using var x = randn([n, c, h, h], generator: gen).relu();           // post-ReLU activations, as in the CNN
+        using var b = randn([n, cout, h - k + 1, h - k + 1], generator: gen);
+        using var w = randn([cout, c, k, k], generator: gen) * 0.05;
+        long[] kernel = [k, k], one = [1, 1], zero = [0, 0];
+
+        Tensor PerInputTransposed(Tensor xs, Tensor bs)
+        {
+            var parts = new Tensor[xs.shape[0]];
+            for (long i = 0; i < parts.Length; i++)
+                parts[i] = ConvolutionGradients.Conv2dWeight(xs.narrow(0, i, 1), kernel, bs.narrow(0, i, 1), one, zero, one).unsqueeze(0);
+            return cat(parts, 0);
+        }
+        Tensor Grouped(Tensor xs, Tensor bs)
+        {
+            var (nn_, cc, oo) = (xs.shape[0], xs.shape[1], bs.shape[1]);
+            var r = F.conv2d(xs.transpose(0, 1), bs.reshape(nn_ * oo, 1, bs.shape[2], bs.shape[3]), groups: nn_);   // (C, N·O, k, k)
+            return r.view(cc, nn_, oo, k, k).permute(1, 2, 0, 3, 4).contiguous();
+        }
+        Tensor UnfoldBmm(Tensor xs, Tensor bs)
+        {
+            var u = F.unfold(xs, (k, k));                                                       // (N, C·k², L)
+            var g = bs.flatten(2).bmm(u.transpose(1, 2));                                         // (N, O, C·k²)
+            return g.view(xs.shape[0], bs.shape[1], xs.shape[1], k, k);
+        }
+        Tensor UnfoldBmmTransposed(Tensor xs, Tensor bs)
+        {
+            var u = F.unfold(xs, (k, k)).transpose(1, 2).contiguous();                          // (N, L, C·k²): the product's right factor row-major
+            return bs.flatten(2).bmm(u).view(xs.shape[0], bs.shape[1], xs.shape[1], k, k);
+        }
+        Tensor AutogradPerInput(Tensor xs, Tensor bs)
+        {
+            using var g = enable_grad();
+            var wr = w.to(xs.dtype).detach().requires_grad_();
+            var parts = new Tensor[xs.shape[0]];
+            for (long i = 0; i < parts.Length; i++)
+            {
+                var y = F.conv2d(xs.narrow(0, i, 1), wr);
+                parts[i] = SafeAutograd.grad([y], [wr], [bs.narrow(0, i, 1)])[0]!.unsqueeze(0);
+            }
+            return cat(parts, 0);
+        }
+        Tensor AutogradGrouped(Tensor xs, Tensor bs)
+        {
+            // The "expanded weights" trick: one grouped convolution with the weight repeated per input,
+            // and libtorch's convolution backward for its weight (a forward pass is wasted).
+            using var g = enable_grad();
+            var nn_ = xs.shape[0];
+            var wr = w.to(xs.dtype).detach().repeat(nn_, 1, 1, 1).requires_grad_();         // (N·O, C, k, k)
+            var y = F.conv2d(xs.reshape(1, nn_ * c, xs.shape[2], xs.shape[3]), wr, groups: nn_);
+            return SafeAutograd.grad([y], [wr], [bs.reshape(1, nn_ * cout, bs.shape[2], bs.shape[3])])[0]!.view(nn_, cout, c, k, k);
+        }
+
+        // Exactness: each variant in float64 against per-input autograd in float64 (libtorch's own
+        // convolution backward), and in float32 against that float64 reference.
+        var exact = new Dictionary<string, object?>();
+        using (var x64 = x.narrow(0, 0, 4).to(float64))
+        using (var b64 = b.narrow(0, 0, 4).to(float64))
+        using (var w64 = w.to(float64))
+        {
+            Tensor Reference()
+            {
+                using var g = enable_grad();
+                var wr = w64.detach().requires_grad_();
+                var parts = new Tensor[4];
+                for (long i = 0; i < 4; i++)
+                    parts[i] = SafeAutograd.grad([F.conv2d(x64.narrow(0, i, 1), wr)], [wr], [b64.narrow(0, i, 1)])[0]!.unsqueeze(0);
+                return cat(parts, 0);
+            }
+            using var scope = NewDisposeScope();
+            var reference = Reference();
+            foreach (var (name, f) in new (string, Func<Tensor, Tensor, Tensor>)[]
+                     { ("per_input_transposed", PerInputTransposed), ("grouped", Grouped), ("unfold_bmm", UnfoldBmm), ("unfold_bmm_transposed", UnfoldBmmTransposed),
+                       ("autograd_per_input", AutogradPerInput), ("autograd_grouped", AutogradGrouped) })
+            {
+                var d64 = RelativeError(f(x64, b64), reference);
+                var d32 = RelativeError(f(x.narrow(0, 0, 4), b.narrow(0, 0, 4)).to(float64), reference);
+                exact[name] = new { float64_max_rel = d64, float32_max_rel = d32 };
+                Console.WriteLine($"  exactness {name,-24} float64 {d64:E2}, float32 {d32:E2} (max |difference| / max |reference|)");
+            }
+        }
+        checks["conv_weight_gradient"] = exact;
+
+        using (var scope = NewDisposeScope())
+            checks["conv_input_gradient_forward_conv_vs_transposed"] = RelativeError(F.conv2d(b, w.flip(2, 3).transpose(0, 1), padding: [2, 2]), F.conv_transpose2d(b, w));
+        var wp = w.detach().requires_grad_();
+        var bsum = b.clone();
+        var backward = MicroBench.Compare($"conv2 over the batch of {n}: forward and libtorch's backward", o.Rounds, o.Inner,
+            ("forward", () => F.conv2d(x, w), null),
+            ("input gradient: conv_transpose2d(b, W)", () => F.conv_transpose2d(b, w), null),
+            ("input gradient: conv2d(pad(b, 2), flipped Wᵀ)", () => F.conv2d(F.pad(b, [2, 2, 2, 2]), w.flip(2, 3).transpose(0, 1)), "stride 1"),
+            ("input gradient: conv2d(b, flipped Wᵀ, padding 2)", () => F.conv2d(b, w.flip(2, 3).transpose(0, 1), padding: [2, 2]), "stride 1"),
+            ("autograd: forward + input gradient", () => { using var g = enable_grad(); var xr = x.detach().requires_grad_(); SafeAutograd.grad([F.conv2d(xr, w)], [xr], [bsum]); }, null),
+            ("autograd: forward + weight gradient", () => { using var g = enable_grad(); SafeAutograd.grad([F.conv2d(x, wp)], [wp], [bsum]); }, null),
+            ("autograd: forward + both", () => { using var g = enable_grad(); var xr = x.detach().requires_grad_(); SafeAutograd.grad([F.conv2d(xr, wp)], [xr, wp], [bsum]); }, null));
+
+        using var unfolded = F.unfold(x, (k, k));                                          // (N, C·9, L)
+        using var unfoldedT = unfolded.transpose(1, 2).contiguous();                        // (N, L, C·9)
+        using var bflat = b.flatten(2).contiguous();                                         // (N, O, L)
+        backward.AddRange(MicroBench.Compare($"Pieces of unfold + bmm, batch {n}", o.Rounds, o.Inner,
+            ("unfold (im2col) alone", () => F.unfold(x, (k, k)), null),
+            ("bmm (N,O,L)·(N,L,C·9), both contiguous", () => bflat.bmm(unfoldedT), null),
+            ("bmm (N,O,L)·(N,C·9,L)ᵀ (transposed view)", () => bflat.bmm(unfolded.transpose(1, 2)), null),
+            ("64 × mm (O,L)·(L,C·9)", () => { for (long i = 0; i < n; i++) bflat[i].mm(unfoldedT[i]); }, null),
+            ("one mm (N·O, L)... as reference: (4096,576)·(576,288)", () => bflat[0].reshape(-1, 576).mm(unfoldedT[0]), "1/64 of the work"),
+            ("matmul 1024³ (GEMM rate reference)", () => { using var a = ones(1024, 1024); a.mm(a); }, null)));
+
+        var rows = MicroBench.Compare($"Per-input weight gradients of conv2, batch {n} (64×32×3×3 each)", o.Rounds, o.Inner,
+            ("per input: transposed conv2d (ConvolutionGradients.Conv2dWeight, current)", () => PerInputTransposed(x, b), null),
+            ("one grouped conv2d over the batch", () => Grouped(x, b), null),
+            ("unfold + bmm", () => UnfoldBmm(x, b), null),
+            ("unfold, transpose to (N, L, C·9), bmm", () => UnfoldBmmTransposed(x, b), null),
+            ("per input: autograd of conv2d (libtorch's weight backward)", () => AutogradPerInput(x, b), "forward pass included"),
+            ("grouped conv2d with repeated weight + autograd", () => AutogradGrouped(x, b), "forward pass included"),
+            ("reference: conv2 forward over the batch", () => F.conv2d(x, w), "the convolution rate"));
+        rows.InsertRange(0, backward);
+
+        // Gradient and output change together, as ConvRule.TangentsAndGrams needs them.
+        Tensor[] CurrentPair()
+        {
+            var grads = new Tensor[n];
+            var outs = new Tensor[n];
+            for (long i = 0; i < n; i++)
+            {
+                var xi = x.narrow(0, i, 1);
+                grads[i] = ConvolutionGradients.Conv2dWeight(xi, kernel, b.narrow(0, i, 1), one, zero, one);
+                outs[i] = F.conv2d(xi, grads[i]);
+            }
+            return [stack(grads, 0), cat(outs, 0)];
+        }
+        Tensor[] UnfoldPair()
+        {
+            var u = F.unfold(x, (k, k));                                                       // (N, C·9, L)
+            var g = b.flatten(2).bmm(u.transpose(1, 2));                                        // (N, O, C·9)
+            var t = g.bmm(u);                                                                   // (N, O, L)
+            return [g, t];
+        }
+        Tensor[] GroupedPair()
+        {
+            var g = Grouped(x, b);
+            var t = F.conv2d(x.reshape(1, n * c, h, h), g.reshape(n * cout, c, k, k), groups: n);
+            return [g, t];
+        }
+        Tensor[] MixedPair()
+        {
+            var grads = UnfoldBmm(x, b);
+            var outs = new Tensor[n];
+            for (long i = 0; i < n; i++) outs[i] = F.conv2d(x.narrow(0, i, 1), grads[i]);
+            return [grads, cat(outs, 0)];
+        }
+        using (var scope = NewDisposeScope())
+        {
+            var cur = CurrentPair();
+            var unf = UnfoldPair();
+            var grp = GroupedPair();
+            var d1 = RelativeError(unf[1].view(cur[1].shape).to(float64), cur[1].to(float64));
+            var d2 = RelativeError(grp[1].view(cur[1].shape).to(float64), cur[1].to(float64));
+            checks["conv_tangent_float32_agreement"] = new { unfold_vs_current = d1, grouped_vs_current = d2 };
+            Console.WriteLine($"  output changes agree (float32): unfold {d1:E2}, grouped {d2:E2} relative to the current path");
+        }
+        rows.AddRange(MicroBench.Compare($"Weight gradients and output changes conv(x_n, G_n) of conv2, batch {n}", o.Rounds, o.Inner,
+            ("per input: transposed conv2d + conv2d (current ConvRule)", () => CurrentPair(), null),
+            ("unfold once + bmm (gradient) + bmm (output change)", () => UnfoldPair(), null),
+            ("unfold + bmm (gradient), per-input conv2d (output change)", () => MixedPair(), null),
+            ("grouped conv2d (gradient) + grouped conv2d (output change)", () => GroupedPair(), null)));
+        return rows;
+    }
+
+    private static double RelativeError(Tensor a, Tensor reference)
+    {
+        using var scope = NewDisposeScope();
+        var r = reference.to(float64);
+        return (a.to(float64) - r).abs().max().item<double>() / r.abs().max().item<double>();
+    }
+
+    // ------------------------------------------------------------------ max pooling
+
+    /// <summary>2×2 max pooling of the CNN's 64×64×24×24 activations: libtorch against simple alternatives.</summary>
+    private static List<VariantTiming> MaxPool(KernelOptions o, Dictionary<string, object?> checks)
+    {
+        var gen = new Generator(2);
+        using var x = randn([o.Batch, 64, 24, 24], generator: gen).relu();
+        using var up = randn([o.Batch, 64, 12, 12], generator: gen);
+        using var conv2In = randn([o.Batch, 32, 26, 26], generator: gen).relu();
+        using var conv2W = randn([64, 32, 3, 3], generator: gen);
+        long[] two = [2, 2];
+        Tensor Reshaped(Tensor t) => t.view(t.shape[0], t.shape[1], 12, 2, 12, 2).amax([3, 5]);
+        void Backward(Func<Tensor, Tensor> pool)
+        {
+            using var g = enable_grad();
+            var xr = x.detach().requires_grad_();
+            SafeAutograd.grad([pool(xr)], [xr], [up]);
+        }
+        using (var scope = NewDisposeScope())
+        {
+            var lib = F.max_pool2d(x, two);
+            checks["maxpool_values"] = new
+            {
+                reshape_amax = RelativeError(Reshaped(x), lib),
+                csharp_argmax_index_select = RelativeError(MaxPoolKernel.Pool2x2(x), lib),
+            };
+            var (_, idx) = F.max_pool2d_with_indices(x, two);
+            checks["maxpool_indices_equal"] = MaxPoolKernel.Positions2x2(x, perPlane: true).eq(idx).all().item<bool>();
+        }
+        var rows = MicroBench.Compare($"Max pooling 2×2 of {o.Batch}×64×24×24 (forward)", o.Rounds, o.Inner * 4,
+            ("libtorch max_pool2d", () => F.max_pool2d(x, two), null),
+            ("libtorch max_pool2d_with_indices", () => F.max_pool2d_with_indices(x, two), null),
+            ("view (N,C,12,2,12,2) + amax", () => Reshaped(x), "ties: gradient shared"),
+            ("C# branch-free argmax + index_select (old FisherKit kernel)", () => MaxPoolKernel.Pool2x2(x), null),
+            ("reference: conv2 forward of the CNN, same batch", () => F.conv2d(conv2In, conv2W), "for scale"));
+        rows.AddRange(MicroBench.Compare($"Max pooling 2×2 of {o.Batch}×64×24×24, forward + backward", o.Rounds, o.Inner * 2,
+            ("libtorch max_pool2d", () => Backward(t => F.max_pool2d(t, two)), null),
+            ("view + amax", () => Backward(Reshaped), "ties: gradient shared"),
+            ("C# argmax + index_select", () => Backward(MaxPoolKernel.Pool2x2), null)));
+        return rows;
+    }
+
+    // ------------------------------------------------------------------ Adam
+
+    /// <summary>
+    /// One Adam update of the CNN's 1.2 M parameters (what dominates a batch-1 training step):
+    /// TorchSharp's optim.Adam, the same update in fewer libtorch passes, and the old one-pass C#
+    /// kernel over the tensors' memory; then whole batch-1 training steps with each.
+    /// </summary>
+    private static List<VariantTiming> Adam(KernelOptions o, Dictionary<string, object?> checks)
+    {
+        manual_seed(0);
+        using var model = Cnn.Create();
+        var ps = model.parameters().ToList();
+        foreach (var p in ps) p.grad = randn_like(p) * 1e-3;
+        using var ts = optim.Adam(ps, lr: 1e-3);
+        var few = new FewPassAdam(ps);
+        var one = new OnePassAdam(ps);
+
+        // Same update? Copies of the model stepped 3 times by each, compared.
+        checks["adam_agreement"] = AdamAgreement();
+
+        var rows = MicroBench.Compare("Adam update of the CNN's 1.2 M parameters (gradients given)", o.Rounds, o.Inner * 4,
+            ("TorchSharp optim.Adam.step", () => ts.step(), "8 passes, 2 temporaries per tensor"),
+            ("libtorch ops, 5 passes (lerp_, mul_+addcmul_, sqrt, addcdiv_)", few.Step, null),
+            ("one-pass C# kernel (old FisherKit)", one.Step, null),
+            ("optimizer.zero_grad (zero_ each gradient)", () => ts.zero_grad(), null));
+
+        // Whole batch-1 steps: the plain TorchSharp loop, and the same with set-to-none gradients and
+        // either update.
+        var x = randn(1, 1, 28, 28);
+        var y = randint(0, 10, [1]);
+        void Step(Action zero, Action update)
+        {
+            zero();
+            F.cross_entropy(model.call(x), y).backward();
+            update();
+        }
+        void None() { foreach (var p in ps) p.grad = null; }
+        rows.AddRange(MicroBench.Compare("Training step, batch 1", o.Rounds, o.Inner * 4,
+            ("zero_grad + TorchSharp Adam (plain TorchSharp)", () => Step(ts.zero_grad, () => ts.step()), null),
+            ("set-to-none + TorchSharp Adam", () => Step(None, () => ts.step()), null),
+            ("set-to-none + libtorch ops, 5 passes", () => Step(None, few.Step), null),
+            ("set-to-none + one-pass C# kernel", () => Step(None, one.Step), null)));
+        return rows;
+    }
+
+    private static object AdamAgreement()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        var reference = Cnn.Create();
+        var copies = Enumerable.Range(0, 3).Select(_ => Cnn.Create()).ToList();
+        foreach (var m in copies)
+            using (no_grad())
+                foreach (var (p, q) in m.parameters().Zip(reference.parameters())) p.copy_(q);
+        var grads = reference.parameters().Select(p => randn_like(p)).ToList();
+        var ts = optim.Adam(copies[0].parameters(), lr: 1e-3);
+        var few = new FewPassAdam(copies[1].parameters().ToList());
+        var one = new OnePassAdam(copies[2].parameters().ToList());
+        Action[] steps = [() => ts.step(), few.Step, one.Step];
+        for (int s = 0; s < 3; s++)
+            for (int i = 0; i < 3; i++)
+            {
+                foreach (var (p, g) in copies[i].parameters().Zip(grads)) p.grad = g * (s + 1);
+                steps[i]();
+            }
+        double Diff(nn.Module a, nn.Module b) => a.parameters().Zip(b.parameters()).Max(t => (t.First - t.Second).abs().max().item<float>());
+        double moved = copies[0].parameters().Zip(reference.parameters()).Max(t => (t.First - t.Second).abs().max().item<float>());
+        var r = new { max_parameter_change = moved, few_pass_vs_torchsharp = Diff(copies[1], copies[0]), one_pass_vs_torchsharp = Diff(copies[2], copies[0]) };
+        Console.WriteLine($"  Adam after 3 steps: parameters moved up to {r.max_parameter_change:E2}; differences to TorchSharp's Adam: 5-pass {r.few_pass_vs_torchsharp:E2}, one-pass {r.one_pass_vs_torchsharp:E2}");
+        foreach (var m in copies.Append(reference)) m.Dispose();
+        ts.Dispose();
+        return r;
+    }
+
+    /// <summary>Adam in five libtorch passes per tensor (the old FisherKit's fallback): m.lerp_(g), v.mul_().addcmul_(), sqrt, add_, p.addcdiv_.</summary>
+    private sealed class FewPassAdam(List<TorchSharp.Modules.Parameter> ps, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
+    {
+        private readonly Tensor[] _m = [.. ps.Select(p => zeros_like(p).DetachFromDisposeScope())];
+        private readonly Tensor[] _v = [.. ps.Select(p => zeros_like(p).DetachFromDisposeScope())];
+        private readonly Tensor _w = tensor((float)(1 - beta1)).DetachFromDisposeScope();
+        private int _t;
+
+        public void Step()
+        {
+            _t++;
+            var bc1 = 1 - Math.Pow(beta1, _t);
+            var bc2Sqrt = Math.Sqrt(1 - Math.Pow(beta2, _t));
+            using var ng = no_grad();
+            for (int i = 0; i < ps.Count; i++)
+            {
+                using var scope = NewDisposeScope();
+                var g = ps[i].grad;
+                if (g is null) continue;
+                _m[i].lerp_(g, _w);
+                _v[i].mul_(beta2).addcmul_(g, g, 1 - beta2);
+                var denom = _v[i].sqrt().add_(eps * bc2Sqrt);
+                ps[i].addcdiv_(_m[i], denom, -lr * bc2Sqrt / bc1);
+            }
+        }
+    }
+
+    /// <summary>The old FisherKit's one-pass Adam kernel (SIMD C# over the tensors' memory), float32, one thread.</summary>
+    private sealed unsafe class OnePassAdam(List<TorchSharp.Modules.Parameter> ps, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
+    {
+        private readonly Tensor[] _m = [.. ps.Select(p => zeros_like(p).DetachFromDisposeScope())];
+        private readonly Tensor[] _v = [.. ps.Select(p => zeros_like(p).DetachFromDisposeScope())];
+        private int _t;
+
+        public void Step()
+        {
+            _t++;
+            var bc1 = 1 - Math.Pow(beta1, _t);
+            var bc2Sqrt = Math.Sqrt(1 - Math.Pow(beta2, _t));
+            for (int i = 0; i < ps.Count; i++)
+            {
+                using var g = ps[i].grad;
+                if (g is null) continue;
+                fixed (byte* pp = ps[i].bytes, pg = g.bytes, pm = _m[i].bytes, pv = _v[i].bytes)
+                    Run((float*)pp, (float*)pg, (float*)pm, (float*)pv, ps[i].numel(), (float)(1 - beta1), (float)beta2, (float)(1 - beta2),
+                        (float)(-lr * bc2Sqrt / bc1), (float)(eps * bc2Sqrt));
+            }
+        }
+
+        private static void Run(float* p, float* g, float* m, float* v, long n, float w, float b2, float c2, float negStep, float epsS)
+        {
+            long i = 0;
+            var vw = new Vector<float>(w); var vb2 = new Vector<float>(b2); var vc2 = new Vector<float>(c2);
+            var vneg = new Vector<float>(negStep); var veps = new Vector<float>(epsS);
+            for (; i + Vector<float>.Count <= n; i += Vector<float>.Count)
+            {
+                var gi = Vector.Load(g + i);
+                var mi = Vector.Load(m + i);
+                mi += vw * (gi - mi);
+                var vi = Vector.Load(v + i) * vb2 + vc2 * gi * gi;
+                var pi = Vector.Load(p + i) + vneg * (mi / (Vector.SquareRoot(vi) + veps));
+                pi.Store(p + i);
+                mi.Store(m + i);
+                vi.Store(v + i);
+            }
+            for (; i < n; i++)
+            {
+                float gi = g[i], mi = m[i] + w * (g[i] - m[i]), vi = v[i] * b2 + c2 * gi * gi;
+                p[i] += negStep * (mi / (MathF.Sqrt(vi) + epsS));
+                m[i] = mi;
+                v[i] = vi;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ glibc allocator
+
+    /// <summary>
+    /// Training steps (batch 64 and 1), a Hessian-vector product and a batch of reduced Fisher forms in
+    /// fresh processes with glibc's defaults and with FisherKit's mallopt settings
+    /// (<see cref="HostAllocator.Configure"/>; glibc's settings cannot be undone once made), rounds
+    /// alternating: time and minor page faults per step.
+    /// </summary>
+    private static Dictionary<string, object?> Malloc(KernelOptions o, string root)
+    {
+        var keys = new[] { "train_batch64", "train_batch1", "hvp", "fisher_reduced" };
+        var with = keys.ToDictionary(k => k, _ => new List<double>());
+        var without = keys.ToDictionary(k => k, _ => new List<double>());
+        var faultsWith = keys.ToDictionary(k => k, _ => new List<double>());
+        var faultsWithout = keys.ToDictionary(k => k, _ => new List<double>());
+        for (int r = 0; r < o.Rounds; r++)
+            foreach (var on in new[] { false, true })
+            {
+                var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+                foreach (var a in new[] { typeof(Kernels).Assembly.Location, "malloc-probe", "--threads", $"{o.Threads}", "--tuned", on ? "1" : "0" })
+                    psi.ArgumentList.Add(a);
+
+                using var p = Process.Start(psi)!;
+                var stdout = p.StandardOutput.ReadToEndAsync();
+                var stderr = p.StandardError.ReadToEndAsync();
+                p.WaitForExit();
+                if (p.ExitCode != 0) throw new InvalidOperationException($"malloc-probe failed: {stderr.Result}");
+                var e = JsonDocument.Parse(stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+                foreach (var k in keys)
+                {
+                    (on ? with : without)[k].Add(e.GetProperty(k).GetProperty("seconds").GetDouble());
+                    (on ? faultsWith : faultsWithout)[k].Add(e.GetProperty(k).GetProperty("minor_faults").GetDouble());
+                }
+            }
+        Console.WriteLine("glibc allocator: ms per step, min (median) over processes; minor page faults per step (median); ratio = mallopt / defaults");
+        Console.WriteLine($"  {"workload",-16} {"glibc defaults",22} {"faults",8} {"mallopt",22} {"faults",8} {"ratio",6}");
+        foreach (var k in keys)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {k,-16} {without[k].Min() * 1e3,10:F3} ({Timing.MedianOf(without[k]) * 1e3,8:F3}) {Timing.MedianOf(faultsWithout[k]),8:F0} {with[k].Min() * 1e3,10:F3} ({Timing.MedianOf(with[k]) * 1e3,8:F3}) {Timing.MedianOf(faultsWith[k]),8:F0} {with[k].Min() / without[k].Min(),6:F3}"));
+        return keys.ToDictionary(k => k, k => (object?)new
+        {
+            defaults_s = without[k], mallopt_s = with[k], defaults_minor_faults = faultsWithout[k], mallopt_minor_faults = faultsWith[k],
+            ratio_min = with[k].Min() / without[k].Min(),
+        });
+    }
+
+    /// <summary>The child of <see cref="Malloc"/>: one process, one setting, one JSON line.</summary>
+    internal static int MallocProbe(string[] args)
+    {
+        int threads = int.Parse(args[Array.IndexOf(args, "--threads") + 1], CultureInfo.InvariantCulture);
+        bool on = args[Array.IndexOf(args, "--tuned") + 1] == "1";
+        if (on && !HostAllocator.Configure()) throw new InvalidOperationException("glibc refused HostAllocator's settings");
+        set_num_threads(threads);
+        var result = new Dictionary<string, object>();
+        void Measure(string key, Action step, int warmup, int count)
+        {
+            for (int i = 0; i < warmup; i++) MicroBench.Scoped(step);
+            long f0 = MinorFaults();
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < count; i++) MicroBench.Scoped(step);
+            result[key] = new { seconds = sw.Elapsed.TotalSeconds / count, minor_faults = (MinorFaults() - f0) / (double)count };
+        }
+        foreach (var batch in new[] { 64, 1 })
+        {
+            manual_seed(0);
+            using var model = Cnn.Create();
+            using var opt = optim.Adam(model.parameters(), lr: 1e-3);
+            using var x = randn(batch, 1, 28, 28);
+            using var y = randint(0, 10, [batch]);
+            Measure($"train_batch{batch}", () =>
+            {
+                opt.zero_grad();
+                F.cross_entropy(model.call(x), y).backward();
+                opt.step();
+            }, batch == 1 ? 30 : 3, batch == 1 ? 200 : 12);
+        }
+        using (var model = Cnn.Create())
+        using (var x = randn(64, 1, 28, 28))
+        using (var y = randint(0, 10, [64]))
+        {
+            var ps = model.parameters().Select(p => (Tensor)p).ToList();
+            var v = ps.Select(p => randn_like(p).DetachFromDisposeScope()).ToList();
+            Measure("hvp", () => Workload.HessianVectorProduct(model, ps, x, y, v, safe: true), 2, 5);
+        }
+        using (var model = Cnn.Create())
+        using (var x = rand(256, 1, 28, 28))
+        {
+            model.eval();
+            var fisher = new FisherKit.Fisher.PerInputFisher(model);
+            Measure("fisher_reduced", () => fisher.ReducedForm(x), 1, 3);
+        }
+        Console.WriteLine(JsonSerializer.Serialize(result));
+        return 0;
+    }
+
+    private static long MinorFaults()
+    {
+        // /proc/self/stat: field 10 is minflt (after the command name in parentheses).
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[7], CultureInfo.InvariantCulture);
+    }
+}
+
+internal sealed record KernelOptions(int Threads, int Rounds, int Inner, int Batch, string[] Parts)
+{
+    internal static KernelOptions Parse(string[] args)
+    {
+        var o = new KernelOptions(1, 7, 3, 64, ["conv", "pool", "adam", "malloc"]);
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int N() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            o = args[i] switch
+            {
+                "--threads" => o with { Threads = N() },
+                "--rounds" => o with { Rounds = N() },
+                "--inner" => o with { Inner = N() },
+                "--batch" => o with { Batch = N() },
+                "--only" => o with { Parts = Next().Split(',') },
+                "--quick" => o with { Rounds = 3, Inner = 1 },
+                _ => throw new ArgumentException($"unknown option {args[i]} for kernels; see bench/README.md"),
+            };
+        }
+        return o;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace FisherKit.Tests.TorchSharpAdditions;
+
+/// <summary>
+/// HostAllocator: the settings take effect (large tensors freed and allocated again come back without
+/// page faults, where glibc's static defaults fault every page in again), and values glibc cannot
+/// take are refused. The test that configures glibc
+/// puts its static defaults back (128 KiB thresholds, no top pad) when it ends. Counts page faults of the whole
+/// process, so it runs in the LeakChecks collection, alone.
+/// </summary>
+[Collection(LeakChecks.Name)]
+public class HostAllocatorTests
+{
+    private static long MinorFaults()
+    {
+        // /proc/self/stat: minflt is the 10th field, the 8th after the parenthesised command name.
+        var stat = File.ReadAllText("/proc/self/stat");
+        return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Minor page faults of 20 rounds that allocate three 8 MiB tensors and free them.</summary>
+    private static long FaultsOfAllocationRounds()
+    {
+        const long elements = 2L << 20;                                   // 8 MiB of float32
+        for (int i = 0; i < 2; i++)
+            using (var a = ones(elements)) using (var b = ones(elements)) using (var c = ones(elements)) { }
+        long before = MinorFaults();
+        for (int i = 0; i < 20; i++)
+            using (var a = ones(elements)) using (var b = ones(elements)) using (var c = ones(elements)) { }
+        return MinorFaults() - before;
+    }
+
+    [Fact]
+    public void With_FisherKits_settings_freed_tensors_come_back_without_page_faults()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        const long pagesPerRound = 3 * (8L << 20) / 4096;                 // 6,144 pages of 4 KiB
+        try
+        {
+            // glibc's static defaults (128 KiB mmap and trim thresholds, no top pad): every tensor is a
+            // fresh mapping, faulted in page by page.
+            Assert.True(HostAllocator.Configure(trimThreshold: 128 << 10, mmapThreshold: 128 << 10, topPad: 0));
+            var untuned = FaultsOfAllocationRounds();
+            Assert.True(HostAllocator.Configure());
+            var tuned = FaultsOfAllocationRounds();
+            Assert.True(tuned * 4 < untuned, $"FisherKit's settings: {tuned} faults for 20 rounds of {pagesPerRound} pages; glibc's defaults: {untuned}");
+            Assert.True(tuned < 20 * pagesPerRound / 8, $"FisherKit's settings: {tuned} faults for 20 rounds of {pagesPerRound} pages");
+        }
+        finally
+        {
+            HostAllocator.Configure(trimThreshold: 128 << 10, mmapThreshold: 128 << 10, topPad: 0);
+        }
+    }
+
+    [Fact]
+    public void Values_glibc_cannot_take_are_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => HostAllocator.Configure(mmapThreshold: 64L << 20));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HostAllocator.Configure(trimThreshold: -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HostAllocator.Configure(topPad: 4L << 30));
+    }
+}
