@@ -32,6 +32,7 @@ internal static class EnvironmentRecord
             ["threads"] = threads,
             ["glibc_malloc_configured_in_fisherkit_process"] = FisherKit.TorchSharpAdditions.HostAllocator.Configured,
             ["onednn_enabled"] = EngineFlags.OneDnnEnabled,
+            ["onednn_diagnosis"] = EngineFlags.Diagnosis,
             ["git_commit"] = Git(repoRoot, "rev-parse", "HEAD"),
             ["git_dirty"] = Git(repoRoot, "status", "--porcelain", "--", "src", "bench") is { Length: > 0 },
         };

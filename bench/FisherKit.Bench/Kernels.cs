@@ -21,7 +21,7 @@ internal static class Kernels
     {
         var o = KernelOptions.Parse(args);
         set_num_threads(o.Threads);
-        Console.WriteLine($"Kernel measurements: {o.Threads} thread(s), {o.Rounds} rounds, machine load {EnvironmentRecord.Read("/proc/loadavg")}");
+        Console.WriteLine($"Kernel measurements: {o.Threads} thread(s), {o.Rounds} rounds, oneDNN {(EngineFlags.OneDnnEnabled == false ? "off" : "on")} ({EngineFlags.Diagnosis}), machine load {EnvironmentRecord.Read("/proc/loadavg")}");
         var env = EnvironmentRecord.Collect(get_num_threads(), root);
         var rows = new List<VariantTiming>();
         var checks = new Dictionary<string, object?>();
@@ -438,7 +438,8 @@ internal static class Kernels
             foreach (var on in new[] { false, true })
             {
                 var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-                foreach (var a in new[] { typeof(Kernels).Assembly.Location, "malloc-probe", "--threads", $"{o.Threads}", "--tuned", on ? "1" : "0" })
+                foreach (var a in new[] { typeof(Kernels).Assembly.Location, "malloc-probe", "--threads", $"{o.Threads}", "--tuned", on ? "1" : "0",
+                                          "--onednn", EngineFlags.OneDnnEnabled == false ? "off" : "on" })
                     psi.ArgumentList.Add(a);
 
                 using var p = Process.Start(psi)!;

@@ -33,7 +33,7 @@ internal partial class Program
         set_num_threads(o.Threads);
         Console.WriteLine($"FisherKit benchmark ({parts}): {o.Threads} thread(s), {o.Rounds} rounds, machine load {EnvironmentRecord.Read("/proc/loadavg")}");
         var env = EnvironmentRecord.Collect(get_num_threads(), root);
-        Console.WriteLine($"TorchSharp {env["torchsharp"]}, {env["libtorch"]}, {env["blas"]}");
+        Console.WriteLine($"TorchSharp {env["torchsharp"]}, {env["libtorch"]}, {env["blas"]}; oneDNN {(EngineFlags.OneDnnEnabled == false ? "off" : "on")} on every side ({EngineFlags.Diagnosis})");
 
         // Rate workloads (C# side only, plain libtorch calls): the machine's matmul and convolution rates.
         var rates = new[] { Workload.Gemm(o.Cnn), Workload.Convolution(o.Cnn) };
