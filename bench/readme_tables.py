@@ -2,10 +2,10 @@
 """Markdown tables for bench/README.md, generated from the results JSON the benchmark writes.
 
     python3 bench/readme_tables.py                      # latest bench/results/bench-*.json and kernels-*.json
-    python3 bench/readme_tables.py --bench F --kernels K
+    python3 bench/readme_tables.py --bench F --kernels K [K2 ...]
     python3 bench/readme_tables.py --write              # replace the generated part of bench/README.md
 
-The old FisherKit's numbers (its own libtorch 1.13 binding, measured on the same machine before the
+The newest kernels files with oneDNN on and off are both used by default. The old FisherKit's numbers (its own libtorch 1.13 binding, measured on the same machine before the
 move to TorchSharp) come from the results files that version of the benchmark wrote, kept in
 bench/reference/. Only the standard library is used.
 """
@@ -66,14 +66,27 @@ def old_numbers():
     return old, old_f, old_py, cnn, fisher
 
 
-def tables(bench_file, kernels_file):
+def latest_kernels():
+    """The newest kernels-*.json with oneDNN on and the newest with it off (whichever exist)."""
+    chosen = {}
+    for f in sorted(glob.glob(os.path.join(HERE, "results", "kernels-*.json"))):
+        try:
+            env = json.load(open(f))["environment"]
+        except (ValueError, KeyError):
+            continue
+        if "onednn_enabled" in env:
+            chosen[env["onednn_enabled"]] = f
+    return [chosen[k] for k in (True, False) if k in chosen]
+
+
+def tables(bench_file, kernels_files):
     b = json.load(open(bench_file))
     env = b["environment"]
     old, old_f, old_py, old_cnn, old_fisher = old_numbers()
     out = []
     w = out.append
     w(f"Generated from `{os.path.relpath(bench_file, os.path.dirname(HERE))}`"
-      + (f" and `{os.path.relpath(kernels_file, os.path.dirname(HERE))}`" if kernels_file else "")
+      + "".join(f" and `{os.path.relpath(k, os.path.dirname(HERE))}`" for k in kernels_files)
       + f" by `bench/readme_tables.py`. Measured {env['date_utc'][:16].replace('T', ' ')} UTC on {env['cpu_model']}, "
       f"{env['logical_cores']} logical cores, {env['threads']} thread(s) on every side; load average {env['load_average_at_start'].split()[0]} "
       f"at the start, {env.get('load_average_at_end', '?').split()[0]} at the end. {env['torchsharp_backend']}, {env['libtorch']}, "
@@ -131,11 +144,13 @@ def tables(bench_file, kernels_file):
                   f"{ms(r['torchsharp']['min_s']) if r['torchsharp'] else '–'} ms = "
                   f"{(floor / r['torchsharp']['min_s'] * 100 if r['torchsharp'] else float('nan')):.0f} % of it.")
         w("")
-    if kernels_file:
+    for kernels_file in kernels_files:
         k = json.load(open(kernels_file))
         ke = k["environment"]
-        w(f"**Kernel measurements** (`kernels`, oneDNN {'on' if ke.get('onednn_enabled') else 'off'}, load average "
-          f"{ke['load_average_at_start'].split()[0]}), ms per call: wall min (median), CPU min; x = CPU min / fastest CPU min in the group.")
+        tuned = ke.get("glibc_malloc_configured_in_fisherkit_process", ke.get("glibc_malloc_configured_by_fisherkit"))
+        w(f"**Kernel measurements, oneDNN {'on' if ke.get('onednn_enabled') else 'off'}** (`{os.path.basename(kernels_file)}`, load average "
+          f"{ke['load_average_at_start'].split()[0]}, glibc allocator {'tuned' if tuned else 'defaults'} in the measuring process), "
+          "ms per call: wall min (median), CPU min; x = CPU min / fastest CPU min in the group.")
         w("")
         groups = {}
         for v in k["variants"]:
@@ -165,11 +180,11 @@ def tables(bench_file, kernels_file):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bench", default=None)
-    ap.add_argument("--kernels", default=None)
+    ap.add_argument("--kernels", nargs="+", default=None)
     ap.add_argument("--write", action="store_true", help="replace the generated part of bench/README.md")
     a = ap.parse_args()
     bench = a.bench or latest("bench-*.json")
-    kernels = a.kernels or latest("kernels-*.json")
+    kernels = a.kernels or latest_kernels()
     if bench is None:
         sys.exit("no bench/results/bench-*.json: run the benchmark first (see bench/README.md)")
     text = tables(bench, kernels)
@@ -186,7 +201,7 @@ def main():
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(head + BEGIN + "\n" + text + "\n" + END + tail)
     os.replace(tmp, readme)
-    print(f"updated {readme} from {bench}" + (f" and {kernels}" if kernels else ""))
+    print(f"updated {readme} from {bench}" + "".join(f" and {k}" for k in kernels))
 
 
 if __name__ == "__main__":

@@ -22,8 +22,10 @@ internal static class EngineFlags
         }
     }
 
-    /// <summary>What FisherKit's check found (or why it did not run).</summary>
-    internal static string? Diagnosis => OneDnn.Diagnosis;
+    private static string? _forced;
+
+    /// <summary>What FisherKit's check found (or why it did not run), and what <c>--onednn</c> made of it.</summary>
+    internal static string? Diagnosis => _forced is null ? OneDnn.Diagnosis : $"{_forced}; FisherKit's check: {OneDnn.Diagnosis}";
 
     /// <summary>Applies <c>--onednn on|off</c> (absent: FisherKit's check decides), runs FisherKit's check, and returns the other arguments.</summary>
     internal static string[] Apply(string[] args)
@@ -36,11 +38,17 @@ internal static class EngineFlags
             mode = args[i + 1];
             args = [.. args.Where((_, j) => j != i && j != i + 1)];
         }
+        // FisherKit may already have run its check when its assembly loaded; the variable reaches the
+        // child processes, and the flag is set explicitly afterwards.
         if (mode is not null) Environment.SetEnvironmentVariable("FISHERKIT_ONEDNN", mode == "on" ? "keep" : "off");
         try
         {
-            if (mode == "on") OneDnn.Enabled = true;
             OneDnn.EnsureCorrectConvolutions();
+            if (mode is not null)
+            {
+                OneDnn.Enabled = mode == "on";
+                _forced = $"oneDNN {mode} by --onednn {mode}";
+            }
         }
         catch (NotSupportedException) { }
         return args;
