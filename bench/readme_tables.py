@@ -132,8 +132,8 @@ def tables(bench_file, kernels_files):
         w("Loops used: " + "; ".join(loops) + ". All TorchSharp loops: "
           + ", ".join(f"`{k}` {mm(v)}" for k, v in b["fisher_torchsharp"].items() if v) + ".")
         w("")
-        w(f"The old FisherKit's PyTorch loops in the same old run: reduced {mm(old_py.get('loop_reduced'))}, "
-          f"full form (±εv) {mm(old_py.get('loop_form_full'))}, per tensor {mm(old_py.get('loop_form_tensor'))} ms per input.")
+        w(f"The PyTorch loops of the old FisherKit's run (PyTorch {'with the old FisherKit allocator settings' if old_fisher.get('pytorch_tuned_malloc') else 'as installed'}): "
+          f"reduced {mm(old_py.get('loop_reduced'))}, full form (±εv) {mm(old_py.get('loop_form_full'))}, per tensor {mm(old_py.get('loop_form_tensor'))} ms per input.")
         w("")
         flops = {"reduced": b["train_flops_per_sample"], "form_full": b["form_flops_per_input"]}
         for r in b["fisher"]:
