@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using FisherKit.Plotting.Formatting;
@@ -60,6 +61,28 @@ public static class InteractiveIntegration
 
     /// <summary>The events of the command that redefined <c>display</c> (empty until it ran).</summary>
     public static string DisplayDefinitionEvents => DisplayFunction.Trace;
+
+    /// <summary>
+    /// Runs FisherKit's start-up (its module initializer: <c>TorchEngine.Prepare</c>, which loads the TorchSharp
+    /// package's own libtorch before a system copy can be found and checks oneDNN, and the registration here)
+    /// at once, so that it happens before the notebook's first tensor, as <c>#r "nuget: FisherKit"</c> is
+    /// followed by tensor code that need not touch FisherKit first. Called by the kernel extension.
+    /// </summary>
+    /// <returns>What happened, in words.</returns>
+    public static string PrepareFisherKit()
+    {
+        try
+        {
+            var fisherKit = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "FisherKit")
+                            ?? Assembly.Load(new AssemblyName("FisherKit"));
+            RuntimeHelpers.RunModuleConstructor(fisherKit.ManifestModule.ModuleHandle);
+            return "FisherKit prepared the engine";
+        }
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException or TypeInitializationException)
+        {
+            return $"FisherKit's start-up did not run: {e.Message}";
+        }
+    }
 
     /// <summary>Entry point for FisherKit's reflection-based registration (no .NET Interactive types in its signature).</summary>
     /// <returns><see cref="Status"/>.</returns>
