@@ -76,9 +76,8 @@ PY
   cp "$tmp/tool/.net-csharp"/logo-*.png "$tmp/" 2>/dev/null || true
   rm -rf "$tmp/tool"
   if [ -f "$dest/kernel.json" ] && ! grep -q "65-dotnet-interactive.sh" "$dest/kernel.json"; then
-    fk_log "replacing the kernelspec $dest (kept as $dest.before-fisherkit)"
-    rm -rf "$dest.before-fisherkit"
-    cp -r "$dest" "$dest.before-fisherkit"
+    fk_log "replacing the kernelspec $dest (its kernel.json is kept there as kernel.json.before-fisherkit)"
+    cp "$dest/kernel.json" "$tmp/kernel.json.before-fisherkit"
   else
     fk_log "kernelspec .net-csharp (Microsoft.dotnet-interactive $fk_dotnet_interactive_version, loopback-only HTTP, no telemetry) -> $dest"
   fi

@@ -58,6 +58,24 @@ internal static class FigureFormatting
                "run environment/setup.sh or set FISHERKIT_PLOTLYJS to a plotly.min.js.</p>";
     }
 
+    /// <summary>Whether an HTML fragment has plotly.js inline.</summary>
+    internal static bool CarriesPlotlyJs(string html) =>
+        PlotlyJs.IsAvailable && html.Contains(PlotlyJs.Source.AsSpan(0, Math.Min(256, PlotlyJs.Source.Length)), StringComparison.Ordinal);
+
+    /// <summary>A figure fragment with plotly.js put in, where <see cref="FigureHtml.Render(Figure, bool, string)"/> puts it.</summary>
+    internal static string WithPlotlyJs(string html)
+    {
+        const string figureDiv = "<div class=\"fisherkit-figure\"";
+        var start = html.IndexOf(figureDiv, StringComparison.Ordinal);
+        var end = start < 0 ? -1 : html.IndexOf("</div>\n", start, StringComparison.Ordinal);
+        if (end < 0 || !PlotlyJs.IsAvailable) return html;
+        end += "</div>\n".Length;
+        return string.Concat(html.AsSpan(0, end), PlotlyJs.InlineScriptTag(), "\n", html.AsSpan(end));
+    }
+
+    /// <summary>The output that held plotly.js was replaced by one without it: the next figure carries it again.</summary>
+    internal static void CarrierReplaced() => Reset();
+
     /// <summary>Forgets which cell carried plotly.js (tests).</summary>
     internal static void Reset()
     {
