@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+using InteractiveFormatter = Microsoft.DotNet.Interactive.Formatting.Formatter;
+using MimeTypes = FisherKit.Plotting.Formatting.MimeTypes;
+
+namespace FisherKit.Interactive;
+
+/// <summary>
+/// Tensors in .NET Interactive: TorchSharp's one-line summary (shape, dtype, device, as FisherKit's engine
+/// shows a tensor) and a preview of at most <see cref="PreviewLimit"/> values, as text and as HTML. Replaces
+/// .NET Interactive's default, a tree of the tensor's properties that calls every getter (each one a native
+/// call, some of them allocating tensors). Tensors inside tuples, records and lists use it too.
+/// </summary>
+internal static class TensorFormatting
+{
+    /// <summary>Values shown at most.</summary>
+    public const int PreviewLimit = 8;
+
+    public static void Register()
+    {
+        InteractiveFormatter.Register<Tensor>((t, w) => w.Write(Text(t)), MimeTypes.PlainText);
+        InteractiveFormatter.Register<Tensor>((t, w) => w.Write(Html(t)), MimeTypes.Html);
+        // The type's own formatter source (TypeFormatterSourceAttribute) is read on first use and sets its
+        // preferred MIME types then; read it now, so that these, set later, win.
+        _ = InteractiveFormatter.GetPreferredMimeTypesFor(typeof(Tensor));
+        InteractiveFormatter.SetPreferredMimeTypesFor(typeof(Tensor), MimeTypes.Html, MimeTypes.PlainText);
+    }
+
+    /// <summary>"[3x4], type = Float32, device = cpu" and, on a second line, the first values.</summary>
+    internal static string Text(Tensor t)
+    {
+        string summary;
+        try { summary = t.ToString(); }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or ArgumentException)
+        {
+            return "Tensor (disposed)";
+        }
+        var preview = Preview(t);
+        return preview.Length == 0 ? summary : summary + "\n" + preview;
+    }
+
+    internal static string Html(Tensor t)
+    {
+        var text = Text(t);
+        var lines = text.Split('\n', 2);
+        var sb = new StringBuilder("<div class=\"fisherkit-tensor\"><code>").Append(WebUtility.HtmlEncode(lines[0])).Append("</code>");
+        if (lines.Length > 1) sb.Append("<pre style=\"margin:0.2em 0 0 0\">").Append(WebUtility.HtmlEncode(lines[1])).Append("</pre>");
+        return sb.Append("</div>").ToString();
+    }
+
+    /// <summary>The first values in storage order (row-major), "… (n more)" after them; empty for tensors whose
+    /// values cannot be read as numbers (complex, quantized) or that have none.</summary>
+    private static string Preview(Tensor t)
+    {
+        try
+        {
+            var count = t.numel();
+            if (count == 0) return "(no values)";
+            if (t.is_complex() || t.is_quantized()) return "";
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var take = (int)Math.Min(count, PreviewLimit);
+            var head = t.detach().reshape(-1).narrow(0, 0, take).cpu();
+            var kind = head.dtype;
+            string[] values = kind == ScalarType.Bool
+                ? head.data<bool>().ToArray().Select(b => b ? "true" : "false").ToArray()
+                : head.to_type(ScalarType.Float64).data<double>().ToArray().Select(v => Number(v, kind)).ToArray();
+            var more = count - take;
+            var prefix = t.dim() > 1 ? "values (row-major): " : "values: ";
+            return prefix + string.Join(", ", values) + (more > 0 ? string.Create(CultureInfo.InvariantCulture, $", … ({more:N0} more)") : "");
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or ExternalException or NotSupportedException)
+        {
+            return "";
+        }
+    }
+
+    private static string Number(double v, ScalarType kind) => kind switch
+    {
+        ScalarType.Byte or ScalarType.Int8 or ScalarType.Int16 or ScalarType.Int32 or ScalarType.Int64
+            => v.ToString("0", CultureInfo.InvariantCulture),
+        ScalarType.Float64 => v.ToString("G8", CultureInfo.InvariantCulture),
+        _ => v.ToString("G5", CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,48 @@
+using FisherKit.Plotting;
+using FisherKit.Plotting.Output;
+using static TorchSharp.torch;
+
+namespace FisherKit.Interactive.Tests;
+
+/// <summary>The pieces of the .NET Interactive integration on their own (no kernel).</summary>
+public sealed class FormattingTests
+{
+    [Fact]
+    public void A_tensor_shows_its_summary_and_at_most_eight_values()
+    {
+        using var scope = NewDisposeScope();
+        var t = arange(12, dtype: float32).reshape(3, 4);
+        Assert.Equal("[3x4], type = Float32, device = cpu\nvalues (row-major): 0, 1, 2, 3, 4, 5, 6, 7, … (4 more)", TensorFormatting.Text(t));
+        Assert.Equal("[3], type = Bool, device = cpu\nvalues: true, false, true", TensorFormatting.Text(tensor(new[] { true, false, true })));
+        Assert.Equal("[2], type = Int64, device = cpu\nvalues: -3, 12345678901", TensorFormatting.Text(tensor(new[] { -3L, 12345678901L })));
+        Assert.EndsWith("(no values)", TensorFormatting.Text(zeros(0, 3)), StringComparison.Ordinal);
+        Assert.Contains("<code>[3x4], type = Float32, device = cpu</code>", TensorFormatting.Html(t), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_disposed_tensor_says_so()
+    {
+        var t = ones(2);
+        t.Dispose();
+        Assert.Equal("Tensor (disposed)", TensorFormatting.Text(t));
+    }
+
+    [Fact]
+    public void PlotlyJs_is_put_back_where_the_figure_fragment_carries_it()
+    {
+        Assert.True(PlotlyJs.IsAvailable, "plotly.js is not next to FisherKit.Plotting (environment/setup.sh fetches it)");
+        var figure = Chart.Line(new double[] { 1, 2 }, new double[] { 3, 4 });
+        var without = FigureHtml.Render(figure, false, "abc");
+        Assert.False(FigureFormatting.CarriesPlotlyJs(without));
+        Assert.Equal(FigureHtml.Render(figure, true, "abc"), FigureFormatting.WithPlotlyJs(without));
+        Assert.True(FigureFormatting.CarriesPlotlyJs(FigureFormatting.WithPlotlyJs(without)));
+    }
+
+    [Fact]
+    public void The_display_definition_calls_the_invocation_context_and_falls_back_to_the_kernels_display()
+    {
+        Assert.Contains("DisplayedValue display(object value, params string[] mimeTypes)", DisplayFunction.Definition, StringComparison.Ordinal);
+        Assert.Contains("KernelInvocationContextExtensions.Display(", DisplayFunction.Definition, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.DotNet.Interactive.Kernel.display(value, mimeTypes)", DisplayFunction.Definition, StringComparison.Ordinal);
+    }
+}
