@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using FisherKit.Plotting.Formatting;
 using FisherKit.Plotting.Output;
 using FisherKit.Plotting.Serialization;
+using FisherKit.Files;
 
 namespace FisherKit.Plotting;
 

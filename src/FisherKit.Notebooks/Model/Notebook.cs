@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FisherKit.Plotting.Output;
+using FisherKit.Files;
 
 namespace FisherKit.Notebooks.Model;
 

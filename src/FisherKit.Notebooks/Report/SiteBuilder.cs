@@ -7,6 +7,7 @@ using FisherKit.Notebooks.Model;
 using FisherKit.Plotting;
 using FisherKit.Plotting.Formatting;
 using FisherKit.Plotting.Output;
+using FisherKit.Files;
 
 namespace FisherKit.Notebooks.Report;
 

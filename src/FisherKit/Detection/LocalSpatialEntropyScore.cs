@@ -1,5 +1,6 @@
 using FisherKit.Attacks;
 using FisherKit.Data;
+using FisherKit.Models;
 using static TorchSharp.torch;
 
 namespace FisherKit.Detection;

@@ -1,5 +1,6 @@
 using TorchSharp;
 using FisherKit.Data;
+using FisherKit.Models;
 using static TorchSharp.torch;
 
 namespace FisherKit.Detection;

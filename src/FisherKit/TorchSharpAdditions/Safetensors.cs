@@ -1,3 +1,4 @@
+using FisherKit.Files;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
@@ -59,29 +60,17 @@ public static class Safetensors
         }
         var json = JsonSerializer.SerializeToUtf8Bytes(header);
         var padded = (json.Length + 7) / 8 * 8;
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, tmp =>
         {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
-            {
-                Span<byte> len = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)padded);
-                fs.Write(len);
-                fs.Write(json);
-                for (int i = json.Length; i < padded; i++) fs.WriteByte((byte)' ');
-                foreach (var b in blobs) fs.Write(b);
-                fs.Flush(true);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(tmp); } catch (IOException) { /* best effort */ }
-            throw;
-        }
+            using var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write);
+            Span<byte> len = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)padded);
+            fs.Write(len);
+            fs.Write(json);
+            for (int i = json.Length; i < padded; i++) fs.WriteByte((byte)' ');
+            foreach (var b in blobs) fs.Write(b);
+            fs.Flush(true);
+        });
     }
 
     /// <summary>

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using TorchSharp;
+using FisherKit.Files;
+using FisherKit.Models;
 using static TorchSharp.torch;
 
 namespace FisherKit.Uncertainty;

@@ -1,3 +1,4 @@
+using FisherKit.Models;
 namespace FisherKit.Uncertainty;
 
 /// <summary>

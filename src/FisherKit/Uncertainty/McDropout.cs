@@ -1,4 +1,5 @@
 using TorchSharp;
+using FisherKit.Models;
 using static TorchSharp.torch;
 
 namespace FisherKit.Uncertainty;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TorchSharp;
+using FisherKit.Models;
 using static TorchSharp.torch;
 
 namespace FisherKit.Uncertainty;

@@ -1,6 +1,7 @@
 using FisherKit.Plotting.Output;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FisherKit.Files;
 
 namespace FisherKit.Uncertainty;
 

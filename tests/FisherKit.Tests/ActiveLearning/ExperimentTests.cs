@@ -1,6 +1,6 @@
 using FisherKit.ActiveLearning.Experiments;
-using FisherKit.ActiveLearning.Models;
 using FisherKit.Data.Tabular;
+using FisherKit.ActiveLearning.Learners;
 
 namespace FisherKit.Tests.ActiveLearning;
 

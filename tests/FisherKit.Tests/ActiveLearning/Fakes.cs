@@ -1,5 +1,5 @@
 using FisherKit.ActiveLearning;
-using FisherKit.ActiveLearning.Models;
+using FisherKit.ActiveLearning.Learners;
 
 namespace FisherKit.Tests.ActiveLearning;
 

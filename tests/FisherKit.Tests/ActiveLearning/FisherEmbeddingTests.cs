@@ -1,10 +1,9 @@
 using FisherKit.ActiveLearning;
 using FisherKit.ActiveLearning.Acquisitions;
-using FisherKit.ActiveLearning.Fisher;
-using FisherKit.ActiveLearning.Models;
 using FisherKit.Fisher;
 using FisherKit.Fisher.Curvature;
 using FisherKit.Fisher.Likelihoods;
+using FisherKit.ActiveLearning.Learners;
 
 namespace FisherKit.Tests.ActiveLearning;
 

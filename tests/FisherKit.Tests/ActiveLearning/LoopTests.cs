@@ -1,7 +1,8 @@
 using FisherKit.ActiveLearning;
 using FisherKit.ActiveLearning.Acquisitions;
-using FisherKit.ActiveLearning.Models;
 using FisherKit.ActiveLearning.Loop;
+using FisherKit.ActiveLearning.Learners;
+using FisherKit.Models;
 
 namespace FisherKit.Tests.ActiveLearning;
 

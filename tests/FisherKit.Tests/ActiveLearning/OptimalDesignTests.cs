@@ -1,4 +1,4 @@
-using FisherKit.ActiveLearning.Fisher;
+using FisherKit.ActiveLearning.Acquisitions;
 
 namespace FisherKit.Tests.ActiveLearning;
 

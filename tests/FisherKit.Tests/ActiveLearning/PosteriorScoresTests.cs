@@ -1,6 +1,7 @@
 using FisherKit.ActiveLearning;
 using FisherKit.ActiveLearning.Acquisitions;
-using FisherKit.ActiveLearning.Models;
+using FisherKit.ActiveLearning.Learners;
+using FisherKit.Models;
 
 namespace FisherKit.Tests.ActiveLearning;
 

@@ -1,4 +1,5 @@
 using FisherKit.Detection;
+using FisherKit.Models;
 
 namespace FisherKit.Tests.Detection;
 

@@ -1,5 +1,6 @@
 using FisherKit.Detection;
 using TorchSharp.Modules;
+using FisherKit.Models;
 
 namespace FisherKit.Tests.Detection;
 

@@ -1,4 +1,4 @@
-using FisherKit.Evaluation;
+using FisherKit.Metrics.Detection;
 
 namespace FisherKit.Tests.Evaluation;
 

@@ -1,6 +1,7 @@
 using FisherKit.Data;
 using FisherKit.Detection;
-using FisherKit.Evaluation;
+using FisherKit.Metrics.Classification;
+using FisherKit.Metrics.Detection;
 
 namespace FisherKit.Tests.Evaluation;
 

@@ -1,6 +1,7 @@
 using FisherKit.Metrics.Regression;
 using FisherKit.Simulators;
 using FisherKit.Uncertainty;
+using FisherKit.Models;
 
 namespace FisherKit.Tests.Uncertainty;
 

@@ -1,4 +1,5 @@
 using FisherKit.Uncertainty;
+using FisherKit.Models;
 
 namespace FisherKit.Tests.Uncertainty;
 

@@ -5,6 +5,6 @@ public enum FeatureSpace
 {
     /// <summary>The flattened inputs.</summary>
     Inputs,
-    /// <summary>The inputs of the network's last layer (penultimate activations; needs an <see cref="Models.IFisherModel"/>), as in Sener &amp; Savarese (2018).</summary>
+    /// <summary>The inputs of the network's last layer (penultimate activations; needs an <see cref="Learners.IFisherModel"/>), as in Sener &amp; Savarese (2018).</summary>
     Penultimate,
 }

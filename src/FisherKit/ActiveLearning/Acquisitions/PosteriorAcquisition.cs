@@ -1,5 +1,5 @@
-using FisherKit.ActiveLearning.Models;
 using TorchSharp;
+using FisherKit.ActiveLearning.Learners;
 using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Acquisitions;

@@ -1,9 +1,9 @@
 using FisherKit.ActiveLearning.Acquisitions;
-using FisherKit.ActiveLearning.Fisher;
 using FisherKit.ActiveLearning.Loop;
-using FisherKit.ActiveLearning.Models;
 using TorchSharp;
 using TorchSharp.Modules;
+using FisherKit.ActiveLearning.Learners;
+using FisherKit.Models;
 using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Experiments;
@@ -26,15 +26,6 @@ public static class GalProtocol
         "Random", "Max entropy", "BALD", "Variation ratios", "Mean STD", "Ensemble variance", "Core-set (k-centre)",
         "D-optimal (last layer)", "A-optimal (last layer)", "E-optimal (last layer)", "BAIT (last layer)",
     ];
-
-    /// <summary>The network of Gal et al.'s code for C×H×W images (float32), with <see cref="McDropoutLayer"/> layers.</summary>
-    public static Sequential Network(int channels = 1, int height = 28, int width = 28, int classes = 10, int dense = 128)
-    {
-        long flat = 32L * ((height - 4) / 2) * ((width - 4) / 2);
-        return nn.Sequential(
-            nn.Conv2d(channels, 32, 3), nn.ReLU(), nn.Conv2d(32, 32, 3), nn.ReLU(), nn.MaxPool2d(2), new McDropoutLayer(0.25),
-            nn.Flatten(), nn.Linear(flat, dense), nn.ReLU(), new McDropoutLayer(0.5), nn.Linear(dense, classes));
-    }
 
     /// <summary>
     /// The training images that form the pool, in pool order (int64): a fixed, seed-independent random
@@ -87,7 +78,7 @@ public static class GalProtocol
             CandidateSubset = settings.CandidateSubset,
             Metrics = [Metric.TestError, Metric.TestNll],
         };
-        NetworkModel Net(long seed) => new(TaskKind.Classification, Network(c, h, w, classes), seed, settings.Training);
+        NetworkModel Net(long seed) => new(TaskKind.Classification, ActiveLearningNetworks.GalCnn(c, h, w, classes), seed, settings.Training);
         var exp = new ActiveLearningExperiment(pool, options);
         var t = settings.McSamples;
         var lambda = settings.PriorPrecision;

@@ -1,9 +1,9 @@
 using FisherKit.ActiveLearning.Acquisitions;
-using FisherKit.ActiveLearning.Fisher;
 using FisherKit.ActiveLearning.Loop;
-using FisherKit.ActiveLearning.Models;
 using TorchSharp;
 using TorchSharp.Modules;
+using FisherKit.ActiveLearning.Learners;
+using FisherKit.Models;
 using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Experiments;
@@ -27,10 +27,6 @@ public static class SimulatedMeasurement
         "D-optimal | init GSx", "D-optimal | init k-centre", "D-optimal | init Fisher D-optimal",
     ];
 
-    /// <summary>The MLP: L → hidden → hidden → 1 with tanh and <see cref="McDropoutLayer"/> before the last layer.</summary>
-    public static Sequential Network(int hidden = 64, double dropout = 0.1) =>
-        nn.Sequential(nn.Linear(PeakPositionTask.SignalLength, hidden), nn.Tanh(), nn.Linear(hidden, hidden), nn.Tanh(), new McDropoutLayer(dropout), nn.Linear(hidden, 1));
-
     /// <summary>Runs the comparison.</summary>
     public static ExperimentResults Run(SimulatedMeasurementSettings settings, string? checkpointDirectory = null,
         IProgress<RoundResult>? progress = null, CancellationToken cancellationToken = default)
@@ -47,7 +43,7 @@ public static class SimulatedMeasurement
             Budget = settings.Budget,
             Metrics = [Metric.TestRmse],
         };
-        NetworkModel Net(long seed) => new(TaskKind.Regression, Network(settings.Hidden), seed, settings.Training);
+        NetworkModel Net(long seed) => new(TaskKind.Regression, ActiveLearningNetworks.MeasurementMlp(PeakPositionTask.SignalLength, settings.Hidden), seed, settings.Training);
         var lambda = settings.PriorPrecision;
         var r = settings.SubspaceDimension;
         IAcquisition D(FisherProjection? p = null) => new OptimalDesignAcquisition(DesignCriterion.DOptimal, p, lambda);

@@ -1,4 +1,4 @@
-using FisherKit.ActiveLearning.Models;
+using FisherKit.ActiveLearning.Learners;
 
 namespace FisherKit.ActiveLearning.Experiments;
 

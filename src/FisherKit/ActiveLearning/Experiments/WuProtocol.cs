@@ -1,9 +1,8 @@
 using FisherKit.ActiveLearning.Acquisitions;
-using FisherKit.ActiveLearning.Fisher;
 using FisherKit.ActiveLearning.Loop;
-using FisherKit.ActiveLearning.Models;
 using FisherKit.Data.Tabular;
 using TorchSharp;
+using FisherKit.ActiveLearning.Learners;
 using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Experiments;

@@ -34,7 +34,7 @@ public sealed class ActiveLearningExperiment
     public List<MethodSpec> Methods { get; } = [];
 
     /// <summary>Adds a method.</summary>
-    public ActiveLearningExperiment Add(string name, IAcquisition acquisition, Func<long, Models.IActiveModel> modelFactory, IAcquisition? initial = null)
+    public ActiveLearningExperiment Add(string name, IAcquisition acquisition, Func<long, Learners.IActiveModel> modelFactory, IAcquisition? initial = null)
     {
         if (Methods.Any(m => m.Name == name)) throw new ArgumentException($"A method named \"{name}\" was already added.", nameof(name));
         Methods.Add(new MethodSpec(name, acquisition, modelFactory, initial));

@@ -2,8 +2,9 @@ using FisherKit.Plotting.Output;
 using System.Diagnostics;
 using System.Globalization;
 using FisherKit.ActiveLearning.Acquisitions;
-using FisherKit.ActiveLearning.Models;
 using TorchSharp;
+using FisherKit.ActiveLearning.Learners;
+using FisherKit.Files;
 using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Loop;

@@ -1,5 +1,4 @@
 using FisherKit.ActiveLearning.Acquisitions;
-using FisherKit.ActiveLearning.Fisher;
 
 namespace FisherKit.ActiveLearning.Loop;
 

@@ -1,5 +1,5 @@
 using FisherKit.ActiveLearning.Acquisitions;
-using FisherKit.ActiveLearning.Models;
+using FisherKit.ActiveLearning.Learners;
 
 namespace FisherKit.ActiveLearning.Loop;
 

@@ -1,5 +1,5 @@
-using FisherKit.ActiveLearning.Models;
 using TorchSharp;
+using FisherKit.ActiveLearning.Learners;
 
 namespace FisherKit.ActiveLearning.Loop;
 

@@ -1,6 +1,7 @@
 using FisherKit.Plotting.Output;
 using System.Globalization;
 using System.Text;
+using FisherKit.Files;
 
 namespace FisherKit.ActiveLearning.Loop;
 

@@ -1,0 +1,12 @@
+using FisherKit.ActiveLearning.Acquisitions;
+using FisherKit.ActiveLearning.Learners;
+
+namespace FisherKit.ActiveLearning.Acquisitions;
+
+/// <summary>The last Linear layer's parameters (see <see cref="FisherProjection.LastLayer"/>).</summary>
+internal sealed class LastLayerProjection : FisherProjection
+{
+    public override string Name => "last layer";
+
+    public override FisherEmbedding Prepare(IFisherModel model, AcquisitionContext context) => new(model, null, Name);
+}

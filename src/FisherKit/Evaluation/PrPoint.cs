@@ -1,4 +1,0 @@
-namespace FisherKit.Evaluation;
-
-/// <summary>One point of a precision–recall curve at threshold <paramref name="Threshold"/> (unusual = positive).</summary>
-public sealed record PrPoint(double Threshold, double Recall, double Precision);
