@@ -28,7 +28,8 @@ namespace FisherKit.Plotting.Tables;
 public static class DataFrames
 {
     /// <summary>A table of text columns named by <paramref name="header"/>, one row per item of <paramref name="rows"/>.</summary>
-    /// <exception cref="ArgumentException">A row has not as many cells as the header, or the header repeats a name.</exception>
+    /// <exception cref="ArgumentException">A row has not as many cells as the header, or the header repeats a name
+    /// (a DataFrame's columns have distinct names; an empty name is allowed once).</exception>
     public static DataFrame FromRows(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string?>> rows)
     {
         ArgumentNullException.ThrowIfNull(header);
@@ -123,7 +124,7 @@ public static class DataFrames
     {
         for (var i = 0; i < names.Count; i++)
         {
-            if (string.IsNullOrEmpty(names[i])) throw new ArgumentException($"Column {i} has no name.", parameter);
+            if (names[i] is null) throw new ArgumentException($"Column {i} has no name (null); an empty name is allowed.", parameter);
             for (var j = 0; j < i; j++)
                 if (names[j] == names[i]) throw new ArgumentException($"Two columns are named \"{names[i]}\" ({j} and {i}).", parameter);
         }

@@ -45,7 +45,8 @@ public class DataFrameTests
         Assert.Null(table["AUROC"][1]);
         var e = Assert.Throws<ArgumentException>(() => DataFrames.FromRows(["a", "b"], [["1", "2"], ["3"]]));
         Assert.Contains("Row 1 has 1 cells, the header 2 (a, b)", e.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => DataFrames.FromRows(["a", "a"], []));
+        Assert.Contains("Two columns are named \"a\" (0 and 1)", Assert.Throws<ArgumentException>(() => DataFrames.FromRows(["a", "a"], [])).Message, StringComparison.Ordinal);
+        Assert.Equal("", DataFrames.FromRows(["", "b"], [["x", "y"]]).Columns[0].Name);
     }
 
     [Fact]
