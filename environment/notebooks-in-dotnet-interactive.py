@@ -58,10 +58,10 @@ def plain(output):
 
 
 # What .NET Interactive adds by itself and the other hosts do not: the script that finds its output cell, the
-# list of packages a #r "nuget: ..." installed, the extensions it loaded from them, compiler warnings.
+# list of packages a #r "nuget: ..." installed, the extensions it loaded from them, compiler warnings and notes.
 HOST_NOISE_HTML = ("dotnet-interactive-this-cell", "<strong>Installed Packages</strong>")
 HOST_NOISE_TEXT = re.compile(r"^Loading extensions from `")
-HOST_NOISE_LINE = re.compile(r"^\s*warning CS\d+: .*$", re.MULTILINE)
+HOST_NOISE_LINE = re.compile(r"^\s*(\(\d+,\d+\): )?(warning|info) CS\d+: .*$", re.MULTILINE)
 
 
 def is_host_noise(output):

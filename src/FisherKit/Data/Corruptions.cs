@@ -111,8 +111,9 @@ public static class Corruptions
         // Output pixel p samples the input at R⁻¹p; in normalised coordinates S⁻¹R⁻¹S with S = diag(W, H)/2.
         var theta1 = tensor(new[] { cos, -sin * h / w, 0, sin * w / h, cos, 0 }, [1, 2, 3], device: images.device).to(images.dtype);
         var theta = theta1.expand(images.size(0), 2, 3).contiguous();
-        var grid = nn.functional.affine_grid(theta, images.shape);
-        var rotated = nn.functional.grid_sample(images, grid);
+        // align_corners given (false, libtorch's default): left unset, libtorch prints a warning on every call.
+        var grid = nn.functional.affine_grid(theta, images.shape, align_corners: false);
+        var rotated = nn.functional.grid_sample(images, grid, align_corners: false);
         return scope.MoveToOuter(rotated.clamp(0, 1));
     }
 
