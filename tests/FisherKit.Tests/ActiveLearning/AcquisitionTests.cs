@@ -81,6 +81,10 @@ public sealed class AcquisitionTests
 
     private static TaskKind TaskFor(Case c) => c.OnlyFor ?? TaskKind.Regression;
 
+    /// <summary>A context whose candidates are all the unlabelled points.</summary>
+    private static AcquisitionContext Unlabelled(PoolData pool, LabelledSet labelled, IActiveModel? model, long seed) =>
+        new(pool, labelled, labelled.Unlabelled(), model, seed);
+
     // ---- what each acquisition declares ----
 
     [Theory]
@@ -139,7 +143,7 @@ public sealed class AcquisitionTests
     {
         var pool = Pool(TaskFor(c));
         using var labelled = new LabelledSet(N);
-        var ctx = new AcquisitionContext(pool, labelled, labelled.Unlabelled(), ModelFor(c, TaskFor(c)), 0);
+        var ctx = Unlabelled(pool, labelled, ModelFor(c, TaskFor(c)), 0);
         var a = c.Create();
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => a.Select(ctx, -1));
         Assert.Equal("count", e.ParamName);
@@ -155,7 +159,7 @@ public sealed class AcquisitionTests
         using var labelled = ThreeLabelled(pool);
         var a = c.Create();
         Assert.Empty(a.Select(new AcquisitionContext(pool, labelled, [], null, 0), 5));
-        Assert.Empty(a.Select(new AcquisitionContext(pool, labelled, labelled.Unlabelled(), null, 0), 0));
+        Assert.Empty(a.Select(Unlabelled(pool, labelled, null, 0), 0));
     }
 
     [Theory]
@@ -169,7 +173,7 @@ public sealed class AcquisitionTests
         var a = c.Create();
         foreach (var count in new[] { 0, 3 })
         {
-            var e = Assert.Throws<NotSupportedException>(() => a.Select(new AcquisitionContext(pool, labelled, labelled.Unlabelled(), Lookup(other), 0), count));
+            var e = Assert.Throws<NotSupportedException>(() => a.Select(Unlabelled(pool, labelled, Lookup(other), 0), count));
             Assert.StartsWith($"{a.Name} is not defined for {other.ToString().ToLowerInvariant()}: ", e.Message);
         }
     }
@@ -182,25 +186,41 @@ public sealed class AcquisitionTests
         var pool = Pool(task);
         using var labelled = ThreeLabelled(pool);
         var a = c.Create();
-        var none = Assert.Throws<InvalidOperationException>(() => a.Select(new AcquisitionContext(pool, labelled, labelled.Unlabelled(), null, 0), 2));
+        var none = Assert.Throws<InvalidOperationException>(() => a.Select(Unlabelled(pool, labelled, null, 0), 2));
         Assert.Equal($"{a.Name} needs a model, and none was given.", none.Message);
         // A ridge model samples no posterior; a lookup model has no Fisher.
         using IActiveModel wrong = c.Needs == typeof(IFisherModel) ? Lookup(task) : new RidgeRegression(3);
-        var kind = Assert.Throws<NotSupportedException>(() => a.Select(new AcquisitionContext(pool, labelled, labelled.Unlabelled(), wrong, 0), 2));
+        var kind = Assert.Throws<NotSupportedException>(() => a.Select(Unlabelled(pool, labelled, wrong, 0), 2));
         Assert.Equal($"{a.Name} needs a model that implements {c.Needs!.Name}; {wrong.GetType().Name} does not.", kind.Message);
     }
 
-    [Fact]
-    public void GSy_and_iGS_ask_for_a_model_once_points_are_labelled()
+    [Theory]
+    [InlineData(GreedySamplingKind.GSy)]
+    [InlineData(GreedySamplingKind.IGS)]
+    public void GSy_and_iGS_ask_for_a_model_once_points_are_labelled(GreedySamplingKind kind)
     {
         var pool = Pool(TaskKind.Regression);
         using var labelled = ThreeLabelled(pool);
-        foreach (var kind in new[] { GreedySamplingKind.GSy, GreedySamplingKind.IGS })
+        var rule = new GreedySampling(kind);
+        Assert.Equal($"{rule.Name} needs a model, and none was given.",
+            Assert.Throws<InvalidOperationException>(() => rule.Select(Unlabelled(pool, labelled, null, 0), 1)).Message);
+    }
+
+    [Fact]
+    public void Wrong_settings_of_an_acquisition_are_refused_when_it_is_made_naming_the_setting()
+    {
+        void Refused(string parameter, string message, Func<Acquisition> create)
         {
-            var a = new GreedySampling(kind);
-            var e = Assert.Throws<InvalidOperationException>(() => a.Select(new AcquisitionContext(pool, labelled, labelled.Unlabelled(), null, 0), 1));
-            Assert.Equal($"{a.Name} needs a model, and none was given.", e.Message);
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => create());
+            Assert.Equal(parameter, e.ParamName);
+            Assert.StartsWith(message, e.Message);
         }
+        Refused("samples", "At least one posterior sample is needed.", () => new Bald(0));
+        Refused("samples", "At least one posterior sample is needed.", () => new MeanStd(-1));
+        Refused("priorPrecision", "The prior precision λ of a Fisher design must be positive.", () => new OptimalDesignAcquisition(DesignCriterion.DOptimal, priorPrecision: 0));
+        Refused("priorPrecision", "The prior precision λ of a Fisher design must be positive.", () => new BaitAcquisition(lambda: double.NaN));
+        Refused("oversample", "BAIT's forward selection takes oversample·B points", () => new BaitAcquisition(oversample: 0));
+        Refused("eigenSubspace", "The Ritz subspace of the E criterion needs at least one dimension.", () => new OptimalDesignAcquisition(DesignCriterion.EOptimal, eigenSubspace: 0));
     }
 
     [Theory]

@@ -47,6 +47,18 @@ public sealed class ProtocolMethodTests
     }
 
     [Fact]
+    public void A_method_list_round_trips_through_its_names()
+    {
+        // The names a protocol lists, given back as its settings' Methods (here reversed), choose the same methods.
+        var gal = GalProtocol.Methods(GalProtocolSettings.Quick with { Methods = null });
+        var galBack = GalProtocol.Methods(GalProtocolSettings.Quick with { Methods = gal.Select(m => m.Name).Reverse().ToList() });
+        Assert.Equal(gal.Reverse().Select(m => (m.Name, m.Family, m.Acquisition.Name)), galBack.Select(m => (m.Name, m.Family, m.Acquisition.Name)));
+        var sim = SimulatedMeasurement.Methods(SimulatedMeasurementSettings.Quick with { Methods = null });
+        var simBack = SimulatedMeasurement.Methods(SimulatedMeasurementSettings.Quick with { Methods = sim.Select(m => m.Name).ToList() });
+        Assert.Equal(sim.Select(m => (m.Name, m.Family, m.Acquisition.Name, m.Initial?.Name)), simBack.Select(m => (m.Name, m.Family, m.Acquisition.Name, m.Initial?.Name)));
+    }
+
+    [Fact]
     public void Wu_et_al_lists_the_random_baseline_the_greedy_rules_and_optionally_the_Fisher_designs()
     {
         var methods = WuProtocol.Methods(WuProtocolSettings.Quick, features: 8);

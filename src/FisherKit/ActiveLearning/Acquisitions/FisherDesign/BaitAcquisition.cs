@@ -17,7 +17,7 @@ public sealed class BaitAcquisition(FisherProjection? projection = null, double 
     public double Lambda => PriorPrecision;
 
     /// <summary>Forward selection takes oversample·B points before pruning.</summary>
-    public int Oversample { get; } = oversample >= 1 ? oversample : throw new ArgumentOutOfRangeException(nameof(oversample), oversample, "must be ≥ 1");
+    public int Oversample { get; } = oversample >= 1 ? oversample : throw new ArgumentOutOfRangeException(nameof(oversample), oversample, "BAIT's forward selection takes oversample·B points before pruning to B, so oversample must be at least 1.");
 
     /// <inheritdoc />
     public override string Name => $"BAIT ({Projection.Name})";

@@ -20,6 +20,7 @@ public sealed class OptimalDesignAcquisition : FisherDesignAcquisition
     public OptimalDesignAcquisition(DesignCriterion criterion, FisherProjection? projection = null, double priorPrecision = 1.0, int eigenSubspace = 128)
         : base(projection, priorPrecision)
     {
+        if (eigenSubspace < 1) throw new ArgumentOutOfRangeException(nameof(eigenSubspace), eigenSubspace, "The Ritz subspace of the E criterion needs at least one dimension.");
         Criterion = criterion;
         EigenSubspace = eigenSubspace;
     }
