@@ -227,12 +227,10 @@ public sealed class AcquisitionTests
     [MemberData(nameof(Every))]
     public void Asked_for_more_than_there_are_candidates_an_acquisition_takes_each_candidate_once(Case c)
     {
-        var task = TaskFor(c);
-        var pool = Pool(task);
+        var pool = Pool(TaskFor(c));
+        using var model = ModelFor(c, pool.Task);
         using var labelled = ThreeLabelled(pool);
-        var candidates = labelled.Unlabelled();
-        using var model = ModelFor(c, task);
-        var picks = c.Create().Select(new AcquisitionContext(pool, labelled, candidates, model, 3), 50);
-        Assert.Equal(candidates.Order(), picks.Order());
+        var picks = c.Create().Select(Unlabelled(pool, labelled, model, 3), 50);
+        Assert.Equal(labelled.Unlabelled().Order(), picks.Order());
     }
 }
