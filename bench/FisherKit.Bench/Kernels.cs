@@ -12,7 +12,7 @@ namespace FisherKit.Bench;
 /// <summary>
 /// The measurements behind the kernel decisions of the TorchSharp port (issue 13), on libtorch 2.10:
 /// how to form per-input convolution weight gradients (and the output change along them), whether a
-/// custom max-pool kernel, a one-pass Adam update and glibc allocator tuning still pay. Every group
+/// custom max-pool kernel, a one-pass Adam update (FusedAdam) and glibc allocator tuning still pay. Every group
 /// times its alternatives interleaved in rounds; exactness is checked against float64 autograd.
 /// </summary>
 internal static class Kernels
@@ -274,8 +274,9 @@ internal static class Kernels
 
     /// <summary>
     /// One Adam update of the CNN's 1.2 M parameters (what dominates a batch-1 training step):
-    /// TorchSharp's optim.Adam, the same update in fewer libtorch passes, and the old one-pass C#
-    /// kernel over the tensors' memory; then whole batch-1 training steps with each.
+    /// TorchSharp's optim.Adam, FisherKit's <see cref="FusedAdam"/> (one pass in C# over each tensor's
+    /// memory) and the same update in five libtorch passes; then whole training steps, batch 1 and batch
+    /// 64, with TorchSharp's Adam (the plain TorchSharp loop) and with FusedAdam.
     /// </summary>
     private static List<VariantTiming> Adam(KernelOptions o, Dictionary<string, object?> checks)
     {
@@ -284,34 +285,37 @@ internal static class Kernels
         var ps = model.parameters().ToList();
         foreach (var p in ps) p.grad = randn_like(p) * 1e-3;
         using var ts = optim.Adam(ps, lr: 1e-3);
+        using var fused = new FusedAdam(ps, lr: 1e-3);
         var few = new FewPassAdam(ps);
-        var one = new OnePassAdam(ps);
 
         // Same update? Copies of the model stepped 3 times by each, compared.
         checks["adam_agreement"] = AdamAgreement();
 
         var rows = MicroBench.Compare("Adam update of the CNN's 1.2 M parameters (gradients given)", o.Rounds, o.Inner * 4,
             ("TorchSharp optim.Adam.step", () => ts.step(), "8 passes, 2 temporaries per tensor"),
+            ("FusedAdam.step (one pass in C#)", () => fused.step(), null),
             ("libtorch ops, 5 passes (lerp_, mul_+addcmul_, sqrt, addcdiv_)", few.Step, null),
-            ("one-pass C# kernel (old FisherKit)", one.Step, null),
             ("optimizer.zero_grad (zero_ each gradient)", () => ts.zero_grad(), null));
 
-        // Whole batch-1 steps: the plain TorchSharp loop, and the same with set-to-none gradients and
-        // either update.
-        var x = randn(1, 1, 28, 28);
-        var y = randint(0, 10, [1]);
-        void Step(Action zero, Action update)
-        {
-            zero();
-            F.cross_entropy(model.call(x), y).backward();
-            update();
-        }
+        // Whole training steps: the plain TorchSharp loop (zero_grad, forward, backward, Adam.step), the
+        // same with set-to-none gradients, and FusedAdam with set-to-none gradients.
         void None() { foreach (var p in ps) p.grad = null; }
-        rows.AddRange(MicroBench.Compare("Training step, batch 1", o.Rounds, o.Inner * 4,
-            ("zero_grad + TorchSharp Adam (plain TorchSharp)", () => Step(ts.zero_grad, () => ts.step()), null),
-            ("set-to-none + TorchSharp Adam", () => Step(None, () => ts.step()), null),
-            ("set-to-none + libtorch ops, 5 passes", () => Step(None, few.Step), null),
-            ("set-to-none + one-pass C# kernel", () => Step(None, one.Step), null)));
+        foreach (var batch in new[] { 1, 64 })
+        {
+            var x = randn(batch, 1, 28, 28);
+            var y = randint(0, 10, [batch]);
+            void Step(Action zero, Action update)
+            {
+                zero();
+                F.cross_entropy(model.call(x), y).backward();
+                update();
+            }
+            int inner = batch == 1 ? o.Inner * 4 : o.Inner;
+            rows.AddRange(MicroBench.Compare($"Training step, batch {batch}", o.Rounds, inner,
+                ("zero_grad + TorchSharp Adam (plain TorchSharp)", () => Step(ts.zero_grad, () => ts.step()), null),
+                ("set-to-none + TorchSharp Adam", () => Step(None, () => ts.step()), null),
+                ("zero_grad(set_to_none) + FusedAdam", () => Step(() => fused.zero_grad(set_to_none: true), () => fused.step()), null)));
+        }
         return rows;
     }
 
@@ -327,8 +331,8 @@ internal static class Kernels
         var grads = reference.parameters().Select(p => randn_like(p)).ToList();
         var ts = optim.Adam(copies[0].parameters(), lr: 1e-3);
         var few = new FewPassAdam(copies[1].parameters().ToList());
-        var one = new OnePassAdam(copies[2].parameters().ToList());
-        Action[] steps = [() => ts.step(), few.Step, one.Step];
+        var fused = new FusedAdam(copies[2].parameters(), lr: 1e-3);
+        Action[] steps = [() => ts.step(), few.Step, () => fused.step()];
         for (int s = 0; s < 3; s++)
             for (int i = 0; i < 3; i++)
             {
@@ -336,11 +340,18 @@ internal static class Kernels
                 steps[i]();
             }
         double Diff(nn.Module a, nn.Module b) => a.parameters().Zip(b.parameters()).Max(t => (t.First - t.Second).abs().max().item<float>());
+        long Differing(nn.Module a, nn.Module b) => a.parameters().Zip(b.parameters()).Sum(t => t.First.ne(t.Second).sum().item<long>());
+        long count = copies[0].parameters().Sum(p => p.numel());
         double moved = copies[0].parameters().Zip(reference.parameters()).Max(t => (t.First - t.Second).abs().max().item<float>());
-        var r = new { max_parameter_change = moved, few_pass_vs_torchsharp = Diff(copies[1], copies[0]), one_pass_vs_torchsharp = Diff(copies[2], copies[0]) };
-        Console.WriteLine($"  Adam after 3 steps: parameters moved up to {r.max_parameter_change:E2}; differences to TorchSharp's Adam: 5-pass {r.few_pass_vs_torchsharp:E2}, one-pass {r.one_pass_vs_torchsharp:E2}");
+        var r = new
+        {
+            max_parameter_change = moved, few_pass_vs_torchsharp = Diff(copies[1], copies[0]), fused_vs_torchsharp = Diff(copies[2], copies[0]),
+            fused_elements_differing = Differing(copies[2], copies[0]), elements = count,
+        };
+        Console.WriteLine($"  Adam after 3 steps: parameters moved up to {r.max_parameter_change:E2}; differences to TorchSharp's Adam: 5-pass {r.few_pass_vs_torchsharp:E2}, FusedAdam {r.fused_vs_torchsharp:E2} ({r.fused_elements_differing} of {count} elements not bitwise equal)");
         foreach (var m in copies.Append(reference)) m.Dispose();
         ts.Dispose();
+        fused.Dispose();
         return r;
     }
 
@@ -367,54 +378,6 @@ internal static class Kernels
                 _v[i].mul_(beta2).addcmul_(g, g, 1 - beta2);
                 var denom = _v[i].sqrt().add_(eps * bc2Sqrt);
                 ps[i].addcdiv_(_m[i], denom, -lr * bc2Sqrt / bc1);
-            }
-        }
-    }
-
-    /// <summary>The old FisherKit's one-pass Adam kernel (SIMD C# over the tensors' memory), float32, one thread.</summary>
-    private sealed unsafe class OnePassAdam(List<TorchSharp.Modules.Parameter> ps, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
-    {
-        private readonly Tensor[] _m = [.. ps.Select(p => zeros_like(p).DetachFromDisposeScope())];
-        private readonly Tensor[] _v = [.. ps.Select(p => zeros_like(p).DetachFromDisposeScope())];
-        private int _t;
-
-        public void Step()
-        {
-            _t++;
-            var bc1 = 1 - Math.Pow(beta1, _t);
-            var bc2Sqrt = Math.Sqrt(1 - Math.Pow(beta2, _t));
-            for (int i = 0; i < ps.Count; i++)
-            {
-                using var g = ps[i].grad;
-                if (g is null) continue;
-                fixed (byte* pp = ps[i].bytes, pg = g.bytes, pm = _m[i].bytes, pv = _v[i].bytes)
-                    Run((float*)pp, (float*)pg, (float*)pm, (float*)pv, ps[i].numel(), (float)(1 - beta1), (float)beta2, (float)(1 - beta2),
-                        (float)(-lr * bc2Sqrt / bc1), (float)(eps * bc2Sqrt));
-            }
-        }
-
-        private static void Run(float* p, float* g, float* m, float* v, long n, float w, float b2, float c2, float negStep, float epsS)
-        {
-            long i = 0;
-            var vw = new Vector<float>(w); var vb2 = new Vector<float>(b2); var vc2 = new Vector<float>(c2);
-            var vneg = new Vector<float>(negStep); var veps = new Vector<float>(epsS);
-            for (; i + Vector<float>.Count <= n; i += Vector<float>.Count)
-            {
-                var gi = Vector.Load(g + i);
-                var mi = Vector.Load(m + i);
-                mi += vw * (gi - mi);
-                var vi = Vector.Load(v + i) * vb2 + vc2 * gi * gi;
-                var pi = Vector.Load(p + i) + vneg * (mi / (Vector.SquareRoot(vi) + veps));
-                pi.Store(p + i);
-                mi.Store(m + i);
-                vi.Store(v + i);
-            }
-            for (; i < n; i++)
-            {
-                float gi = g[i], mi = m[i] + w * (g[i] - m[i]), vi = v[i] * b2 + c2 * gi * gi;
-                p[i] += negStep * (mi / (MathF.Sqrt(vi) + epsS));
-                m[i] = mi;
-                v[i] = vi;
             }
         }
     }

@@ -13,6 +13,18 @@ namespace FisherKit.TorchSharpAdditions;
 /// and 120 with these settings.
 /// </summary>
 /// <remarks>
+/// Decision on libtorch 2.10 (TorchSharp 0.107): it still pays, and it stays opt-in. Measured in
+/// separate processes, glibc's defaults against these settings, oneDNN off as FisherKit runs on CPUs
+/// where oneDNN's gradients are wrong (<c>bench/FisherKit.Bench kernels --threads 1 --onednn off
+/// --only malloc --rounds 3</c>, wall time per step, minimum over processes, shared machine at load
+/// average 19): batch-64 training step 839 → 562 ms (ratio 0.67; minor page faults 27,500 → 20,900),
+/// Hessian-vector product 2,618 → 2,121 ms (0.81; 73,500 → 63,000 faults), 256 inputs of the reduced
+/// Fisher form 2,424 → 1,337 ms (0.55; 64,200 → 27,000), batch-1 step 14.9 → 15.8 ms (1.06, no
+/// faults either way: noise). With oneDNN off many faults remain, because libtorch's own convolution
+/// kernels allocate im2col buffers above glibc's largest mmap threshold (32 MiB), which are mapped
+/// anew whatever the settings; with oneDNN on the settings took a batch-64 step from 4,600 faults to
+/// 280 (earlier runs). In the kernels benchmark, a batch-64 training step took 92–96 ms of CPU time
+/// with the settings against 354–434 ms without.
 /// Opt-in: FisherKit does not call it by itself. The settings are process-wide (like glibc's
 /// <c>MALLOC_TRIM_THRESHOLD_</c>, <c>MALLOC_MMAP_THRESHOLD_</c> and <c>MALLOC_TOP_PAD_</c> variables) and
 /// cannot be undone: the process keeps up to the trim threshold of freed memory for reuse instead of

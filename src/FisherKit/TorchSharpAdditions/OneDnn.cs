@@ -113,6 +113,9 @@ public static class OneDnn
         }
     }
 
+    /// <summary>libtorch's flag where it can be read; otherwise true (libtorch's default).</summary>
+    internal static bool EnabledOrDefault => SafeEnabled();
+
     private static bool SafeEnabled()
     {
         try { return Enabled; }

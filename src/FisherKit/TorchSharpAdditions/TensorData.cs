@@ -39,6 +39,18 @@ public static class TensorData
         return d.ToArray<double>();
     }
 
+    /// <summary>
+    /// The address of the elements of a contiguous CPU tensor (TorchSharp's <c>bytes</c> span lies over
+    /// the tensor's own memory), or null where there is none to hand out: another device, a
+    /// non-contiguous or empty tensor, or one of 2 GiB or more (the span's length is an int). Valid while
+    /// the tensor lives; FisherKit's kernels read and write through it.
+    /// </summary>
+    internal static unsafe void* Address(Tensor t)
+    {
+        if (t.device_type != DeviceType.CPU || !t.is_contiguous() || t.numel() == 0 || t.numel() * t.element_size() > int.MaxValue) return null;
+        fixed (byte* p = t.bytes) return p;
+    }
+
     private static ScalarType DTypeOf<T>() =>
         typeof(T) == typeof(float) ? ScalarType.Float32 :
         typeof(T) == typeof(double) ? ScalarType.Float64 :

@@ -1,9 +1,11 @@
 namespace FisherKit.Tests.TorchSharpAdditions;
 
 /// <summary>
-/// ConvolutionGradients.Conv2dWeight equals autograd's weight gradient of conv2d (float64) for
-/// strides, paddings, dilations and kernels of every shape, non-square inputs, inputs whose last rows
-/// the stride skips, and K objectives stacked as output channels.
+/// ConvolutionGradients.Conv2dWeight, and the per-input weight gradients and per-input convolutions of a
+/// batch by every method, equal autograd's weight gradient of conv2d for each input alone and conv2d of
+/// each input with its own weight (float64, 10⁻¹²; float32 to its precision) for strides, paddings,
+/// dilations and kernels of every shape, non-square inputs, inputs whose last rows the stride skips, K
+/// objectives stacked as output channels, and batches taken in chunks.
 /// </summary>
 public class ConvolutionGradientsTests
 {
@@ -99,5 +101,113 @@ public class ConvolutionGradientsTests
         Assert.Contains("Ho = 4", small.Message);
         Assert.Contains("Wo = 4", Assert.Throws<ArgumentException>(() => ConvolutionGradients.Conv2dWeight(x, [3, 3], randn(1, 3, 4, 9, dtype: float64), one, zero, one)).Message);
         Assert.Throws<ArgumentException>(() => ConvolutionGradients.Conv2dWeight(x, [7, 3], randn(1, 3, 0, 4, dtype: float64), one, zero, one));
+    }
+
+    public static TheoryData<PerInputConvolutionMethod> Methods => new()
+    {
+        PerInputConvolutionMethod.Auto, PerInputConvolutionMethod.Unfold, PerInputConvolutionMethod.PerInputConvolution, PerInputConvolutionMethod.GroupedConvolution,
+    };
+
+    /// <summary>For each input of a batch alone: autograd's weight gradient and conv2d with its own weight.</summary>
+    private static (Tensor Gradients, Tensor Outputs) PerInputReference(Tensor x, Tensor weight, Tensor gy, Tensor ownWeights, long[] stride, long[] padding, long[] dilation)
+    {
+        var grads = new List<Tensor>();
+        var outs = new List<Tensor>();
+        for (long i = 0; i < x.shape[0]; i++)
+        {
+            grads.Add(Autograd(x.narrow(0, i, 1), weight, gy.narrow(0, i, 1), stride, padding, dilation).unsqueeze(0));
+            outs.Add(nn.functional.conv2d(x.narrow(0, i, 1), ownWeights[i], null, stride, padding, dilation));
+        }
+        return (cat(grads, 0), cat(outs, 0));
+    }
+
+    [Fact]
+    public void Per_input_gradients_and_convolutions_equal_autograd_and_conv2d_for_every_method()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(23);
+        const int N = 3;
+        foreach (var row in Cases)
+        {
+            var (c, o, h, w, kh, kw) = ((int)row[0], (int)row[1], (int)row[2], (int)row[3], (int)row[4], (int)row[5]);
+            var (stride, padding, dilation) = ((long[])row[6], (long[])row[7], (long[])row[8]);
+            long ho = OutputSize(h, kh, stride[0], padding[0], dilation[0]), wo = OutputSize(w, kw, stride[1], padding[1], dilation[1]);
+            var x = randn([N, c, h, w], dtype: float64, generator: g);
+            var weight = randn([o, c, kh, kw], dtype: float64, generator: g);
+            var gy = randn([N, o, ho, wo], dtype: float64, generator: g);
+            var own = randn([N, o, c, kh, kw], dtype: float64, generator: g);
+            var (expectedGrads, expectedOuts) = PerInputReference(x, weight, gy, own, stride, padding, dilation);
+            var (_, expectedOwnGradOuts) = PerInputReference(x, weight, gy, expectedGrads, stride, padding, dilation);
+            foreach (var method in Methods)
+            {
+                AssertClose(expectedGrads, ConvolutionGradients.Conv2dWeightPerInput(x, [kh, kw], gy, stride, padding, dilation, method));
+                AssertClose(expectedOuts, ConvolutionGradients.Conv2dPerInput(x, own, stride, padding, dilation, method));
+                var (grads, outs) = ConvolutionGradients.Conv2dWeightPerInputAndOutputs(x, [kh, kw], gy, stride, padding, dilation, method);
+                AssertClose(expectedGrads, grads);
+                AssertClose(expectedOwnGradOuts, outs);
+            }
+        }
+    }
+
+    [Theory, MemberData(nameof(Methods))]
+    public void Per_input_float32_agrees_with_float64_autograd_to_float32_precision(PerInputConvolutionMethod method)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(29);
+        var x = randn([5, 4, 9, 9], dtype: float64, generator: g).relu();
+        var gy = randn([5, 6, 7, 7], dtype: float64, generator: g);
+        var (expectedGrads, _) = PerInputReference(x, randn([6, 4, 3, 3], dtype: float64, generator: g), gy, zeros([5, 6, 4, 3, 3], dtype: float64), [1, 1], [0, 0], [1, 1]);
+        var (_, expectedOwn) = PerInputReference(x, zeros([6, 4, 3, 3], dtype: float64), gy, expectedGrads, [1, 1], [0, 0], [1, 1]);
+        var (grads, outs) = ConvolutionGradients.Conv2dWeightPerInputAndOutputs(x.to(float32), [3, 3], gy.to(float32), [1, 1], [0, 0], [1, 1], method);
+        Assert.Equal(float32, grads.dtype);
+        double Relative(Tensor a, Tensor e) => (a.to(float64) - e).abs().max().ToDouble() / e.abs().max().ToDouble();
+        Assert.True(Relative(grads, expectedGrads) < 1e-5, $"gradients off by {Relative(grads, expectedGrads):G3}");
+        Assert.True(Relative(outs, expectedOwn) < 1e-5, $"convolutions off by {Relative(outs, expectedOwn):G3}");
+    }
+
+    [Fact]
+    public void Batches_taken_in_chunks_give_the_same_results()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(31);
+        var x = randn([7, 3, 8, 8], dtype: float64, generator: g);
+        var gy = randn([7, 5, 4, 4], dtype: float64, generator: g);
+        long[] stride = [2, 2], padding = [1, 1], dilation = [1, 1];
+        var whole = ConvolutionGradients.Conv2dWeightPerInputAndOutputs(x, [3, 3], gy, stride, padding, dilation, PerInputConvolutionMethod.Unfold);
+        var budget = ConvolutionGradients.UnfoldBudgetBytes;
+        try
+        {
+            ConvolutionGradients.UnfoldBudgetBytes = 2 * 3 * 9 * 16 * sizeof(double);   // two inputs per chunk: chunks of 2, 2, 2, 1
+            var chunked = ConvolutionGradients.Conv2dWeightPerInputAndOutputs(x, [3, 3], gy, stride, padding, dilation, PerInputConvolutionMethod.Unfold);
+            AssertClose(whole.Gradients, chunked.Gradients);
+            AssertClose(whole.Outputs, chunked.Outputs);
+            AssertClose(ConvolutionGradients.Conv2dPerInput(x, whole.Gradients, stride, padding, dilation, PerInputConvolutionMethod.PerInputConvolution),
+                        ConvolutionGradients.Conv2dPerInput(x, whole.Gradients, stride, padding, dilation, PerInputConvolutionMethod.Unfold));
+        }
+        finally { ConvolutionGradients.UnfoldBudgetBytes = budget; }
+    }
+
+    [Fact]
+    public void Auto_uses_grouped_convolutions_only_where_onednn_runs_them()
+    {
+        using var scope = NewDisposeScope();
+        var x64 = zeros(1, 1, 3, 3, dtype: float64);
+        Assert.Equal(PerInputConvolutionMethod.Unfold, ConvolutionGradients.ResolveOutputs(PerInputConvolutionMethod.Auto, x64));
+        Assert.Equal(OneDnn.Enabled ? PerInputConvolutionMethod.GroupedConvolution : PerInputConvolutionMethod.Unfold,
+                     ConvolutionGradients.ResolveOutputs(PerInputConvolutionMethod.Auto, x64.to(float32)));
+        Assert.Equal(PerInputConvolutionMethod.PerInputConvolution, ConvolutionGradients.ResolveOutputs(PerInputConvolutionMethod.PerInputConvolution, x64));
+    }
+
+    [Fact]
+    public void Bad_batches_name_the_problem()
+    {
+        using var scope = NewDisposeScope();
+        var x = randn(2, 2, 6, 6, dtype: float64);
+        long[] one = [1, 1], zero = [0, 0];
+        Assert.Contains("N = 2", Assert.Throws<ArgumentException>(() => ConvolutionGradients.Conv2dWeightPerInput(x, [3, 3], randn(3, 3, 4, 4, dtype: float64), one, zero, one)).Message);
+        Assert.Contains("(N, C, H, W)", Assert.Throws<ArgumentException>(() => ConvolutionGradients.Conv2dWeightPerInput(randn(2, 6, 6, dtype: float64), [3, 3], randn(2, 3, 4, 4, dtype: float64), one, zero, one)).Message);
+        Assert.Contains("Wo = 4", Assert.Throws<ArgumentException>(() => ConvolutionGradients.Conv2dWeightPerInputAndOutputs(x, [3, 3], randn(2, 3, 4, 5, dtype: float64), one, zero, one)).Message);
+        Assert.Contains("(N, O, C, kh, kw)", Assert.Throws<ArgumentException>(() => ConvolutionGradients.Conv2dPerInput(x, randn([3, 3, 2, 3, 3], dtype: float64), one, zero, one)).Message);
+        Assert.Contains("no output", Assert.Throws<ArgumentException>(() => ConvolutionGradients.Conv2dPerInput(x, randn([2, 3, 2, 7, 7], dtype: float64), one, zero, one)).Message);
     }
 }

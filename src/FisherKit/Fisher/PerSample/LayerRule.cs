@@ -125,8 +125,8 @@ internal sealed class LinearRule : LayerRule
 /// Convolution (groups = 1). The per-sample weight gradient G_n[o, i] = Σ_p b_n[o, p] · x_n[i, p·s + k·d]
 /// is the weight gradient of the convolution for input n alone, and the tangent G_n * x_n (the
 /// output change along the sample's own gradient) its convolution with that gradient; both come
-/// from convolutions run once per input (<see cref="PerInputProducts"/>). The
-/// bias gradient is Σ_p b_n.
+/// for the whole batch from <see cref="ConvolutionGradients"/> (the fastest exact method for the
+/// engine's configuration, see <see cref="PerInputConvolutionMethod.Auto"/>). The bias gradient is Σ_p b_n.
 /// </summary>
 internal sealed class ConvRule(long[] kernel, long[] stride, long[] padding, long[] dilation, bool oneDimensional) : LayerRule
 {
@@ -134,32 +134,23 @@ internal sealed class ConvRule(long[] kernel, long[] stride, long[] padding, lon
 
     /// <summary>
     /// Per-sample weight gradients, and with <paramref name="tangents"/> (K = 1) the output changes
-    /// G_n * x_n, by convolutions with a batch of one per input: the weight gradient of input n for
-    /// all K objectives at once (the K output gradients stacked as K·out channels,
-    /// <see cref="ConvolutionGradients.Conv2dWeight"/>), then the convolution of x_n with its own
-    /// gradient. Returns the gradients as (K, N, out, in, kh, kw) and the tangents as (N, out, Ho, Wo).
+    /// G_n * x_n: the K output gradients of each input stacked as K·out channels give all K weight
+    /// gradients of the input at once. Returns the gradients as (K, N, out, in, kh, kw) and the
+    /// tangents as (N, out, Ho, Wo).
     /// </summary>
     private (Tensor Gradients, Tensor? Tangents) PerInputProducts(Tensor input, Tensor b, bool tangents)
     {
         using var scope = NewDisposeScope();
         var x = As2d(input);                                                  // (N, in, H, W)
         var (k, n, cout, cin) = (b.shape[0], b.shape[1], b.shape[2], x.shape[1]);
-        var g4 = As2d(b.reshape([k * n, .. b.shape[2..]]));
-        var bk = g4.reshape(k, n, cout, g4.shape[2], g4.shape[3]);           // (K, N, out, Ho, Wo)
-        var grads = new List<Tensor>();
-        var outs = new List<Tensor>();
-        for (long i = 0; i < n; i++)
-        {
-            using var step = NewDisposeScope();
-            var xi = x.narrow(0, i, 1);
-            var bi = bk.select(1, i).reshape(1, k * cout, bk.shape[3], bk.shape[4]);
-            var gi = ConvolutionGradients.Conv2dWeight(xi, kernel, bi, stride, padding, dilation);
-            grads.Add(step.MoveToOuter(gi.reshape(k, 1, cout, cin, kernel[0], kernel[1])));
-            if (tangents) outs.Add(step.MoveToOuter(nn.functional.conv2d(xi, gi, null, stride, padding, dilation)));
-        }
-        var all = cat(grads, 1);
-        var t = tangents ? scope.MoveToOuter(cat(outs, 0)) : null;
-        return (scope.MoveToOuter(all), t);
+        var g4 = As2d(b.reshape([k * n, .. b.shape[2..]]));                   // (K·N, out, Ho, Wo)
+        var stacked = g4.reshape(k, n, cout, g4.shape[2], g4.shape[3]).transpose(0, 1).reshape(n, k * cout, g4.shape[2], g4.shape[3]);   // (N, K·out, Ho, Wo)
+        Tensor grads;
+        Tensor? outs = null;
+        if (tangents && k == 1) (grads, outs) = ConvolutionGradients.Conv2dWeightPerInputAndOutputs(x, kernel, stacked, stride, padding, dilation);
+        else grads = ConvolutionGradients.Conv2dWeightPerInput(x, kernel, stacked, stride, padding, dilation);
+        var all = grads.view(n, k, cout, cin, kernel[0], kernel[1]).transpose(0, 1);   // (K, N, out, in, kh, kw)
+        return (scope.MoveToOuter(all), outs is null ? null : scope.MoveToOuter(outs));
     }
 
     public override Dictionary<string, Tensor> Gradients(Tensor input, Tensor b, IReadOnlyList<string> names, IReadOnlyDictionary<string, long[]> shapes)

@@ -234,9 +234,11 @@ public static class PerSampleGradients
         using var grad = enable_grad();
         var results = new Dictionary<string, Tensor>();
         Tensor output;
+        // A chain of familiar layers runs layer by layer, with FisherKit's max pooling (SequentialTangents.Forward).
+        var chain = SequentialTangents.For(model);
         using (var scope = NewDisposeScope())
         {
-            var z = model.call(input);
+            var z = chain is null ? model.call(input) : chain.Forward(input)[^1];
             if (z.ndim != 2) throw new ArgumentException($"Per-sample gradients need network outputs of shape (N, C), got {TensorChecks.Shape(z.shape)}.", nameof(model));
             capture.Detach();
             var u = cotangents(z.detach());

@@ -8,7 +8,9 @@ Run with Debian's python3-torch (any PyTorch gives the same values; the committe
 It writes, next to this script:
   reference.json               a small CNN's weights, input, loss, gradient and Hessian-vector
                                product (SafeAutogradTests), five Adam steps from those weights,
-                               and the safetensors sample tensors (SafetensorsTests)
+                               the safetensors sample tensors (SafetensorsTests), and Adam's
+                               parameters after six steps with given gradients for several
+                               settings and two parameter groups (FusedAdamTests)
   python_written.safetensors   a safetensors file written by this script (by hand, following the
                                format, when Python's `safetensors` package is not installed)
 and validates csharp_written.safetensors (written by FisherKit's Safetensors.Save, committed) by
@@ -86,6 +88,38 @@ def cnn_reference():
     ref["adam_losses"] = losses
     ref["state_after_adam"] = {k: enc(v) for k, v in model.state_dict().items()}
     return ref
+
+
+# ---------------------------------------------------------------- Adam settings with given gradients
+
+ADAM_SETTINGS = {
+    "plain": {},
+    "weight_decay": {"weight_decay": 0.05},
+    "amsgrad": {"amsgrad": True, "weight_decay": 1e-3},
+    "maximize": {"maximize": True, "betas": (0.8, 0.95), "eps": 1e-6},
+}
+
+
+def adam_reference():
+    """Six Adam steps with given gradients (float32 and float64): a matrix, a vector and a 4-d tensor in
+    two parameter groups (the second with its own learning rate), for each setting of ADAM_SETTINGS."""
+    shapes = [(5, 7), (7,), (3, 2, 3, 3)]
+    out = {"steps": 6, "lr": 0.01, "lr_group2": 0.003, "settings": {}}
+    for dtype in (torch.float32, torch.float64):
+        key = "float32" if dtype == torch.float32 else "float64"
+        start = [randn(*s, seed=200 + i, dtype=dtype) for i, s in enumerate(shapes)]
+        grads = [[randn(*s, seed=300 + 10 * t + i, dtype=dtype) * (1 + t) for i, s in enumerate(shapes)] for t in range(6)]
+        out[key] = {"start": [enc(t) for t in start], "grads": [[enc(g) for g in gs] for gs in grads], "after": {}}
+        for name, kw in ADAM_SETTINGS.items():
+            ps = [t.clone().requires_grad_() for t in start]
+            opt = torch.optim.Adam([{"params": ps[:2]}, {"params": ps[2:], "lr": out["lr_group2"]}], lr=out["lr"], **kw)
+            for gs in grads:
+                for p, g in zip(ps, gs):
+                    p.grad = g.clone()
+                opt.step()
+            out[key]["after"][name] = [enc(p) for p in ps]
+    out["settings"] = {k: {kk: list(vv) if isinstance(vv, tuple) else vv for kk, vv in v.items()} for k, v in ADAM_SETTINGS.items()}
+    return out
 
 
 # ---------------------------------------------------------------- safetensors, both directions
@@ -188,7 +222,8 @@ def main():
     ref = {"generator": "tests/FisherKit.Tests/TorchSharpAdditions/Reference/make_reference.py",
            "torch_version": torch.__version__,
            "cnn": cnn_reference(),
-           "safetensors": safetensors_reference()}
+           "safetensors": safetensors_reference(),
+           "adam": adam_reference()}
     path = HERE / "reference.json"
     path.write_text(json.dumps(ref, indent=None, separators=(",", ":")) + "\n")
     print(f"wrote {path} ({path.stat().st_size // 1024} KiB)")
