@@ -15,7 +15,8 @@ Checks, each a line on stderr and exit code 1 when it fails:
   - every cell runs without an error (the notebooks' own checks are cells that throw);
   - every figure output carries its plotly JSON (application/vnd.plotly.v1+json);
   - with --compare DIR (the executed copies of `./fisherkit run`): cell by cell the same outputs, their
-    plain text with every digit masked, so that timings and float rounding in the last digits may differ
+    plain text with every digit masked and runs of blanks as one, so that timings and float rounding in the last
+    digits may differ
     but an output left in an intermediate state ("attacking ..." where the other host shows "all attacks
     done"), a missing or extra output, or another table shape is found.
 """
@@ -88,10 +89,11 @@ def normalised(outputs):
         items.append((kind, plain(o)))
     if stream.strip():
         items.append(("stream", stream))
-    mask = re.compile(r"\d+")
+    mask, blanks = re.compile(r"\d+"), re.compile(r"[ \t]+")
 
     def clean(text):
-        return None if text is None else "\n".join(line.rstrip() for line in mask.sub("#", text).strip().splitlines())
+        # Digits masked, runs of blanks as one (a padded table column widens with a longer timing).
+        return None if text is None else "\n".join(blanks.sub(" ", line).rstrip() for line in mask.sub("#", text).strip().splitlines())
     return [(kind, clean(text)) for kind, text in items]
 
 
