@@ -52,8 +52,9 @@ public sealed class ExperimentTests
     public void Wu_protocol_smoke_run_labels_one_point_per_round_from_a_shared_GSx_start()
     {
         var data = Synthetic(120, 3, 2);
-        var results = WuProtocol.Run(data, WuProtocolSettings.Quick with { Repeats = 1 });
-        Assert.Equal(8, results.Runs.Count);
+        var settings = WuProtocolSettings.Quick with { Repeats = 1 };
+        var results = WuProtocol.Run(data, settings);
+        Assert.Equal(WuProtocol.Methods(settings, 3).Select(m => m.Name), results.Runs.Select(r => r.Method));
         int m0 = WuProtocol.InitialSize(3), budget = WuProtocol.Budget(120);
         foreach (var run in results.Runs)
         {
@@ -82,7 +83,8 @@ public sealed class ExperimentTests
             McSamples = 3, Methods = ["BALD", "BAIT (last layer)"], Training = new NetworkTrainingOptions { Epochs = 5, BatchSize = 8, WeightDecayPerPoint = 3.5 },
         };
         var results = GalProtocol.Run(images.narrow(0, 0, 100), labels.narrow(0, 0, 100), images.narrow(0, 100, 50), labels.narrow(0, 100, 50), settings);
-        Assert.Equal(2, results.Runs.Count);
+        Assert.Equal(GalProtocol.Methods(settings, 1, 8, 8, 3).Select(m => m.Name), results.Runs.Select(r => r.Method));
+        Assert.Equal(["BALD", "BAIT (last layer)"], results.Runs.Select(r => r.Method));
         Assert.All(results.Runs, r => Assert.Equal(new[] { 6, 9, 12 }, r.Rounds.Select(x => x.Labels)));
         Assert.All(results.Runs, r => Assert.Equal(12, r.Labelled.Distinct().Count()));
         Assert.All(results.Records.Where(r => r.Metric == "test error"), r => Assert.InRange(r.Value, 0, 1));

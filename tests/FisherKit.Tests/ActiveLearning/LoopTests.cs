@@ -77,6 +77,7 @@ public sealed class LoopTests : IDisposable
     private sealed class Repeating : IAcquisition
     {
         public string Name => "repeating";
+        public AcquisitionFamily Family => AcquisitionFamily.Random;
         public IReadOnlyList<long> Select(AcquisitionContext context, int count) => [context.Candidates[0], context.Candidates[0]];
     }
 

@@ -9,16 +9,22 @@ namespace FisherKit.ActiveLearning.Acquisitions;
 /// initial-sample strategy for benchmarks, not an acquisition for unlabelled data. When
 /// <c>count</c> is not a multiple of the number of classes, the first classes get one more.
 /// </summary>
-public sealed class BalancedRandom : IAcquisition
+public sealed class BalancedRandom : Acquisition
 {
     /// <inheritdoc />
-    public string Name => "Balanced random";
+    public override string Name => "Balanced random";
 
     /// <inheritdoc />
-    public IReadOnlyList<long> Select(AcquisitionContext context, int count)
+    /// <remarks>Random: the draw is random within each class; the labels only stratify it (see <see cref="AcquisitionFamily.Random"/>).</remarks>
+    public override AcquisitionFamily Family => AcquisitionFamily.Random;
+
+    /// <inheritdoc />
+    protected override string? UnsupportedReason(TaskKind task) =>
+        task != TaskKind.Classification ? "a balanced initial set draws the same number of points from every class; use random or GSx for regression." : null;
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<long> Choose(AcquisitionContext context, int count)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.Task != TaskKind.Classification) throw new NotSupportedException("A balanced initial set needs class labels; use random or GSx for regression.");
         var targets = context.Pool.Targets ?? throw new InvalidOperationException("A balanced initial set reads the pool's labels, and this pool has none.");
         var classes = context.Pool.Classes;
         using var y = TensorUtil.Rows(targets, context.Candidates);

@@ -16,7 +16,7 @@ namespace FisherKit.ActiveLearning.Acquisitions;
 /// Ties go to the earlier candidate (as MATLAB's max).
 /// </para>
 /// </summary>
-public sealed class GreedySampling(GreedySamplingKind kind = GreedySamplingKind.GSx, GSxStart start = GSxStart.ClosestToCentroid) : IAcquisition
+public sealed class GreedySampling(GreedySamplingKind kind = GreedySamplingKind.GSx, GSxStart start = GSxStart.ClosestToCentroid) : Acquisition
 {
     /// <summary>The rule.</summary>
     public GreedySamplingKind Kind { get; } = kind;
@@ -25,23 +25,26 @@ public sealed class GreedySampling(GreedySamplingKind kind = GreedySamplingKind.
     public GSxStart Start { get; } = start;
 
     /// <inheritdoc />
-    public string Name => Kind switch { GreedySamplingKind.GSx => "GSx", GreedySamplingKind.GSy => "GSy", _ => "iGS" };
+    public override string Name => Kind switch { GreedySamplingKind.GSx => "GSx", GreedySamplingKind.GSy => "GSy", _ => "iGS" };
 
     /// <inheritdoc />
-    public IReadOnlyList<long> Select(AcquisitionContext context, int count)
+    public override AcquisitionFamily Family => AcquisitionFamily.Diversity;
+
+    /// <inheritdoc />
+    protected override string? UnsupportedReason(TaskKind task) =>
+        Kind != GreedySamplingKind.GSx && task != TaskKind.Regression
+            ? "it measures distances between predicted and observed targets, which needs regression targets; use GSx or k-centre greedy for classification."
+            : null;
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<long> Choose(AcquisitionContext context, int count)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "must be ≥ 0");
         int m = context.Candidates.Count;
-        count = Math.Min(count, m);
-        if (count == 0) return [];
         using var scope = NewDisposeScope();
         var xu = TensorUtil.Flat64(context.CandidateInputs());
         var picks = new List<int>();
         var taken = new bool[m];
         bool useY = Kind != GreedySamplingKind.GSx && context.Labelled.Count > 0;
-        if (Kind != GreedySamplingKind.GSx && context.Task != TaskKind.Regression)
-            throw new NotSupportedException($"{Name} measures distances between predicted and observed targets and is defined for regression only.");
 
         double[] score;
         Tensor? fu = null;
@@ -60,7 +63,7 @@ public sealed class GreedySampling(GreedySamplingKind kind = GreedySamplingKind.
             if (!useY) score = dx.min(1).values.ToArray<double>();
             else
             {
-                var model = context.RequireModel<IActiveModel>(Name);
+                var model = RequireModel<IActiveModel>(context);
                 fu = TensorUtil.AsMatrix(model.Predict(context.CandidateInputs())).to(ScalarType.Float64);   // (M, D)
                 var yl = TensorUtil.AsMatrix(context.Labelled.Targets!).to(ScalarType.Float64);                 // (n, D)
                 var dy = cdist(fu, yl);

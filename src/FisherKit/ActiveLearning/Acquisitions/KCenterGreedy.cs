@@ -10,22 +10,21 @@ namespace FisherKit.ActiveLearning.Acquisitions;
 /// empty labelled set the first point is a uniformly random candidate (from the context's seed), which is
 /// what distinguishes it from GSx's deterministic start.
 /// </summary>
-public sealed class KCenterGreedy(FeatureSpace features = FeatureSpace.Inputs) : IAcquisition
+public sealed class KCenterGreedy(FeatureSpace features = FeatureSpace.Inputs) : Acquisition
 {
     /// <summary>Where distances are measured.</summary>
     public FeatureSpace Features { get; } = features;
 
     /// <inheritdoc />
-    public string Name => Features == FeatureSpace.Inputs ? "k-centre greedy" : "k-centre greedy (penultimate)";
+    public override string Name => Features == FeatureSpace.Inputs ? "k-centre greedy" : "k-centre greedy (penultimate)";
 
     /// <inheritdoc />
-    public IReadOnlyList<long> Select(AcquisitionContext context, int count)
+    public override AcquisitionFamily Family => AcquisitionFamily.Diversity;
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<long> Choose(AcquisitionContext context, int count)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "must be ≥ 0");
         int m = context.Candidates.Count;
-        count = Math.Min(count, m);
-        if (count == 0) return [];
         using var scope = NewDisposeScope();
         var fu = Features_(context, context.CandidateInputs());
         var score = Enumerable.Repeat(double.PositiveInfinity, m).ToArray();
@@ -59,7 +58,7 @@ public sealed class KCenterGreedy(FeatureSpace features = FeatureSpace.Inputs) :
     {
         using var scope = NewDisposeScope();
         if (Features == FeatureSpace.Inputs) return scope.MoveToOuter(TensorUtil.Flat64(inputs));
-        var model = context.RequireModel<IFisherModel>(Name);
+        var model = RequireModel<IFisherModel>(context);
         return scope.MoveToOuter(FisherEmbeddings.LastLayerInputs(model, inputs).to(ScalarType.Float64));
     }
 

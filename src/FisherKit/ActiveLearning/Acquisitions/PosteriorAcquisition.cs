@@ -6,32 +6,41 @@ namespace FisherKit.ActiveLearning.Acquisitions;
 
 /// <summary>
 /// Base of the acquisitions that score candidates from posterior samples of an
-/// <see cref="IPosteriorSampler"/> (MC dropout with T passes, or ensemble members).
+/// <see cref="IPosteriorSampler"/> (MC dropout with T passes, or ensemble members): the
+/// <see cref="AcquisitionFamily.Uncertainty"/> family. A subclass gives its name and its score of the samples.
 /// </summary>
 public abstract class PosteriorAcquisition : ScoreAcquisition
 {
-    /// <summary>Uses <paramref name="samples"/> posterior draws per round (T; ignored by ensembles).</summary>
-    protected PosteriorAcquisition(int samples)
+    private readonly bool _classificationOnly;
+
+    /// <summary>
+    /// Uses <paramref name="samples"/> posterior draws per round (T; ignored by ensembles); a score of class
+    /// probabilities is <paramref name="classificationOnly"/>.
+    /// </summary>
+    protected PosteriorAcquisition(int samples, bool classificationOnly)
     {
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "At least one posterior sample is needed.");
         Samples = samples;
+        _classificationOnly = classificationOnly;
     }
 
     /// <summary>Posterior draws T per round.</summary>
     public int Samples { get; }
 
-    /// <summary>Whether the score is defined for <paramref name="task"/>.</summary>
-    protected abstract bool Supports(TaskKind task);
+    /// <inheritdoc />
+    public sealed override AcquisitionFamily Family => AcquisitionFamily.Uncertainty;
 
     /// <summary>The score from the samples (S, N, C|D).</summary>
     protected abstract Tensor ScoreSamples(Tensor samples);
 
     /// <inheritdoc />
-    public override Tensor Score(AcquisitionContext context)
+    protected sealed override string? UnsupportedReason(TaskKind task) =>
+        _classificationOnly && task != TaskKind.Classification ? "it scores class probabilities; use mean STD or ensemble variance for regression." : null;
+
+    /// <inheritdoc />
+    protected sealed override Tensor ScoreCandidates(AcquisitionContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (!Supports(context.Task)) throw new NotSupportedException($"{Name} is not defined for {context.Task.ToString().ToLowerInvariant()}; use mean STD or ensemble variance for regression.");
-        var sampler = context.RequireModel<IPosteriorSampler>(Name);
+        var sampler = RequireModel<IPosteriorSampler>(context);
         using var scope = NewDisposeScope();
         var x = context.CandidateInputs();
         var draws = sampler.SamplePredictions(x, Samples, context.Seed);

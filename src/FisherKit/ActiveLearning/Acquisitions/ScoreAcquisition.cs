@@ -7,22 +7,26 @@ namespace FisherKit.ActiveLearning.Acquisitions;
 /// An acquisition that scores each candidate independently and takes the top <c>count</c> scores
 /// (ties go to the earlier candidate), as in Gal et al. (2017), where the batch is the top-k of the score.
 /// </summary>
-public abstract class ScoreAcquisition : IAcquisition
+public abstract class ScoreAcquisition : Acquisition
 {
-    /// <inheritdoc />
-    public abstract string Name { get; }
-
-    /// <summary>One score per candidate (higher = more worth labelling), (M) float64 on the CPU.</summary>
-    public abstract Tensor Score(AcquisitionContext context);
-
-    /// <inheritdoc />
-    public IReadOnlyList<long> Select(AcquisitionContext context, int count)
+    /// <summary>
+    /// One score per candidate (higher = more worth labelling), (M) float64 on the CPU, after the checks of
+    /// <see cref="Acquisition"/> (null context, task).
+    /// </summary>
+    public Tensor Score(AcquisitionContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "must be ≥ 0");
-        if (count == 0 || context.Candidates.Count == 0) return [];
+        CheckArguments(context);
+        return ScoreCandidates(context);
+    }
+
+    /// <summary>The scores of <see cref="Score"/>; the arguments have been checked.</summary>
+    protected abstract Tensor ScoreCandidates(AcquisitionContext context);
+
+    /// <inheritdoc />
+    protected sealed override IReadOnlyList<long> Choose(AcquisitionContext context, int count)
+    {
         double[] s;
-        using (var scores = Score(context))
+        using (var scores = ScoreCandidates(context))
         {
             if (scores.ndim != 1 || scores.shape[0] != context.Candidates.Count)
                 throw new InvalidOperationException($"{Name} returned scores of shape {TensorChecks.Shape(scores.shape)} for {context.Candidates.Count} candidates.");

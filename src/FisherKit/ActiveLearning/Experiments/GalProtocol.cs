@@ -20,12 +20,37 @@ namespace FisherKit.ActiveLearning.Experiments;
 /// </summary>
 public static class GalProtocol
 {
-    /// <summary>Names of the methods in run order.</summary>
-    public static IReadOnlyList<string> MethodNames { get; } =
-    [
-        "Random", "Max entropy", "BALD", "Variation ratios", "Mean STD", "Ensemble variance", "Core-set (k-centre)",
-        "D-optimal (last layer)", "A-optimal (last layer)", "E-optimal (last layer)", "BAIT (last layer)",
-    ];
+    /// <summary>
+    /// The methods the protocol runs with <paramref name="settings"/>, in run order: all of them, or those named in
+    /// <see cref="GalProtocolSettings.Methods"/> in that order. Each carries its acquisition (display name and
+    /// family) and its model: the protocol's network for images of <paramref name="channels"/> ×
+    /// <paramref name="height"/> × <paramref name="width"/> and <paramref name="classes"/> classes (the defaults are
+    /// MNIST's and Fashion-MNIST's), for ensemble variance a deep ensemble of
+    /// <see cref="GalProtocolSettings.EnsembleSize"/> of them. The names are the acquisitions' own but for
+    /// "Core-set (k-centre)", k-centre greedy on the penultimate features (Sener &amp; Savarese 2018).
+    /// </summary>
+    public static IReadOnlyList<MethodSpec> Methods(GalProtocolSettings settings, int channels = 1, int height = 28, int width = 28, int classes = 10)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        NetworkModel Net(long seed) => new(TaskKind.Classification, ActiveLearningNetworks.GalCnn(channels, height, width, classes), seed, settings.Training);
+        IActiveModel Ensemble(long seed) => EnsembleModel.Create(settings.EnsembleSize, Net, seed);
+        var (t, lambda) = (settings.McSamples, settings.PriorPrecision);
+        MethodSpec[] all =
+        [
+            new(new RandomAcquisition(), Net),
+            new(new MaxEntropy(t), Net),
+            new(new Bald(t), Net),
+            new(new VariationRatios(t), Net),
+            new(new MeanStd(t), Net),
+            new(new EnsembleVariance(t), Ensemble),
+            new(new KCenterGreedy(FeatureSpace.Penultimate), Net, name: "Core-set (k-centre)"),
+            new(new OptimalDesignAcquisition(DesignCriterion.DOptimal, priorPrecision: lambda), Net),
+            new(new OptimalDesignAcquisition(DesignCriterion.AOptimal, priorPrecision: lambda), Net),
+            new(new OptimalDesignAcquisition(DesignCriterion.EOptimal, priorPrecision: lambda), Net),
+            new(new BaitAcquisition(lambda: lambda), Net),
+        ];
+        return ProtocolMethods.Choose(all, settings.Methods);
+    }
 
     /// <summary>
     /// The training images that form the pool, in pool order (int64): a fixed, seed-independent random
@@ -78,29 +103,7 @@ public static class GalProtocol
             CandidateSubset = settings.CandidateSubset,
             Metrics = [Metric.TestError, Metric.TestNll],
         };
-        NetworkModel Net(long seed) => new(TaskKind.Classification, ActiveLearningNetworks.GalCnn(c, h, w, classes), seed, settings.Training);
-        var exp = new ActiveLearningExperiment(pool, options);
-        var t = settings.McSamples;
-        var lambda = settings.PriorPrecision;
-        var all = new Dictionary<string, (IAcquisition acq, Func<long, IActiveModel> model)>
-        {
-            ["Random"] = (new RandomAcquisition(), Net),
-            ["Max entropy"] = (new MaxEntropy(t), Net),
-            ["BALD"] = (new Bald(t), Net),
-            ["Variation ratios"] = (new VariationRatios(t), Net),
-            ["Mean STD"] = (new MeanStd(t), Net),
-            ["Ensemble variance"] = (new EnsembleVariance(t), s => EnsembleModel.Create(settings.EnsembleSize, Net, s)),
-            ["Core-set (k-centre)"] = (new KCenterGreedy(FeatureSpace.Penultimate), Net),
-            ["D-optimal (last layer)"] = (new OptimalDesignAcquisition(DesignCriterion.DOptimal, priorPrecision: lambda), Net),
-            ["A-optimal (last layer)"] = (new OptimalDesignAcquisition(DesignCriterion.AOptimal, priorPrecision: lambda), Net),
-            ["E-optimal (last layer)"] = (new OptimalDesignAcquisition(DesignCriterion.EOptimal, priorPrecision: lambda), Net),
-            ["BAIT (last layer)"] = (new BaitAcquisition(lambda: lambda), Net),
-        };
-        foreach (var name in settings.Methods ?? MethodNames)
-        {
-            if (!all.TryGetValue(name, out var m)) throw new ArgumentException($"Unknown method \"{name}\"; known: {string.Join(", ", MethodNames)}.", nameof(settings));
-            exp.Add(name, m.acq, m.model);
-        }
+        var exp = new ActiveLearningExperiment(pool, options).AddAll(Methods(settings, c, h, w, classes));
         return exp.Run(Enumerable.Range(0, settings.Seeds).Select(i => (long)i).ToList(), checkpointDirectory, progress, cancellationToken);
     }
 }

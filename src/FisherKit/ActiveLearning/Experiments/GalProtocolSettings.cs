@@ -41,7 +41,7 @@ public sealed record GalProtocolSettings
     /// <summary>Training: Adam, 50 epochs of batch 128, L2 coefficient 3.5/n (Gal et al.'s code), retrained from scratch each round.</summary>
     public NetworkTrainingOptions Training { get; init; } = new() { Epochs = 50, BatchSize = 128, WeightDecayPerPoint = 3.5 };
 
-    /// <summary>Methods to run (names from <see cref="GalProtocol.MethodNames"/>); null runs all.</summary>
+    /// <summary>Methods to run (names from <see cref="GalProtocol.Methods"/>); null runs all.</summary>
     public IReadOnlyList<string>? Methods { get; init; }
 
     /// <summary>The protocol of the paper.</summary>

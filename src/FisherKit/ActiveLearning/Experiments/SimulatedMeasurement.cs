@@ -18,14 +18,41 @@ namespace FisherKit.ActiveLearning.Experiments;
 /// </summary>
 public static class SimulatedMeasurement
 {
-    /// <summary>Names of the methods in run order.</summary>
-    public static IReadOnlyList<string> MethodNames { get; } =
-    [
-        "Random", "Mean STD (MC dropout)", "Ensemble variance", "GSx", "iGS",
-        "D-optimal (last layer)", "D-optimal (random subspace)", "D-optimal (Fisher eigenvectors)",
-        "A-optimal (last layer)", "E-optimal (last layer)", "BAIT (last layer)",
-        "D-optimal | init GSx", "D-optimal | init k-centre", "D-optimal | init Fisher D-optimal",
-    ];
+    /// <summary>
+    /// The methods the comparison runs with <paramref name="settings"/>, in run order: all of them, or those named in
+    /// <see cref="SimulatedMeasurementSettings.Methods"/> in that order. Each carries its acquisition (display name
+    /// and family), its model (the MLP with MC dropout; for ensemble variance a deep ensemble of
+    /// <see cref="SimulatedMeasurementSettings.EnsembleSize"/> of them) and, for the last three, its own initial
+    /// strategy (the others share the random initial set). Names are the acquisitions' own where no other
+    /// one is given: "Mean STD (MC dropout)", the D-optimal design by projection, and "D-optimal | init X" for the
+    /// initial-set variants.
+    /// </summary>
+    public static IReadOnlyList<MethodSpec> Methods(SimulatedMeasurementSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        NetworkModel Net(long seed) => new(TaskKind.Regression, ActiveLearningNetworks.MeasurementMlp(PeakPositionTask.SignalLength, settings.Hidden), seed, settings.Training);
+        IActiveModel Ensemble(long seed) => EnsembleModel.Create(settings.EnsembleSize, Net, seed);
+        var (lambda, r) = (settings.PriorPrecision, settings.SubspaceDimension);
+        OptimalDesignAcquisition Design(DesignCriterion criterion, FisherProjection? projection = null) => new(criterion, projection, lambda);
+        MethodSpec[] all =
+        [
+            new(new RandomAcquisition(), Net),
+            new(new MeanStd(settings.McSamples), Net, name: "Mean STD (MC dropout)"),
+            new(new EnsembleVariance(settings.McSamples), Ensemble),
+            new(new GreedySampling(GreedySamplingKind.GSx), Net),
+            new(new GreedySampling(GreedySamplingKind.IGS), Net),
+            new(Design(DesignCriterion.DOptimal), Net),
+            new(Design(DesignCriterion.DOptimal, FisherProjection.RandomSubspace(r)), Net, name: "D-optimal (random subspace)"),
+            new(Design(DesignCriterion.DOptimal, FisherProjection.TopEigenvectors(r)), Net, name: "D-optimal (Fisher eigenvectors)"),
+            new(Design(DesignCriterion.AOptimal), Net),
+            new(Design(DesignCriterion.EOptimal), Net),
+            new(new BaitAcquisition(lambda: lambda), Net),
+            new(Design(DesignCriterion.DOptimal), Net, InitialStrategies.GSx(), "D-optimal | init GSx"),
+            new(Design(DesignCriterion.DOptimal), Net, InitialStrategies.KCenterGreedy(), "D-optimal | init k-centre"),
+            new(Design(DesignCriterion.DOptimal), Net, InitialStrategies.FisherDOptimal(priorPrecision: lambda), "D-optimal | init Fisher D-optimal"),
+        ];
+        return ProtocolMethods.Choose(all, settings.Methods);
+    }
 
     /// <summary>Runs the comparison.</summary>
     public static ExperimentResults Run(SimulatedMeasurementSettings settings, string? checkpointDirectory = null,
@@ -43,33 +70,7 @@ public static class SimulatedMeasurement
             Budget = settings.Budget,
             Metrics = [Metric.TestRmse],
         };
-        NetworkModel Net(long seed) => new(TaskKind.Regression, ActiveLearningNetworks.MeasurementMlp(PeakPositionTask.SignalLength, settings.Hidden), seed, settings.Training);
-        var lambda = settings.PriorPrecision;
-        var r = settings.SubspaceDimension;
-        IAcquisition D(FisherProjection? p = null) => new OptimalDesignAcquisition(DesignCriterion.DOptimal, p, lambda);
-        var all = new Dictionary<string, (IAcquisition acq, Func<long, IActiveModel> model, IAcquisition? initial)>
-        {
-            ["Random"] = (new RandomAcquisition(), Net, null),
-            ["Mean STD (MC dropout)"] = (new MeanStd(settings.McSamples), Net, null),
-            ["Ensemble variance"] = (new EnsembleVariance(settings.McSamples), s => EnsembleModel.Create(settings.EnsembleSize, Net, s), null),
-            ["GSx"] = (new GreedySampling(GreedySamplingKind.GSx), Net, null),
-            ["iGS"] = (new GreedySampling(GreedySamplingKind.IGS), Net, null),
-            ["D-optimal (last layer)"] = (D(), Net, null),
-            ["D-optimal (random subspace)"] = (D(FisherProjection.RandomSubspace(r)), Net, null),
-            ["D-optimal (Fisher eigenvectors)"] = (D(FisherProjection.TopEigenvectors(r)), Net, null),
-            ["A-optimal (last layer)"] = (new OptimalDesignAcquisition(DesignCriterion.AOptimal, priorPrecision: lambda), Net, null),
-            ["E-optimal (last layer)"] = (new OptimalDesignAcquisition(DesignCriterion.EOptimal, priorPrecision: lambda), Net, null),
-            ["BAIT (last layer)"] = (new BaitAcquisition(lambda: lambda), Net, null),
-            ["D-optimal | init GSx"] = (D(), Net, InitialStrategies.GSx()),
-            ["D-optimal | init k-centre"] = (D(), Net, InitialStrategies.KCenterGreedy()),
-            ["D-optimal | init Fisher D-optimal"] = (D(), Net, InitialStrategies.FisherDOptimal(priorPrecision: lambda)),
-        };
-        var exp = new ActiveLearningExperiment(pool, options);
-        foreach (var name in settings.Methods ?? MethodNames)
-        {
-            if (!all.TryGetValue(name, out var m)) throw new ArgumentException($"Unknown method \"{name}\"; known: {string.Join(", ", MethodNames)}.", nameof(settings));
-            exp.Add(name, m.acq, m.model, m.initial);
-        }
+        var exp = new ActiveLearningExperiment(pool, options).AddAll(Methods(settings));
         return exp.Run(Enumerable.Range(0, settings.Seeds).Select(i => (long)i).ToList(), checkpointDirectory, progress, cancellationToken);
     }
 }

@@ -41,7 +41,7 @@ public sealed record SimulatedMeasurementSettings
     /// <summary>Training of the MLP (retrained from scratch each round).</summary>
     public NetworkTrainingOptions Training { get; init; } = new() { Epochs = 100, BatchSize = 32, MinSteps = 400, LearningRate = 3e-3, WeightDecay = 1e-4 };
 
-    /// <summary>Methods to run (names from <see cref="SimulatedMeasurement.MethodNames"/>); null runs all.</summary>
+    /// <summary>Methods to run (names from <see cref="SimulatedMeasurement.Methods"/>); null runs all.</summary>
     public IReadOnlyList<string>? Methods { get; init; }
 
     /// <summary>Pool and test data seed.</summary>

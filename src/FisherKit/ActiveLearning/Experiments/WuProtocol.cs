@@ -38,23 +38,32 @@ public static class WuProtocol
         }
     }
 
-    /// <summary>The methods in the order they are run.</summary>
-    public static IReadOnlyList<(string name, IAcquisition acquisition, bool gsxInitial)> Methods(WuProtocolSettings settings)
+    /// <summary>
+    /// The methods in the order they are run, for data with <paramref name="features"/> columns (the size of the
+    /// ridge model; names and acquisitions do not depend on it): the random baseline "Random (BL)" with its own
+    /// random initial set, GSx, GSy and iGS, and with <see cref="WuProtocolSettings.IncludeFisher"/> the D-, A- and
+    /// E-optimal designs and BAIT on the ridge model's Fisher, named "... (Fisher)". All but the baseline start
+    /// from the protocol's shared GSx initial set.
+    /// </summary>
+    public static IReadOnlyList<MethodSpec> Methods(WuProtocolSettings settings, int features)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var list = new List<(string, IAcquisition, bool)>
+        if (features < 1) throw new ArgumentOutOfRangeException(nameof(features), features, "The data need at least one feature.");
+        IActiveModel Ridge(long seed) => new RidgeRegression(features, settings.Lambda);
+        OptimalDesignAcquisition Design(DesignCriterion criterion) => new(criterion, priorPrecision: settings.PriorPrecision);
+        var list = new List<MethodSpec>
         {
-            ("Random (BL)", new RandomAcquisition(), false),
-            ("GSx", new GreedySampling(GreedySamplingKind.GSx, settings.Start), true),
-            ("GSy", new GreedySampling(GreedySamplingKind.GSy, settings.Start), true),
-            ("iGS", new GreedySampling(GreedySamplingKind.IGS, settings.Start), true),
+            new(new RandomAcquisition(), Ridge, InitialStrategies.Random(), "Random (BL)"),
+            new(new GreedySampling(GreedySamplingKind.GSx, settings.Start), Ridge),
+            new(new GreedySampling(GreedySamplingKind.GSy, settings.Start), Ridge),
+            new(new GreedySampling(GreedySamplingKind.IGS, settings.Start), Ridge),
         };
         if (settings.IncludeFisher)
         {
-            list.Add(("D-optimal (Fisher)", new OptimalDesignAcquisition(DesignCriterion.DOptimal, priorPrecision: settings.PriorPrecision), true));
-            list.Add(("A-optimal (Fisher)", new OptimalDesignAcquisition(DesignCriterion.AOptimal, priorPrecision: settings.PriorPrecision), true));
-            list.Add(("E-optimal (Fisher)", new OptimalDesignAcquisition(DesignCriterion.EOptimal, priorPrecision: settings.PriorPrecision), true));
-            list.Add(("BAIT (Fisher)", new BaitAcquisition(lambda: settings.PriorPrecision), true));
+            list.Add(new(Design(DesignCriterion.DOptimal), Ridge, name: "D-optimal (Fisher)"));
+            list.Add(new(Design(DesignCriterion.AOptimal), Ridge, name: "A-optimal (Fisher)"));
+            list.Add(new(Design(DesignCriterion.EOptimal), Ridge, name: "E-optimal (Fisher)"));
+            list.Add(new(new BaitAcquisition(lambda: settings.PriorPrecision), Ridge, name: "BAIT (Fisher)"));
         }
         return list;
     }
@@ -73,6 +82,7 @@ public static class WuProtocol
             int poolSize = (int)Math.Round(data.Rows * settings.SubsetFraction);
             var options = new LoopOptions
             {
+                Initial = InitialStrategies.GSx(settings.Start),
                 InitialSize = InitialSize(d),
                 BatchSize = 1,
                 Budget = Budget(data.Rows),
@@ -85,9 +95,7 @@ public static class WuProtocol
                 using var idx = perm.narrow(0, 0, poolSize);
                 return PoolData.Regression(x.index_select(0, idx), y.index_select(0, idx));
             }
-            var exp = new ActiveLearningExperiment(PoolFor, options);
-            foreach (var (name, acq, gsx) in Methods(settings))
-                exp.Add(name, acq, _ => new RidgeRegression(d, settings.Lambda), gsx ? InitialStrategies.GSx(settings.Start) : InitialStrategies.Random());
+            var exp = new ActiveLearningExperiment(PoolFor, options).AddAll(Methods(settings, d));
             var seeds = Enumerable.Range(0, settings.Repeats).Select(i => settings.FirstSeed + i).ToList();
             return exp.Run(seeds, checkpointDirectory is null ? null : Path.Combine(checkpointDirectory, data.Name), progress, cancellationToken);
         }

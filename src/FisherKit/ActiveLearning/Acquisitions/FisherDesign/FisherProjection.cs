@@ -1,4 +1,3 @@
-using FisherKit.ActiveLearning.Acquisitions;
 using TorchSharp;
 using FisherKit.ActiveLearning.Learners;
 
@@ -18,7 +17,15 @@ public abstract class FisherProjection
     /// Fixes the projection for one round (random directions, eigenvectors of the current model) and
     /// returns an embedder that maps inputs to (N, K, r) Fisher factors in that projection.
     /// </summary>
-    public abstract FisherEmbedding Prepare(IFisherModel model, AcquisitionContext context);
+    public FisherEmbedding Prepare(IFisherModel model, AcquisitionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(context);
+        return Fix(model, context);
+    }
+
+    /// <summary>The work of <see cref="Prepare"/>; the arguments are not null.</summary>
+    protected abstract FisherEmbedding Fix(IFisherModel model, AcquisitionContext context);
 
     /// <summary>The last Linear layer's weights and bias (BAIT's choice; cheap: no gradient through the body).</summary>
     public static FisherProjection LastLayer { get; } = new LastLayerProjection();

@@ -1,4 +1,3 @@
-using FisherKit.ActiveLearning.Acquisitions;
 using FisherKit.ActiveLearning.Learners;
 
 namespace FisherKit.ActiveLearning.Acquisitions;
@@ -8,5 +7,5 @@ internal sealed class LastLayerProjection : FisherProjection
 {
     public override string Name => "last layer";
 
-    public override FisherEmbedding Prepare(IFisherModel model, AcquisitionContext context) => new(model, null, Name);
+    protected override FisherEmbedding Fix(IFisherModel model, AcquisitionContext context) => new(model, null, Name);
 }

@@ -1,4 +1,3 @@
-using FisherKit.ActiveLearning.Acquisitions;
 using FisherKit.Fisher;
 using FisherKit.ActiveLearning.Learners;
 using static TorchSharp.torch;
@@ -20,10 +19,8 @@ internal sealed class RandomSubspaceProjection : FisherProjection
 
     public override string Name => $"random subspace (r={_dimension})";
 
-    public override FisherEmbedding Prepare(IFisherModel model, AcquisitionContext context)
+    protected override FisherEmbedding Fix(IFisherModel model, AcquisitionContext context)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(context);
         using var gen = new Generator((ulong)SeedSequence.Derive(_seed, context.Round));
         var scale = 1 / Math.Sqrt(_dimension);
         var dirs = new List<ParamVector>();

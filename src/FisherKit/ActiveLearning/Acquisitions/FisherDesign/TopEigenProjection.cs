@@ -1,4 +1,3 @@
-using FisherKit.ActiveLearning.Acquisitions;
 using FisherKit.Fisher.Curvature;
 using TorchSharp;
 using FisherKit.ActiveLearning.Learners;
@@ -22,10 +21,8 @@ internal sealed class TopEigenProjection : FisherProjection
 
     public override string Name => $"top-{_count} Fisher eigenvectors";
 
-    public override FisherEmbedding Prepare(IFisherModel model, AcquisitionContext context)
+    protected override FisherEmbedding Fix(IFisherModel model, AcquisitionContext context)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(context);
         using var scope = NewDisposeScope();
         // The Fisher of the current model on the labelled points plus a random part of the candidates.
         var take = Math.Min(_maxInputs, context.Candidates.Count);
