@@ -8,4 +8,5 @@ cd "$root"
 environment/setup.sh
 ./fisherkit run notebooks/*.ipynb -o out/notebooks "$@"
 ./fisherkit report out/notebooks/*.ipynb -o out/site
+environment/notebook-times.py --full out/notebooks || true
 echo "Executed notebooks: out/notebooks/   Report: out/site/index.html"

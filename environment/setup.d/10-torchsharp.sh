@@ -22,11 +22,13 @@ fk_torchsharp_fix_glibcxx() {
   lib="$native/libLibTorchSharp.so"
   compat="$native/libfk_ios_base_library_init.so"
   [ -f "$lib" ] || { fk_log "ERROR: $lib is missing after the restore"; return 1; }
-  stdcxx="$(/sbin/ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')"
+  # Every reader below reads its input to the end: one that stops early (awk's exit, grep -q) leaves the
+  # writer a SIGPIPE, which pipefail turns into a failed set-up (exit code 141), depending on timing.
+  stdcxx="$(/sbin/ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found {print $NF; found = 1}')"
   [ -n "$stdcxx" ] || stdcxx=/usr/lib/x86_64-linux-gnu/libstdc++.so.6
   # Nothing to do where the system libstdc++ has the version, or where the fix is already in place.
   grep -qa 'GLIBCXX_3\.4\.32' "$stdcxx" && return 0
-  if [ -f "$compat" ] && readelf -d "$lib" 2>/dev/null | grep -q "libfk_ios_base_library_init"; then return 0; fi
+  if [ -f "$compat" ] && readelf -d "$lib" 2>/dev/null | grep "libfk_ios_base_library_init" >/dev/null; then return 0; fi
   fk_log "libstdc++ here lacks GLIBCXX_3.4.32: adapting TorchSharp $fk_torchsharp_version in $native"
   fk_apt_install g++ patchelf binutils
   g++ -shared -fPIC -O2 -o "$compat.tmp" "$FK_ROOT/environment/torchsharp-compat/ios_base_library_init.cpp"
@@ -35,7 +37,7 @@ fk_torchsharp_fix_glibcxx() {
   local rc=0
   python3 "$FK_ROOT/environment/torchsharp-compat/weaken_version_need.py" "$lib.fk-tmp" GLIBCXX_3.4.32 || rc=$?
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then rm -f "$lib.fk-tmp"; return 1; fi
-  readelf -d "$lib.fk-tmp" | grep -q "libfk_ios_base_library_init" || patchelf --add-needed "$compat" "$lib.fk-tmp"
+  readelf -d "$lib.fk-tmp" | grep "libfk_ios_base_library_init" >/dev/null || patchelf --add-needed "$compat" "$lib.fk-tmp"
   mv "$lib.fk-tmp" "$lib"
   # Copies TorchSharp made next to its assembly when a notebook kernel first failed to load it.
   rm -rf "${packages%/}/torchsharp/$fk_torchsharp_version"/lib/*/cpu
