@@ -4,6 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using FisherKit.ActiveLearning.Learners;
 using FisherKit.Models;
+using FisherKit.Training;
 using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Experiments;
@@ -27,8 +28,11 @@ public static class SimulatedMeasurement
         "D-optimal | init GSx", "D-optimal | init k-centre", "D-optimal | init Fisher D-optimal",
     ];
 
-    /// <summary>Runs the comparison.</summary>
-    public static ExperimentResults Run(SimulatedMeasurementSettings settings, string? checkpointDirectory = null,
+    /// <summary>
+    /// Runs the comparison. With <paramref name="checkpoints"/>, every (method, seed) run is checkpointed there
+    /// after each round and resumed (entries "active-learning/simulated-measurement/&lt;method&gt;.seed&lt;seed&gt;").
+    /// </summary>
+    public static ExperimentResults Run(SimulatedMeasurementSettings settings, ResultCache? checkpoints = null,
         IProgress<RoundResult>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -70,6 +74,13 @@ public static class SimulatedMeasurement
             if (!all.TryGetValue(name, out var m)) throw new ArgumentException($"Unknown method \"{name}\"; known: {string.Join(", ", MethodNames)}.", nameof(settings));
             exp.Add(name, m.acq, m.model, m.initial);
         }
-        return exp.Run(Enumerable.Range(0, settings.Seeds).Select(i => (long)i).ToList(), checkpointDirectory, progress, cancellationToken);
+        CacheKey? key = null;
+        if (checkpoints is not null)
+        {
+            key = CacheKey.For("active-learning/simulated-measurement")
+                .WithSettings("settings", settings with { Seeds = 0, Methods = null })   // each run's key has its own seed and method
+                .WithArchitecture("network", () => ActiveLearningNetworks.MeasurementMlp(PeakPositionTask.SignalLength, settings.Hidden));
+        }
+        return exp.Run(Enumerable.Range(0, settings.Seeds).Select(i => (long)i).ToList(), checkpoints, key, progress, cancellationToken);
     }
 }
