@@ -17,6 +17,8 @@ namespace FisherKit.Interactive;
 /// session, never from a CDN) and <c>text/plain</c> (<see cref="FigureFormatting"/>);</item>
 /// <item>tensors show their shape, dtype, device and a few values, never a tree of every property
 /// (<see cref="TensorFormatting"/>);</item>
+/// <item>DataFrames (FisherKit's result tables) show as the HTML table FisherKit's engine shows
+/// (<see cref="DataFrameFormatting"/>);</item>
 /// <item>the C# kernel's <c>display(value)</c> is redefined so that the handle it returns updates the output it
 /// showed (<see cref="DisplayFunction"/>).</item>
 /// </list>
@@ -55,8 +57,9 @@ public static class InteractiveIntegration
         Display.SetProcessHost(new InteractiveDisplayHost());
         FigureFormatting.Register();
         TensorFormatting.Register();
+        var tables = DataFrameFormatting.Register() ? "DataFrame" : "no DataFrame (Microsoft.Data.Analysis not found)";
         var display = DisplayFunction.Install(kernel ?? KernelInvocationContext.Current?.HandlingKernel);
-        Status = $"registered: display host, figure and tensor formatters; {display}";
+        Status = $"registered: display host, figure, tensor and {tables} formatters; {display}";
     }
 
     /// <summary>The events of the command that redefined <c>display</c> (empty until it ran).</summary>

@@ -101,6 +101,32 @@ public sealed record Figure
         return this with { Layout = Layout with { Width = width, Height = height } };
     }
 
+    /// <summary>The same figure with a fixed height in pixels (the width follows the page).</summary>
+    /// <example><code>Chart.Grid(1, 3, panels).WithHeight(300)</code></example>
+    public Figure WithHeight(int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        return this with { Layout = Layout with { Height = height } };
+    }
+
+    /// <summary>
+    /// The same figure without colour bars (heat maps and contours): for pictures, and for panels of a grid that
+    /// share one colour scale, so that it is shown once.
+    /// </summary>
+    /// <example><code>
+    /// // three panels on one scale, the bar beside the last one only
+    /// Chart.Grid(1, 3, [a.WithoutColorBars(), b.WithoutColorBars(), c])
+    /// </code></example>
+    public Figure WithoutColorBars() => this with
+    {
+        Data = Data.Select(t => t switch
+        {
+            Heatmap h => h with { ShowScale = false },
+            Contour c => c with { ShowScale = false },
+            _ => t,
+        }).ToArray(),
+    };
+
     /// <summary>The same figure with more traces drawn on top.</summary>
     public Figure AddTraces(params Trace[] traces)
     {

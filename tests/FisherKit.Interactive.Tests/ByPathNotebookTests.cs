@@ -30,14 +30,19 @@ public sealed class ByPathNotebookTests
             // 5: a tensor inside a tuple
             "(weights: ones(2, 2), count: 3)",
             // 6: a handle of an earlier cell, updated from a later one
-            "progress.Update(\"finished: 2 epochs, saved\");");
+            "progress.Update(\"finished: 2 epochs, saved\");",
+            // 7: a result table (a DataFrame of FisherKit's helpers), the same HTML as in FisherKit's engine
+            "using FisherKit.Plotting.Tables;\nusing Microsoft.Data.Analysis;\n" +
+            "var table = DataFrames.FromRows(new[] { \"score\", \"AUROC\" }, new[] { new[] { \"Fisher <form>\", 0.87333.Fixed(3) } });\n" +
+            "display(new DataFrame(new DoubleDataFrameColumn(\"x\", new[] { 1.0 / 3 })).Rounded(3));\n" +
+            "display(Formatter.ToDisplayString(table, MimeTypes.Html) == table.ToHtml());\ntable");
         var (nb, listening) = kernel.Execute(notebook);
 
         Assert.NotEmpty(listening);
         Assert.All(listening, l => Assert.True(l.Address is "127.0.0.1" or "::1" or "::ffff:127.0.0.1", $"the kernel listens on {l.Address}:{l.Port}"));
 
         var status = Outputs.Of(nb, 0).Select(Outputs.Plain).Last();
-        Assert.Contains("registered: display host, figure and tensor formatters; display() redefined", status, StringComparison.Ordinal);
+        Assert.Contains("registered: display host, figure, tensor and DataFrame formatters; display() redefined", status, StringComparison.Ordinal);
 
         var shown = Assert.Single(Outputs.Of(nb, 1));
         Assert.Equal("done", Outputs.Plain(shown));
@@ -60,5 +65,15 @@ public sealed class ByPathNotebookTests
         var tuple = Outputs.Text(Assert.Single(Outputs.Of(nb, 5)), "text/html")!;
         Assert.Contains("values (row-major): 1, 1, 1, 1", tuple, StringComparison.Ordinal);
         Assert.DoesNotContain("requires_grad", tuple, StringComparison.OrdinalIgnoreCase);
+
+        var tables = Outputs.Of(nb, 7);
+        Assert.Equal(3, tables.Count);
+        Assert.Contains("<th><i>index</i></th><th>x</th></tr></thead><tbody><tr><td><i><div class=\"dni-plaintext\"><pre>0</pre></div></i></td>" +
+                        "<td><div class=\"dni-plaintext\"><pre>0.333</pre></div></td>", Outputs.Text(tables[0], "text/html"), StringComparison.Ordinal);
+        Assert.Equal("True", Outputs.Plain(tables[1]));
+        var html = Outputs.Text(tables[2], "text/html")!;
+        Assert.Contains("class=\"fisherkit-dataframe\"><thead><tr><th><i>index</i></th><th>score</th><th>AUROC</th>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>Fisher &lt;form&gt;</td><td>0.873</td>", html, StringComparison.Ordinal);
+        Assert.Contains("Fisher <form>", Outputs.Plain(tables[2]), StringComparison.Ordinal);
     }
 }

@@ -2,10 +2,13 @@ using System.Collections;
 using System.Globalization;
 using System.Net;
 using System.Reflection;
+using System.Runtime.CompilerServices;
+using FisherKit.Plotting.Tables;
+using Microsoft.Data.Analysis;
 
 namespace FisherKit.Plotting.Formatting;
 
-/// <summary>Formatters every value gets: text for anything, an HTML table for sequences, raw HTML and markdown.</summary>
+/// <summary>Formatters every value gets: text for anything, an HTML table for sequences and DataFrames, raw HTML and markdown.</summary>
 internal static class DefaultFormatters
 {
     public static void RegisterAll(List<ITypeFormatter> into)
@@ -20,6 +23,23 @@ internal static class DefaultFormatters
         into.Add(new TypeFormatter<HtmlContent>(MimeTypes.Html, (h, w) => w.Write(h.Html)));
         into.Add(new TypeFormatter<MarkdownContent>(MimeTypes.Markdown, (m, w) => w.Write(m.Markdown)));
         into.Add(new TypeFormatter<MarkdownContent>(MimeTypes.PlainText, (m, w) => w.Write(m.Markdown)));
+        try
+        {
+            RegisterDataFrames(into);
+        }
+        catch (FileNotFoundException)
+        {
+            // Microsoft.Data.Analysis is not beside FisherKit.Plotting: everything else still formats.
+        }
+    }
+
+    /// <summary>DataFrames: the HTML table .NET Interactive shows (<see cref="DataFrameHtml"/>) and
+    /// <see cref="DataFrameText"/>. Separate, so that a missing Microsoft.Data.Analysis fails here only.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RegisterDataFrames(List<ITypeFormatter> into)
+    {
+        into.Add(new TypeFormatter<DataFrame>(MimeTypes.Html, (t, w) => w.Write(t.ToHtml())));
+        into.Add(new TypeFormatter<DataFrame>(MimeTypes.PlainText, (t, w) => w.Write(t.ToText())));
     }
 
     /// <summary>Invariant text: numbers round-trip, sequences list their first items.</summary>

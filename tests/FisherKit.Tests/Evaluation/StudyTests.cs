@@ -2,6 +2,7 @@ using FisherKit.Data;
 using FisherKit.Detection;
 using FisherKit.Metrics.Classification;
 using FisherKit.Metrics.Detection;
+using FisherKit.Plotting.Formatting;
 
 namespace FisherKit.Tests.Evaluation;
 
@@ -37,9 +38,9 @@ public class StudyTests
             var rows = DetectionEvaluation.Compare([new MaxSoftmaxScore(model), new EnergyScore(model)], x, noisy, resamples: 100);
             Assert.Equal(2, rows.Count);
             Assert.All(rows, r => Assert.InRange(r.Auroc.Estimate, r.Auroc.Lower, r.Auroc.Upper));
-            var md = DetectionEvaluation.ToMarkdown(rows);
-            Assert.Contains("| Energy |", md);
-            Assert.Contains("<td>1 − max softmax</td>", DetectionEvaluation.ToHtml(rows));
+            var table = rows.ToSummaryTable();
+            Assert.Equal(["1 − max softmax", "Energy"], table["score"].Cast<string>());
+            Assert.Contains("<td>1 − max softmax</td>", Formatter.ToDisplayString(table, MimeTypes.Html));
         }
     }
 

@@ -71,17 +71,4 @@ public class SimulatorTests
         Assert.True(diff[.., 0].abs().max().ToDouble() < 1e-9, "other channels do not");
         Assert.Throws<ArgumentOutOfRangeException>(() => sim.Sample(2, 1, new OodOptions { MisalignedSource = 9 }));
     }
-
-    [Fact]
-    public void Images_become_matrices_with_nan_outside_the_mask()
-    {
-        using var scope = NewDisposeScope();
-        var img = arange(0, 6, 1, float64).reshape(1, 1, 2, 3);
-        var mask = tensor(new bool[] { true, true, false, true, true, true }, [2, 3]);
-        var m = Images.ToMatrix(img, mask);
-        Assert.Equal(5.0, m[1, 2]);
-        Assert.True(double.IsNaN(m[0, 2]));
-        Assert.Equal(1.0, Images.ToMatrix(img)[0, 1]);
-        Assert.Throws<ArgumentException>(() => Images.ToMatrix(zeros([2, 2, 3], float64)));
-    }
 }

@@ -1,4 +1,5 @@
 using FisherKit.Metrics.Regression;
+using FisherKit.Pictures;
 using FisherKit.Simulators;
 using FisherKit.Uncertainty;
 using FisherKit.Models;
@@ -48,7 +49,7 @@ public class WalkthroughTests
 
         var statement = GumStatement.WithCoverageFactor(plain.Mean[0, 0, 8, 8].ToDouble(), plain.Std()[0, 0, 8, 8].ToDouble(), 2, unit: "nm");
         Assert.Contains("k = 2.00", statement.ToString());
-        var map = Images.ToMatrix(plain.Std()[0, 0], mask);
+        var map = Picture.ToMatrix(plain.Std()[0, 0], mask);
         Assert.Equal(16, map.GetLength(0));
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Data.Analysis;
+
 namespace FisherKit.ActiveLearning.Loop;
 
 /// <summary>All runs of an experiment and their tidy records, with the usual summaries.</summary>
@@ -22,6 +24,9 @@ public sealed class ExperimentResults
     /// <summary>Labels needed to reach <paramref name="target"/>.</summary>
     public IReadOnlyList<LabelsToReach> LabelsNeeded(string metric, double target, bool higherIsBetter) =>
         LearningCurves.LabelsNeeded(Records, metric, target, higherIsBetter);
+
+    /// <summary>The records as a DataFrame (method, seed, round, labels, metric, value).</summary>
+    public DataFrame ToDataFrame() => Records.ToDataFrame();
 
     /// <summary>Writes the records as CSV (temporary file, then rename).</summary>
     public void WriteCsv(string path) => ResultTable.WriteCsv(path, Records);
