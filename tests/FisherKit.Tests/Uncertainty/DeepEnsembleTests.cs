@@ -28,7 +28,7 @@ public class DeepEnsembleTests
         }
         Assert.Equal(2 * 18, reports.Count(r => r.Event == TrainingEvent.Step));
         Assert.Equal(2 * 3, reports.Count(r => r.Event == TrainingEvent.EpochEnd));
-        Assert.All(reports.Where(r => r.Event == TrainingEvent.EpochEnd), r => Assert.NotNull(r.ValidationLoss));
+        Assert.All(reports.Where(r => r.Event == TrainingEvent.EpochEnd), r => Assert.NotNull(r.Record!.ValidationLoss));
         Assert.Equal([0, 1], reports.Where(r => r.Event == TrainingEvent.Finished).Select(r => r.Member));
 
         // Different seeds give different members, so the epistemic part is positive.
