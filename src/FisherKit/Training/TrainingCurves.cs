@@ -32,7 +32,7 @@ public static class TrainingCurves
             new Scatter { X = ex, Y = ends.Select(r => r.ValidationLoss ?? double.NaN).ToArray(), Mode = ScatterMode.LinesMarkers, Name = "validation", LegendGroup = "validation", Line = new Line { Color = valid } },
         ], new Layout { Title = $"loss ({history.Loss ?? "cross-entropy"})", XAxis = xAxis, YAxis = new Axis { Title = accuracies ? "nats" : "loss", Type = positive ? AxisType.Log : null } });
         if (!accuracies)
-            return loss with { Layout = loss.Layout with { Title = title ?? Caption(history), Height = 360 } };
+            return loss with { Layout = loss.Layout with { Title = $"{title ?? Caption(history)} ({history.Loss ?? "loss"})", Height = 360 } };   // one panel: its title names the loss
         var accuracy = new Figure(
         [
             new Scatter { X = x, Y = records.Select(r => r.TrainAccuracy ?? double.NaN).ToArray(), Mode = ScatterMode.Lines, Name = "training", LegendGroup = "training", ShowLegend = false, Line = new Line { Color = train } },

@@ -83,9 +83,8 @@ public static class TrainingLoop
                 var window = new Sums();
                 var whole = new Sums();
                 long batch = 0;
-                foreach (var b in train.Epoch(epoch))
+                foreach (var b in train.Epoch(epoch).Take(checked((int)stepsThisEpoch)))   // a shortened last epoch asks for no further batch
                 {
-                    if (batch >= stepsThisEpoch) break;
                     cancellationToken.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
                     optimizer.zero_grad();
