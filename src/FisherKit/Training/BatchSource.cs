@@ -177,18 +177,8 @@ public sealed class TensorBatches : BatchSource
     private TrainingBatch Make(Tensor? perm, long start, long size)
     {
         using var scope = NewDisposeScope();
-        Tensor x, y;
-        if (perm is null)
-        {
-            x = _inputs.narrow(0, start, size);
-            y = _targets.narrow(0, start, size);
-        }
-        else
-        {
-            var idx = perm.narrow(0, start, size);
-            x = _inputs.index_select(0, idx.to(_inputs.device));
-            y = _targets.index_select(0, idx.to(_targets.device));
-        }
+        var x = Rows(_inputs, perm, start, size);
+        var y = Rows(_targets, perm, start, size);
         if (_device is not null)
         {
             x = x.to(_device);
@@ -196,6 +186,10 @@ public sealed class TensorBatches : BatchSource
         }
         return new TrainingBatch(scope.Detach(x), scope.Detach(y), _mask);
     }
+
+    /// <summary>Rows start … start + size − 1 of <paramref name="t"/>, or of its permutation <paramref name="perm"/>.</summary>
+    private static Tensor Rows(Tensor t, Tensor? perm, long start, long size) =>
+        perm is null ? t.narrow(0, start, size) : t.index_select(0, perm.narrow(0, start, size).to(t.device));
 
     private static void Dispose(TrainingBatch? batch)
     {

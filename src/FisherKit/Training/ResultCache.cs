@@ -80,19 +80,19 @@ public sealed record ResultCache
         var folder = FolderOf(key);
         var keyPath = Path.Combine(folder, KeyFile);
         if (!File.Exists(keyPath))
-            return new CacheEntry(this, key, folder, Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()
+            return new CacheEntry(this, (key, folder, Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()
                 ? $"the entry {folder} is incomplete (its {KeyFile} is missing: a write that never finished)"
-                : null, exists: false);
+                : null, Exists: false));
         try
         {
             var stored = CacheKey.Parse(File.ReadAllText(keyPath));
             return stored.Equals(key)
-                ? new CacheEntry(this, key, folder, null, exists: true)
-                : new CacheEntry(this, key, folder, $"the entry {folder} was made with {key.Difference(stored)}", exists: true);
+                ? new CacheEntry(this, (key, folder, null, Exists: true))
+                : new CacheEntry(this, (key, folder, $"the entry {folder} was made with {key.Difference(stored)}", Exists: true));
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            return new CacheEntry(this, key, folder, $"the key of the entry {folder} could not be read ({e.Message})", exists: true);
+            return new CacheEntry(this, (key, folder, $"the key of the entry {folder} could not be read ({e.Message})", Exists: true));
         }
     }
 
@@ -185,27 +185,21 @@ public sealed record ResultCache
 public sealed class CacheEntry
 {
     private readonly ResultCache _cache;
+    private readonly (CacheKey Key, string Folder, string? Problem, bool Exists) _state;
 
-    internal CacheEntry(ResultCache cache, CacheKey key, string folder, string? problem, bool exists)
-    {
-        _cache = cache;
-        Key = key;
-        Folder = folder;
-        Problem = problem;
-        Exists = exists;
-    }
+    internal CacheEntry(ResultCache cache, (CacheKey Key, string Folder, string? Problem, bool Exists) state) => (_cache, _state) = (cache, state);
 
     /// <summary>The key asked for.</summary>
-    public CacheKey Key { get; }
+    public CacheKey Key => _state.Key;
 
     /// <summary>The entry's folder.</summary>
-    public string Folder { get; }
+    public string Folder => _state.Folder;
 
     /// <summary>True when the folder holds a committed entry (valid or not).</summary>
-    public bool Exists { get; }
+    public bool Exists => _state.Exists;
 
     /// <summary>Why the entry cannot be used (another engine or values, unreadable, incomplete), or null when it is valid or simply absent.</summary>
-    public string? Problem { get; }
+    public string? Problem => _state.Problem;
 
     /// <summary>True when the entry's stored key equals <see cref="Key"/>.</summary>
     public bool IsValid => Exists && Problem is null;
