@@ -1,13 +1,33 @@
 #!/usr/bin/env bash
-# The test command of the project (README): set up, build, run every test project, then execute
-# every notebook in quick mode. Safe to run twice. Usage: environment/test.sh [--filter EXPR]
+# The test command of the project (README): set up, build, execute every notebook in quick mode with
+# `./fisherkit run` and again in the users' kernel, .NET Interactive's `.net-csharp` (same outputs, cell by
+# cell), then run every test project. Every step runs even when an earlier one fails; the exit code is 1 when
+# any failed. Safe to run twice.
+# Usage: environment/test.sh [--filter EXPR]   (with a filter: only the matching tests, no notebooks)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 FK_TESTING=1 environment/setup.sh
 filter=()
 if [ "${1:-}" = "--filter" ]; then filter=(--filter "$2"); fi
-dotnet test FisherKit.sln -c Release --no-build -nologo "${filter[@]}" --logger "console;verbosity=minimal"
+failed=()
+step() {
+  local name="$1"; shift
+  local started=$SECONDS
+  echo "== $name" >&2
+  if "$@"; then echo "== $name: passed in $((SECONDS - started)) s" >&2
+  else echo "== $name: FAILED in $((SECONDS - started)) s" >&2; failed+=("$name"); fi
+}
 if [ ${#filter[@]} -eq 0 ] && compgen -G "notebooks/*.ipynb" >/dev/null; then
-  ./fisherkit run notebooks/*.ipynb -p quick=true -o out/notebooks-quick
+  # First, so that the test projects find trained weights and data sets in the caches.
+  step "notebooks, quick, ./fisherkit run" ./fisherkit run notebooks/*.ipynb -p quick=true -o out/notebooks-quick
+  step "notebooks, quick, .net-csharp" environment/notebooks-in-dotnet-interactive.py notebooks/*.ipynb \
+    -p quick=true -o out/notebooks-quick-dotnet-interactive --compare out/notebooks-quick
+  environment/notebook-times.py --quick out/notebooks-quick >&2 || true
 fi
+step "test projects" dotnet test FisherKit.sln -c Release --no-build -nologo "${filter[@]}" --logger "console;verbosity=minimal"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "all passed" >&2

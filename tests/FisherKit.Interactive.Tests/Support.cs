@@ -13,11 +13,15 @@ internal static class Support
     {
         get
         {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "FisherKit.sln"))) return dir.FullName;
-            throw new DirectoryNotFoundException("FisherKit.sln not found above " + AppContext.BaseDirectory);
+            // Above the test assembly, or (when FK_OUT put the build elsewhere) above this source file.
+            foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(ThisSourceFile())! })
+                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                    if (File.Exists(Path.Combine(dir.FullName, "FisherKit.sln"))) return dir.FullName;
+            throw new DirectoryNotFoundException("FisherKit.sln not found above " + AppContext.BaseDirectory + " nor above " + ThisSourceFile());
         }
     }
+
+    private static string ThisSourceFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
 
     /// <summary>Why Jupyter's client cannot run here (Debian's python3-nbclient and python3-jupyter-client), or null.</summary>
     public static readonly Lazy<string?> JupyterMissing = new(() =>
