@@ -53,7 +53,7 @@ internal sealed class Workload(string key, string title, int inner, double? flop
     }
 
     /// <summary>
-    /// FisherKit: <see cref="ClassifierTrainer.Fit"/> for one epoch over <c>Inner</c> mini-batches (its
+    /// FisherKit: <see cref="ClassifierTraining.Fit"/> (the one training loop) for one epoch over <c>Inner</c> mini-batches (its
     /// per-step bookkeeping included: shuffled batches, the loss read back, the accuracy count).
     /// </summary>
     internal static Workload TrainFisherKit(CnnOptions o, int batch)
@@ -63,9 +63,9 @@ internal sealed class Workload(string key, string title, int inner, double? flop
         var model = Cnn.Create();
         var (x, y) = Data(batch, inner);
         var data = new ImageDataset(x, y, name: "bench");
-        var trainer = new ClassifierTrainer(new TrainingOptions { Epochs = 1, BatchSize = batch, LearningRate = 1e-3, RecordEvery = int.MaxValue });
+        var options = new TrainingOptions { Epochs = 1, BatchSize = batch, LearningRate = 1e-3, RecordEvery = int.MaxValue };
         return new($"train_batch{batch}", $"train step, batch {batch} (Adam)", inner, (double)batch * Cnn.TrainFlopsPerSample(),
-            () => trainer.Fit(model, data), data, x, y, model);
+            () => ClassifierTraining.Fit(model, data, null, options), data, x, y, model);
     }
 
     /// <summary>Plain TorchSharp, the obvious loop: zero_grad, forward, cross entropy, backward, Adam step, in a dispose scope.</summary>

@@ -69,6 +69,11 @@ public sealed class PoolData
     /// <summary>Pool size N.</summary>
     public long Count => Inputs.shape[0];
 
+    private string? _fingerprint;
+
+    /// <summary>The content hash of the pool and test tensors (<see cref="Training.DataFingerprint"/>), computed once: part of checkpoint keys.</summary>
+    public string Fingerprint => _fingerprint ??= Training.DataFingerprint.Of(Inputs, Targets, TestInputs, TestTargets);
+
     /// <summary>The pool inputs at the given indices (a new tensor).</summary>
     public Tensor InputsAt(IReadOnlyList<long> indices)
     {

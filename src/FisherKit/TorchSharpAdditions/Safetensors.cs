@@ -11,7 +11,7 @@ namespace FisherKit.TorchSharpAdditions;
 /// Reads and writes the safetensors format (8-byte little-endian header length, a JSON header with
 /// dtype, shape and byte offsets per tensor, then the raw little-endian data), so weights move
 /// between FisherKit and Python's safetensors/PyTorch. Unlike TorchSharp.PyBridge it keeps the
-/// header's <c>__metadata__</c> (string pairs), which FisherKit's weight cache stores its key in.
+/// header's <c>__metadata__</c> (string pairs), which FisherKit's result cache (<see cref="FisherKit.Training.ResultCache"/>) stores its key in.
 /// Headers are validated before any data is used, so a damaged file is an
 /// <see cref="InvalidDataException"/>, never a native error.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace FisherKit.Training;
 
-/// <summary>The optimiser a <see cref="ClassifierTrainer"/> uses.</summary>
+/// <summary>The optimiser a <see cref="TrainingLoop"/> run uses (<see cref="TrainingOptions.Optimizer"/>).</summary>
 public enum OptimizerKind
 {
     /// <summary>Adam (Kingma &amp; Ba 2015) with β = (0.9, 0.999).</summary>

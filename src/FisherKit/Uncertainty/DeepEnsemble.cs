@@ -1,11 +1,7 @@
-using FisherKit.Plotting.Output;
-using System.Runtime.InteropServices;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
+using System.Globalization;
 using TorchSharp;
-using FisherKit.Files;
 using FisherKit.Models;
+using FisherKit.Training;
 using static TorchSharp.torch;
 
 namespace FisherKit.Uncertainty;
@@ -18,24 +14,23 @@ namespace FisherKit.Uncertainty;
 /// </summary>
 /// <example>
 /// <code>
-/// var options = new EnsembleOptions(5, new UNetOptions(9, Head: RegressionHead.Gaussian), new RegressionTrainingOptions(Epochs: 20),
-///                                   CacheDirectory: "data/cache/twi");
-/// using var ensemble = DeepEnsemble.Train(options, train, validation, new SyncProgress&lt;TrainingProgress&gt;(p => ...));
+/// var options = new EnsembleOptions(5, new UNetOptions(9, Head: RegressionHead.Gaussian),
+///     new TrainingOptions { Epochs = 20, BatchSize = 8, Schedule = LearningRateSchedule.Cosine, WarmupEpochs = 4 }, Cache: ResultCache.Default);
+/// using var ensemble = DeepEnsemble.Train(options, train, validation, new ProgressCallback&lt;TrainingProgress&gt;(p => ...));
 /// using var pred = ensemble.Predict(testInputs, EnsembleCorrection.FiniteEnsemble);
 /// </code>
 /// </example>
 public sealed class DeepEnsemble : IDisposable
 {
     private readonly List<UNet> _members;
-    private readonly List<RegressionTrainingHistory> _histories;
+    private readonly List<TrainingRun> _runs;
     private LastLayerLaplace[]? _local;
 
-    private DeepEnsemble(EnsembleOptions options, List<UNet> members, List<RegressionTrainingHistory> histories, string? cacheFolder)
+    private DeepEnsemble(EnsembleOptions options, List<UNet> members, List<TrainingRun> runs)
     {
         Options = options;
         _members = members;
-        _histories = histories;
-        CacheFolder = cacheFolder;
+        _runs = runs;
     }
 
     /// <summary>The settings the ensemble was built with.</summary>
@@ -44,19 +39,22 @@ public sealed class DeepEnsemble : IDisposable
     /// <summary>The members (owned by the ensemble).</summary>
     public IReadOnlyList<UNet> Members => _members;
 
-    /// <summary>The learning curve of each member (recorded at training time, also when loaded from the cache).</summary>
-    public IReadOnlyList<RegressionTrainingHistory> Histories => _histories;
+    /// <summary>How each member was obtained: trained or loaded, its cache entry, its learning curves.</summary>
+    public IReadOnlyList<TrainingRun> Runs => _runs;
 
-    /// <summary>The cache folder of this configuration, or null without caching.</summary>
-    public string? CacheFolder { get; }
+    /// <summary>The learning curves of each member (recorded at training time, also when loaded from the cache).</summary>
+    public IReadOnlyList<TrainingHistory> Histories => _runs.Select(r => r.History).ToList();
 
     /// <summary>How many members were loaded from the cache rather than trained.</summary>
-    public int LoadedFromCache => _histories.Count(h => h.FromCache);
+    public int LoadedFromCache => _runs.Count(r => r.FromCache);
 
     /// <summary>
-    /// Trains (or loads) the M members. Member m is initialised after manual_seed(seed_m), sees the
-    /// batches in an order drawn from seed_m, and is saved as safetensors with its learning curve
-    /// when a cache folder is set.
+    /// Trains (or loads) the M members. Member m is initialised after manual_seed(seed_m), sees the batches
+    /// in an order drawn from seed_m (its <see cref="TrainingOptions.Seed"/>; the one in
+    /// <see cref="EnsembleOptions.Training"/> is replaced), and, with <see cref="EnsembleOptions.Cache"/>, is
+    /// stored there with its learning curves under a key of the network and training settings, seed_m, its
+    /// initial weights, the training and validation data (or <see cref="EnsembleOptions.DataKey"/>) and the
+    /// engine (<see cref="ResultCache.LoadOrTrain"/>).
     /// </summary>
     public static DeepEnsemble Train(EnsembleOptions options, RegressionData train, RegressionData? validation = null,
                                      IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -64,14 +62,14 @@ public sealed class DeepEnsemble : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(train);
         options.Validate();
-        string? folder = options.CacheDirectory is null ? null : Path.Combine(options.CacheDirectory, "unet-ensemble-" + CacheKey(options, train));
-        if (folder is not null)
+        string? trainData = null, validationData = null;
+        if (options.Cache is not null)
         {
-            Directory.CreateDirectory(folder);
-            AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), JsonSerializer.Serialize(new { options.Network, options.Training.Epochs, options.Training.BatchSize, options.Training.LearningRate, options.Training.WeightDecay, options.Training.MseWarmupEpochs, options.Training.CosineSchedule, options.BaseSeed, DataKey = options.DataKey ?? "hash" }));
+            trainData = options.DataKey is { } name ? "named " + name : DataFingerprint.Of(train.Inputs, train.Targets, train.Mask);
+            validationData = validation is null ? "none" : DataFingerprint.Of(validation.Inputs, validation.Targets, validation.Mask);
         }
         var members = new List<UNet>();
-        var histories = new List<RegressionTrainingHistory>();
+        var runs = new List<TrainingRun>();
         try
         {
             for (int m = 0; m < options.Members; m++)
@@ -80,28 +78,24 @@ public sealed class DeepEnsemble : IDisposable
                 manual_seed(seed);
                 var net = new UNet(options.Network);
                 members.Add(net);
-                string? weights = folder is null ? null : Path.Combine(folder, $"member-{m:D2}.safetensors");
-                string? curve = folder is null ? null : Path.Combine(folder, $"member-{m:D2}.history.json");
-                if (weights is not null && !options.Retrain && File.Exists(weights) && File.Exists(curve))
+                var training = options.Training with { Seed = seed };
+                int member = m;
+                TrainingHistory Fit() => UNetTraining.Fit(net, train, validation, training, progress, member, cancellationToken);
+                if (options.Cache is not { } cache)
                 {
-                    net.LoadSafetensors(weights);
-                    net.to(options.Training.Device ?? CPU);
-                    net.eval();
-                    var h = RegressionTrainingHistory.Load(curve!);
-                    h.FromCache = true;
-                    histories.Add(h);
-                    var last = h.Epochs.Count > 0 ? h.Epochs[^1] : null;
-                    progress?.Report(new TrainingProgress(TrainingEvent.LoadedFromCache, m, options.Training.Epochs, options.Training.Epochs, h.StepLosses.Count, 0,
-                        double.NaN, last?.TrainLoss ?? double.NaN, last?.ValidationLoss, TimeSpan.Zero));
+                    runs.Add(TrainingRun.Uncached(Fit()));
                     continue;
                 }
-                var history = RegressionTrainer.Fit(net, train, validation, options.Training, seed, progress, m, cancellationToken);
-                histories.Add(history);
-                if (weights is not null)
-                {
-                    net.SaveSafetensors(weights, new Dictionary<string, string> { ["member"] = m.ToString(System.Globalization.CultureInfo.InvariantCulture), ["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-                    history.Save(curve!);
-                }
+                var key = CacheKey.For(string.Create(CultureInfo.InvariantCulture, $"unet-ensembles/member-{m:D2}"))
+                    .With("trainer", TrainingLoop.Version + " U-Net")
+                    .WithSettings("network", options.Network)
+                    .WithModel("model", net)
+                    .WithSettings("training", training)
+                    .With("train", trainData!)
+                    .With("validation", validationData!);
+                var run = cache.LoadOrTrain(net, key, Fit, progress, m);
+                if (run.FromCache && options.Training.Device is { } device) net.to(device);
+                runs.Add(run);
             }
         }
         catch
@@ -109,7 +103,7 @@ public sealed class DeepEnsemble : IDisposable
             foreach (var n in members) n.Dispose();
             throw;
         }
-        return new DeepEnsemble(options, members, histories, folder);
+        return new DeepEnsemble(options, members, runs);
     }
 
     /// <summary>Wraps already trained members (e.g. built by hand) as an ensemble; it takes ownership of them.</summary>
@@ -120,7 +114,7 @@ public sealed class DeepEnsemble : IDisposable
         if (members.Count == 0) throw new ArgumentException("An ensemble needs at least one member.", nameof(members));
         foreach (var m in members)
             if (m.Options != members[0].Options) throw new ArgumentException("All members must share the same U-Net options.", nameof(members));
-        return new DeepEnsemble(options with { Members = members.Count }, [.. members], members.Select(_ => new RegressionTrainingHistory()).ToList(), null);
+        return new DeepEnsemble(options with { Members = members.Count }, [.. members], members.Select(_ => new TrainingRun(null, null, new TrainingHistory(), false, "given")).ToList());
     }
 
     /// <summary>The raw member predictions for inputs [B, C_in, H, W] (evaluation mode, batched, no gradients).</summary>
@@ -165,64 +159,26 @@ public sealed class DeepEnsemble : IDisposable
         bool gaussian = models[0].Options.Head == RegressionHead.Gaussian;
         foreach (var model in models)
         {
-            bool wasTraining = model.training;
-            model.train(stochastic);
-            try
+            using var mode = stochastic ? ModuleMode.MonteCarloDropout(model) : ModuleMode.Eval(model);
+            var device = UNetTraining.ModelDevice(model);
+            var ms = new List<Tensor>();
+            var vs = new List<Tensor>();
+            for (long start = 0; start < inputs.shape[0]; start += batchSize)
             {
-                var device = RegressionTrainer.ModelDevice(model);
-                var ms = new List<Tensor>();
-                var vs = new List<Tensor>();
-                for (long start = 0; start < inputs.shape[0]; start += batchSize)
-                {
-                    long count = Math.Min(batchSize, inputs.shape[0] - start);
-                    var x = inputs.narrow(0, start, count).to(device);
-                    var (mean, variance) = model.Split(model.call(x));
-                    ms.Add(mean.to(CPU));
-                    if (variance is not null) vs.Add(variance.to(CPU));
-                }
-                means.Add(cat(ms, 0));
-                if (gaussian) vars.Add(cat(vs, 0));
+                long count = Math.Min(batchSize, inputs.shape[0] - start);
+                var x = inputs.narrow(0, start, count).to(device);
+                var (mean, variance) = model.Split(model.call(x));
+                ms.Add(mean.to(CPU));
+                if (variance is not null) vs.Add(variance.to(CPU));
             }
-            finally
-            {
-                model.train(wasTraining);
-            }
+            means.Add(cat(ms, 0));
+            if (gaussian) vars.Add(cat(vs, 0));
         }
         var meanStack = stack(means, 0);
         var varStack = gaussian ? stack(vars, 0) : null;
         scope.MoveToOuter(meanStack);
         if (varStack is not null) scope.MoveToOuter(varStack);
         return new MemberPredictions(meanStack, varStack);
-    }
-
-    /// <summary>
-    /// The cache key: SHA-256 (first 16 hex digits) of the network and training settings, the base seed
-    /// and the training data (its DataKey, or a hash of the inputs, targets and mask).
-    /// </summary>
-    public static string CacheKey(EnsembleOptions options, RegressionData train)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(train);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var t = options.Training;
-        // v = 2: the MSE warm-up also trains the variance head and Adam restarts at the switch (weights of v = 1 differ).
-        var config = JsonSerializer.Serialize(new { v = 2, options.Network, t.Epochs, t.BatchSize, t.LearningRate, t.WeightDecay, t.MseWarmupEpochs, t.CosineSchedule, options.BaseSeed });
-        sha.AppendData(Encoding.UTF8.GetBytes(config));
-        if (options.DataKey is not null) sha.AppendData(Encoding.UTF8.GetBytes("key:" + options.DataKey));
-        else
-        {
-            AppendTensor(sha, train.Inputs);
-            AppendTensor(sha, train.Targets);
-            if (train.Mask is not null) AppendTensor(sha, train.Mask);
-        }
-        return Convert.ToHexString(sha.GetHashAndReset())[..16].ToLowerInvariant();
-    }
-
-    private static void AppendTensor(IncrementalHash sha, Tensor t)
-    {
-        sha.AppendData(Encoding.UTF8.GetBytes($"[{string.Join(",", t.shape)}]{t.dtype}"));
-        using var f = t.to(ScalarType.Float32);
-        sha.AppendData(MemoryMarshal.AsBytes(f.ToArray<float>().AsSpan()));
     }
 
     /// <summary>Disposes the members.</summary>

@@ -1,4 +1,6 @@
 using FisherKit.Models;
+using FisherKit.Training;
+
 namespace FisherKit.Uncertainty;
 
 /// <summary>
@@ -7,16 +9,15 @@ namespace FisherKit.Uncertainty;
 /// </summary>
 /// <param name="Members">M, the number of members.</param>
 /// <param name="Network">The U-Net of every member.</param>
-/// <param name="Training">The training settings of every member.</param>
+/// <param name="Training">The training settings of every member (its <see cref="TrainingOptions.Seed"/> is replaced by seed_m).</param>
 /// <param name="BaseSeed">Seed of member 0.</param>
-/// <param name="CacheDirectory">
-/// Folder for trained members (safetensors) and their learning curves; null disables caching.
-/// Members are stored under a key derived from Network, Training, BaseSeed and the training data
-/// (or <see cref="DataKey"/>), so a re-run with the same settings loads instead of training.
+/// <param name="Cache">
+/// Where trained members are kept (<see cref="ResultCache"/>, e.g. <see cref="ResultCache.Default"/>); null
+/// trains every time. A member trained with the same settings, seed, data and engine is loaded instead of
+/// trained; <c>Cache with { Retrain = true }</c> trains again.
 /// </param>
-/// <param name="Retrain">Train even when cached members exist (and overwrite them).</param>
 /// <param name="DataKey">A name for the training data used in the cache key instead of a hash of its values.</param>
-public sealed record EnsembleOptions(int Members, UNetOptions Network, RegressionTrainingOptions Training, long BaseSeed = 0, string? CacheDirectory = null, bool Retrain = false, string? DataKey = null)
+public sealed record EnsembleOptions(int Members, UNetOptions Network, TrainingOptions Training, long BaseSeed = 0, ResultCache? Cache = null, string? DataKey = null)
 {
     /// <summary>The seed of member <paramref name="member"/>.</summary>
     public long MemberSeed(int member) => BaseSeed + 1000L * member;

@@ -56,52 +56,44 @@ public sealed class LastLayerLaplace
         bool gaussian = model.Options.Head == RegressionHead.Gaussian;
         var noise = new double[c];
         Array.Fill(noise, double.NaN);
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        using var mode = ModuleMode.Eval(model);
+        using var _ = no_grad();
+        using var outer = NewDisposeScope();
+        var device = UNetTraining.ModelDevice(model);
+        if (!gaussian)
         {
-            using var _ = no_grad();
-            using var outer = NewDisposeScope();
-            var device = RegressionTrainer.ModelDevice(model);
-            if (!gaussian)
-            {
-                // Noise variance per channel: mean squared residual over the masked training pixels.
-                var sums = new double[c];
-                double count = 0;
-                ForEachBatch(model, train, batchSize, device, (feat, mean, variance, target, mask) =>
-                {
-                    var r2 = (mean - target).square() * mask;                  // [b, C, H, W]
-                    var per = r2.sum([0, 2, 3]).ToArray<double>();
-                    for (int k = 0; k < c; k++) sums[k] += per[k];
-                    count += mask.sum().ToDouble() * target.shape[0];
-                });
-                for (int k = 0; k < c; k++) noise[k] = Math.Max(sums[k] / count, 1e-12);
-            }
-            var h = new Tensor[c];
-            for (int k = 0; k < c; k++) h[k] = eye(f, dtype: ScalarType.Float64) * priorPrecision;
+            // Noise variance per channel: mean squared residual over the masked training pixels.
+            var sums = new double[c];
+            double count = 0;
             ForEachBatch(model, train, batchSize, device, (feat, mean, variance, target, mask) =>
             {
-                var phi = Augmented(feat);                                    // [b·H·W, F+1]
-                var m = mask.expand(target.shape[0], 1, target.shape[2], target.shape[3]).reshape(-1); // [b·H·W]
-                for (int k = 0; k < c; k++)
-                {
-                    var w = variance is null ? m / noise[k] : m / variance.narrow(1, k, 1).reshape(-1);
-                    h[k].add_((phi * w.unsqueeze(1)).t().matmul(phi));
-                }
+                var r2 = (mean - target).square() * mask;                  // [b, C, H, W]
+                var per = r2.sum([0, 2, 3]).ToArray<double>();
+                for (int k = 0; k < c; k++) sums[k] += per[k];
+                count += mask.sum().ToDouble() * target.shape[0];
             });
-            var cov = new double[c][];
+            for (int k = 0; k < c; k++) noise[k] = Math.Max(sums[k] / count, 1e-12);
+        }
+        var h = new Tensor[c];
+        for (int k = 0; k < c; k++) h[k] = eye(f, dtype: ScalarType.Float64) * priorPrecision;
+        ForEachBatch(model, train, batchSize, device, (feat, mean, variance, target, mask) =>
+        {
+            var phi = Augmented(feat);                                    // [b·H·W, F+1]
+            var m = mask.expand(target.shape[0], 1, target.shape[2], target.shape[3]).reshape(-1); // [b·H·W]
             for (int k = 0; k < c; k++)
             {
-                var l = linalg.cholesky(h[k]);
-                var s = cholesky_solve(eye(f, dtype: ScalarType.Float64), l);
-                cov[k] = ((s + s.t()) * 0.5).ToArray<double>();
+                var w = variance is null ? m / noise[k] : m / variance.narrow(1, k, 1).reshape(-1);
+                h[k].add_((phi * w.unsqueeze(1)).t().matmul(phi));
             }
-            return new LastLayerLaplace(model, cov, noise, priorPrecision);
-        }
-        finally
+        });
+        var cov = new double[c][];
+        for (int k = 0; k < c; k++)
         {
-            model.train(wasTraining);
+            var l = linalg.cholesky(h[k]);
+            var s = cholesky_solve(eye(f, dtype: ScalarType.Float64), l);
+            cov[k] = ((s + s.t()) * 0.5).ToArray<double>();
         }
+        return new LastLayerLaplace(model, cov, noise, priorPrecision);
     }
 
     /// <summary>The local predictive variance φ̃ᵀ H_c⁻¹ φ̃ of the mean, [B, C, H, W] in the model's dtype (on the CPU).</summary>
@@ -110,32 +102,24 @@ public sealed class LastLayerLaplace
         ArgumentNullException.ThrowIfNull(inputs);
         _model.CheckInput(inputs);
         int c = _model.Options.OutChannels, f = _model.Options.BaseWidth + 1;
-        bool wasTraining = _model.training;
-        _model.eval();
-        try
+        using var mode = ModuleMode.Eval(_model);
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var device = UNetTraining.ModelDevice(_model);
+        var covs = _covariances.Select(v => tensor(v, [f, f])).ToArray();
+        var parts = new List<Tensor>();
+        for (long start = 0; start < inputs.shape[0]; start += batchSize)
         {
-            using var _ = no_grad();
-            using var scope = NewDisposeScope();
-            var device = RegressionTrainer.ModelDevice(_model);
-            var covs = _covariances.Select(v => tensor(v, [f, f])).ToArray();
-            var parts = new List<Tensor>();
-            for (long start = 0; start < inputs.shape[0]; start += batchSize)
-            {
-                using var batchScope = NewDisposeScope();
-                long count = Math.Min(batchSize, inputs.shape[0] - start);
-                var (output, feat) = _model.ForwardWithFeatures(inputs.narrow(0, start, count).to(device));
-                var phi = Augmented(feat.to(CPU));                                // [b·H·W, F+1]
-                long hgt = feat.shape[2], wid = feat.shape[3];
-                var chans = covs.Select(s => (phi.matmul(s) * phi).sum(1).reshape(count, 1, hgt, wid)).ToArray();
-                parts.Add(batchScope.MoveToOuter(cat(chans, 1)));
-            }
-            var result = cat(parts, 0).to(inputs.dtype);
-            return scope.MoveToOuter(result);
+            using var batchScope = NewDisposeScope();
+            long count = Math.Min(batchSize, inputs.shape[0] - start);
+            var (output, feat) = _model.ForwardWithFeatures(inputs.narrow(0, start, count).to(device));
+            var phi = Augmented(feat.to(CPU));                                // [b·H·W, F+1]
+            long hgt = feat.shape[2], wid = feat.shape[3];
+            var chans = covs.Select(s => (phi.matmul(s) * phi).sum(1).reshape(count, 1, hgt, wid)).ToArray();
+            parts.Add(batchScope.MoveToOuter(cat(chans, 1)));
         }
-        finally
-        {
-            _model.train(wasTraining);
-        }
+        var result = cat(parts, 0).to(inputs.dtype);
+        return scope.MoveToOuter(result);
     }
 
     private static Tensor Augmented(Tensor features)

@@ -8,7 +8,7 @@ namespace FisherKit.Uncertainty;
 /// Monte Carlo dropout (Gal &amp; Ghahramani 2016): T forward passes with dropout active, combined
 /// like ensemble members (mean of the means; aleatoric = mean of the predicted variances for the
 /// Gaussian head; epistemic = spread of the pass means). The model must have dropout &gt; 0; train it
-/// with <see cref="RegressionTrainer"/> (or as a one-member <see cref="DeepEnsemble"/> to use the cache).
+/// with <see cref="UNetTraining"/> (or as a one-member <see cref="DeepEnsemble"/> to use the cache).
 /// </summary>
 public static class McDropout
 {

@@ -1,6 +1,7 @@
 using FisherKit.ActiveLearning.Experiments;
 using FisherKit.Data.Tabular;
 using FisherKit.ActiveLearning.Learners;
+using FisherKit.Training;
 
 namespace FisherKit.Tests.ActiveLearning;
 
@@ -80,7 +81,7 @@ public sealed class ExperimentTests
         var settings = GalProtocolSettings.Quick with
         {
             Budget = 12, AcquisitionSize = 3, InitialPerClass = 2, CandidateSubset = 40, PoolSize = 100, TestSize = 50, ValidationSize = 0,
-            McSamples = 3, Methods = ["BALD", "BAIT (last layer)"], Training = new NetworkTrainingOptions { Epochs = 5, BatchSize = 8, WeightDecayPerPoint = 3.5 },
+            McSamples = 3, Methods = ["BALD", "BAIT (last layer)"], Training = new TrainingOptions { Epochs = 5, BatchSize = 8, WeightDecayPerPoint = 3.5 },
         };
         var results = GalProtocol.Run(images.narrow(0, 0, 100), labels.narrow(0, 0, 100), images.narrow(0, 100, 50), labels.narrow(0, 100, 50), settings);
         Assert.Equal(GalProtocol.Methods(settings, 1, 8, 8, 3).Select(m => m.Name), results.Runs.Select(r => r.Method));

@@ -3,6 +3,7 @@ using FisherKit.ActiveLearning.Acquisitions;
 using FisherKit.ActiveLearning.Loop;
 using FisherKit.ActiveLearning.Learners;
 using FisherKit.Models;
+using FisherKit.Training;
 
 namespace FisherKit.Tests.ActiveLearning;
 
@@ -39,7 +40,7 @@ public sealed class LoopTests : IDisposable
 
     private static NetworkModel Net(long seed) =>
         new(TaskKind.Classification, nn.Sequential(nn.Linear(4, 16), nn.ReLU(), new McDropoutLayer(0.3), nn.Linear(16, 2)), seed,
-            new NetworkTrainingOptions { Epochs = 15, BatchSize = 8 });
+            new TrainingOptions { Epochs = 15, BatchSize = 8 });
 
     [Fact]
     public void The_loop_never_labels_a_point_twice_and_spends_exactly_the_budget()
@@ -95,14 +96,16 @@ public sealed class LoopTests : IDisposable
         var full = new ActiveLearningLoop(pool.Pool, Net, new Bald(samples: 4), options).Run(seed: 9);
         Assert.Equal(5, full.Rounds.Count);
 
-        var path = Path.Combine(_dir, "run.json");
-        var withCheckpoint = options with { CheckpointPath = path };
+        var checkpoints = new ResultCache(_dir);
+        var withCheckpoint = options with { Checkpoints = checkpoints };
         using var cts = new CancellationTokenSource();
         var seen = new List<int>();
         var interrupted = new ActiveLearningLoop(pool.Pool, Net, new Bald(samples: 4), withCheckpoint);
         Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Run(9, new ProgressCallback<RoundResult>(r => { seen.Add(r.Round); if (r.Round == 2) cts.Cancel(); }), cts.Token));
         Assert.Equal(new[] { 0, 1, 2 }, seen);
-        Assert.True(File.Exists(path));
+        var entry = checkpoints.Open(interrupted.CheckpointKey(9));
+        Assert.True(entry.IsValid);
+        Assert.True(File.Exists(entry.PathOf(ActiveLearningLoop.CheckpointFile)));
 
         var streamed = new List<RoundResult>();
         var resumed = new ActiveLearningLoop(pool.Pool, Net, new Bald(samples: 4), withCheckpoint).Run(9, new ProgressCallback<RoundResult>(streamed.Add));
@@ -111,23 +114,45 @@ public sealed class LoopTests : IDisposable
         Assert.Equal(full.Labelled, resumed.Labelled);
         Assert.Equal(full.LabelledRounds, resumed.LabelledRounds);
         Assert.Equal(full.Records, resumed.Records);
-        // Only the latest model file is kept beside the checkpoint.
-        Assert.Single(Directory.GetFiles(_dir, "*.safetensors"));
+        // Only the latest model file is kept in the entry.
+        Assert.Single(Directory.GetFiles(entry.Folder, "*.safetensors"));
     }
 
     [Fact]
-    public void A_checkpoint_of_other_settings_is_not_silently_reused()
+    public void Checkpoints_of_other_settings_or_another_engine_are_never_resumed()
     {
         using var pool = RegressionPool(30);
-        var path = Path.Combine(_dir, "ridge.json");
-        var options = new LoopOptions { InitialSize = 4, BatchSize = 2, Budget = 8, CheckpointPath = path };
-        new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new RandomAcquisition(), options).Run(0);
+        var log = new StringWriter();
+        var checkpoints = new ResultCache(_dir) { Log = log };
+        var options = new LoopOptions { InitialSize = 4, BatchSize = 2, Budget = 8, Checkpoints = checkpoints };
+        var first = new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new RandomAcquisition(), options);
+        var done = first.Run(0);
+        // Other settings: another key, another entry; nothing is resumed.
         var other = new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new RandomAcquisition(), options with { BatchSize = 3 });
-        var e = Assert.Throws<InvalidOperationException>(() => other.Run(0));
-        Assert.Contains("other settings", e.Message);
+        Assert.NotEqual(first.CheckpointKey(0).Hash, other.CheckpointKey(0).Hash);
+        Assert.Equal(0, other.Run(0).ResumedRounds);
         // The same settings resume a finished run without recomputing anything.
-        var again = new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new RandomAcquisition(), options).Run(0);
+        var again = first.Run(0);
         Assert.Equal(again.Rounds.Count, again.ResumedRounds);
+        Assert.Equal(done.Records, again.Records);
+        Assert.Equal("", log.ToString());
+        // A checkpoint written by another engine is not resumed: the run starts over and says why.
+        var entry = checkpoints.Open(first.CheckpointKey(0));
+        File.WriteAllText(entry.PathOf(ResultCache.KeyFile), first.CheckpointKey(0).WithEngine("TorchSharp 0.107.0, libtorch 2.10.0, oneDNN on").Text);
+        var rerun = first.Run(0);
+        Assert.Equal(0, rerun.ResumedRounds);
+        Assert.Equal(done.Records, rerun.Records);
+        Assert.Contains("starting", log.ToString());
+        Assert.Contains("oneDNN on", log.ToString());
+        Assert.True(checkpoints.Open(first.CheckpointKey(0)).IsValid);
+        // A damaged checkpoint: the same.
+        File.WriteAllText(entry.PathOf(ActiveLearningLoop.CheckpointFile), "{ not json");
+        Assert.Equal(0, first.Run(0).ResumedRounds);
+        Assert.Contains("could not be resumed", log.ToString());
+        // Retrain starts over without a word.
+        var before = log.ToString();
+        Assert.Equal(0, new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new RandomAcquisition(), options with { Checkpoints = checkpoints with { Retrain = true } }).Run(0).ResumedRounds);
+        Assert.Equal(before, log.ToString());
     }
 
     [Fact]
@@ -159,9 +184,12 @@ public sealed class LoopTests : IDisposable
         var exp = new ActiveLearningExperiment(pool.Pool, new LoopOptions { InitialSize = 4, BatchSize = 2, Budget = 8, Metrics = [Metric.TestRmse] })
             .Add("random", new RandomAcquisition(), _ => new RidgeRegression(3))
             .Add("GSx", new GreedySampling(), _ => new RidgeRegression(3), InitialStrategies.GSx());
-        var results = exp.Run([0, 1], Path.Combine(_dir, "exp"));
+        var cache = new ResultCache(Path.Combine(_dir, "exp"));
+        var results = exp.Run([0, 1], cache, CacheKey.For("tests/exp"));
         Assert.Equal(4, results.Runs.Count);
         Assert.Equal(2 * 2 * 3, results.Records.Count);
-        Assert.Equal(4, Directory.GetFiles(Path.Combine(_dir, "exp"), "*.json").Length);
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(_dir, "exp"), ActiveLearningLoop.CheckpointFile, SearchOption.AllDirectories).Length);
+        Assert.Equal(["GSx.seed0", "GSx.seed1", "random.seed0", "random.seed1"],
+            Directory.GetDirectories(Path.Combine(_dir, "exp", "tests", "exp")).Select(d => Path.GetFileName(d)[..^17]).Order(StringComparer.Ordinal));
     }
 }

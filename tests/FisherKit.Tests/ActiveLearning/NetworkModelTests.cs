@@ -1,5 +1,6 @@
 using FisherKit.ActiveLearning;
 using FisherKit.ActiveLearning.Learners;
+using FisherKit.Training;
 
 namespace FisherKit.Tests.ActiveLearning;
 
@@ -15,7 +16,7 @@ public class NetworkModelTests
     [InlineData(70, 32, false, new long[] { 32, 32, 6 })]
     public void An_epoch_is_split_into_full_batches_and_a_remainder_or_into_equal_batches(long n, long batch, bool equal, long[] expected)
     {
-        var sizes = NetworkModel.BatchSizes(n, batch, equal);
+        var sizes = BatchSource.Sizes(n, batch, equal);
         Assert.Equal(expected, sizes);
         Assert.Equal(n, sizes.Sum());
         Assert.All(sizes, s => Assert.InRange(s, 1, batch));
@@ -30,7 +31,7 @@ public class NetworkModelTests
         using var y = x.select(1, 0).gt(0).to(ScalarType.Int64);
         foreach (var equal in new[] { false, true })
         {
-            var options = new NetworkTrainingOptions { Epochs = 200, BatchSize = 12, LearningRate = 0.05, EqualBatches = equal };
+            var options = new TrainingOptions { Epochs = 200, BatchSize = 12, LearningRate = 0.05, EqualBatches = equal };
             using var model = new NetworkModel(TaskKind.Classification, nn.Sequential(nn.Linear(2, 2)), seed: 1, options);
             model.Fit(x, y, seed: 2);
             using var p = model.Predict(x);

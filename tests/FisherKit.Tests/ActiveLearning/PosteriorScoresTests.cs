@@ -2,6 +2,7 @@ using FisherKit.ActiveLearning;
 using FisherKit.ActiveLearning.Acquisitions;
 using FisherKit.ActiveLearning.Learners;
 using FisherKit.Models;
+using FisherKit.Training;
 
 namespace FisherKit.Tests.ActiveLearning;
 
@@ -79,7 +80,7 @@ public sealed class PosteriorScoresTests
         // SamplePredictions computes the layers before the first dropout once; the result must equal T
         // complete forward passes that draw their masks from a generator with the same seed.
         var net = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 16), nn.ReLU(), new McDropoutLayer(0.3), nn.Linear(16, 8), nn.ReLU(), new McDropoutLayer(0.5), nn.Linear(8, 3));
-        using var model = new NetworkModel(TaskKind.Classification, net, seed: 2, new NetworkTrainingOptions { PredictBatchSize = 4 });
+        using var model = new NetworkModel(TaskKind.Classification, net, seed: 2, predictBatchSize: 4);
         using var x = randn([10, 4], generator: new Generator(5));
         using var got = model.SamplePredictions(x, 3, seed: 17);
 

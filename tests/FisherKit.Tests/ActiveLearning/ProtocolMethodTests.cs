@@ -1,3 +1,4 @@
+using FisherKit.Training;
 using FisherKit.ActiveLearning.Acquisitions;
 using FisherKit.ActiveLearning.Experiments;
 using FisherKit.ActiveLearning.Learners;
@@ -97,7 +98,7 @@ public sealed class ProtocolMethodTests
         {
             PoolSize = 60, TestSize = 40, InitialSize = 6, BatchSize = 6, Budget = 12, Hidden = 8,
             Methods = ["GSx", "Random", "D-optimal | init GSx"],
-            Training = new NetworkTrainingOptions { Epochs = 2, BatchSize = 8, LearningRate = 3e-3 },
+            Training = new TrainingOptions { Epochs = 2, BatchSize = 8, LearningRate = 3e-3 },
         };
         var results = SimulatedMeasurement.Run(settings);
         Assert.Equal(SimulatedMeasurement.Methods(settings).Select(m => m.Name), results.Runs.Select(r => r.Method));

@@ -9,7 +9,7 @@ public sealed class LearningCurvesTests
     private static TrainingHistory History(int epochs) => new(Enumerable.Range(1, epochs).SelectMany(e => new[]
     {
         new TrainingRecord(e, 2 * e - 1, e - 0.5, 1.0 / e, 0.5 + 0.1 * e, null, null, 1e-3, e),
-        new TrainingRecord(e, 2 * e, e, 0.9 / e, 0.55 + 0.1 * e, 1.1 / e, 0.5 + 0.1 * e, 1e-3, e + 0.5),
+        new TrainingRecord(e, 2 * e, e, 0.9 / e, 0.55 + 0.1 * e, 1.1 / e, 0.5 + 0.1 * e, 1e-3, e + 0.5) { EndOfEpoch = true },
     }));
 
     [Fact]
@@ -28,6 +28,19 @@ public sealed class LearningCurvesTests
     }
 
     [Fact]
+    public void A_history_without_accuracies_gets_the_loss_panel_alone()
+    {
+        var h = new TrainingHistory([
+            new TrainingRecord(1, 4, 1, -0.5, null, -0.25, null, 1e-3, 1) { EndOfEpoch = true, EpochTrainLoss = -0.5 },
+            new TrainingRecord(2, 8, 2, -0.75, null, -0.5, null, 1e-3, 2) { EndOfEpoch = true, EpochTrainLoss = -0.75 },
+        ], loss: "Gaussian NLL");
+        var figure = TrainingCurves.Figure(h);
+        Assert.Equal(2, figure.Data.Count);
+        Assert.Contains("Gaussian NLL", figure.Layout.Title!.Text);
+        Assert.Null(figure.Layout.YAxis!.Type);   // negative losses: no log axis
+    }
+
+    [Fact]
     public void Live_curves_show_one_output_and_update_it_in_place()
     {
         var host = new RecordingHost();
@@ -37,9 +50,11 @@ public sealed class LearningCurvesTests
             var history = new TrainingHistory();
             foreach (var r in History(2).Records)
             {
+                live.Report(new TrainingProgress(TrainingEvent.Step, 0, r.Epoch, 2, r.Step, 4, 0.5, history, TimeSpan.Zero));   // steps draw nothing
                 history.Add(r);
-                live(history);
+                live.Report(new TrainingProgress(r.EndOfEpoch ? TrainingEvent.EpochEnd : TrainingEvent.Record, 0, r.Epoch, 2, r.Step, 4, double.NaN, history, TimeSpan.Zero));
             }
+            live.Report(new TrainingProgress(TrainingEvent.LoadedFromCache, 0, 2, 2, 4, 4, double.NaN, history, TimeSpan.Zero));   // nor does a model loaded from the cache
         }
         Assert.Single(host.Shown);
         Assert.Equal(3, host.Updates.Count);

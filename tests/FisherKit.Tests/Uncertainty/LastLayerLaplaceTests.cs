@@ -1,5 +1,6 @@
 using FisherKit.Uncertainty;
 using FisherKit.Models;
+using FisherKit.Training;
 
 namespace FisherKit.Tests.Uncertainty;
 
@@ -54,7 +55,7 @@ public class LastLayerLaplaceTests
     {
         using var data = new TinyTwiData(count: 16);
         using var scope = NewDisposeScope();
-        var options = new EnsembleOptions(2, new UNetOptions(9, Depth: 2, BaseWidth: 4, Head: RegressionHead.Gaussian), new RegressionTrainingOptions(Epochs: 1, BatchSize: 8));
+        var options = new EnsembleOptions(2, new UNetOptions(9, Depth: 2, BaseWidth: 4, Head: RegressionHead.Gaussian), new TrainingOptions { Epochs = 1, BatchSize = 8, Schedule = LearningRateSchedule.Cosine });
         using var ens = DeepEnsemble.Train(options, data.Data);
         Assert.Throws<InvalidOperationException>(() => ens.Predict(data.Inputs, EnsembleCorrection.LocalPosterior));
         ens.FitLocalPosterior(data.Data, priorPrecision: 1.0);

@@ -3,6 +3,7 @@ using FisherKit.Pictures;
 using FisherKit.Simulators;
 using FisherKit.Uncertainty;
 using FisherKit.Models;
+using FisherKit.Training;
 
 namespace FisherKit.Tests.Uncertainty;
 
@@ -21,11 +22,11 @@ public class WalkthroughTests
         var data = new RegressionData(train.Inputs(scale), train.Targets(scale), sim.Grid.Mask);
 
         var options = new EnsembleOptions(4, new UNetOptions(sim.Channels, Depth: 2, BaseWidth: 4, Head: RegressionHead.Gaussian),
-                                          new RegressionTrainingOptions(Epochs: 2, BatchSize: 8, LearningRate: 1e-2, MseWarmupEpochs: 1));
+                                          new TrainingOptions { Epochs = 2, BatchSize = 8, LearningRate = 1e-2, WarmupEpochs = 1, Schedule = LearningRateSchedule.Cosine });
         var curves = new List<(int member, int epoch, double train)>();
-        using var ensemble = DeepEnsemble.Train(options, data, progress: new SyncProgress<TrainingProgress>(p =>
+        using var ensemble = DeepEnsemble.Train(options, data, progress: new ProgressCallback<TrainingProgress>(p =>
         {
-            if (p.Event == TrainingEvent.EpochEnd) curves.Add((p.Member, p.Epoch, p.TrainLoss));
+            if (p.Event == TrainingEvent.EpochEnd) curves.Add((p.Member, p.Epoch, p.Record!.EpochTrainLoss!.Value));
         }));
         Assert.Equal(8, curves.Count);
 
@@ -88,7 +89,7 @@ public class LeakTests
         using var x = batch.Inputs(sim.HeightScale);
         using var y = batch.Targets(sim.HeightScale);
         var data = new RegressionData(x, y, sim.Grid.Mask);
-        var options = new EnsembleOptions(Members, Network(sim.Channels), new RegressionTrainingOptions(Epochs: 1, BatchSize: 4));
+        var options = new EnsembleOptions(Members, Network(sim.Channels), new TrainingOptions { Epochs = 1, BatchSize = 4, Schedule = LearningRateSchedule.Cosine });
         using var ens = DeepEnsemble.Train(options, data, data);
         ens.FitLocalPosterior(data);
         using (var p = ens.Predict(x, EnsembleCorrection.LocalPosterior)) { }

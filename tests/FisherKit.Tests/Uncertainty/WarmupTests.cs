@@ -1,5 +1,6 @@
 using FisherKit.Uncertainty;
 using FisherKit.Models;
+using FisherKit.Training;
 
 namespace FisherKit.Tests.Uncertainty;
 
@@ -49,8 +50,9 @@ public class WarmupTests
         var train = new RegressionData(data.Inputs, data.Targets * 10, data.Mask);
         manual_seed(7);
         using var net = new UNet(new UNetOptions(data.Simulator.Channels, Depth: 2, BaseWidth: 8, Head: RegressionHead.Gaussian));
-        var history = RegressionTrainer.Fit(net, train, null, new RegressionTrainingOptions(Epochs: 4, BatchSize: 8, LearningRate: 1e-2, MseWarmupEpochs: 4), seed: 1);
-        Assert.All(history.Epochs, e => Assert.True(e.UsedMse));
+        var history = UNetTraining.Fit(net, train, null, new TrainingOptions { Epochs = 4, BatchSize = 8, LearningRate = 1e-2, WarmupEpochs = 4, Schedule = LearningRateSchedule.Cosine, Seed = 1 });
+        Assert.Equal(4, history.EpochEnds.Count);
+        Assert.All(history.EpochEnds, e => Assert.True(e.WarmUp));
         using var _ = no_grad();
         var (mu, variance) = net.Split(net.call(train.Inputs));
         double residual = RegressionLosses.MaskedMean((mu - train.Targets).square(), data.Mask).ToDouble();

@@ -4,6 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using FisherKit.ActiveLearning.Learners;
 using FisherKit.Models;
+using FisherKit.Training;
 using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Experiments;
@@ -73,10 +74,12 @@ public static class GalProtocol
 
     /// <summary>
     /// Runs the protocol. Images are (N, C, H, W) floating point (scaled to [0, 1] by the caller), labels
-    /// int64 in [0, classes).
+    /// int64 in [0, classes). With <paramref name="checkpoints"/>, every (method, seed) run is checkpointed
+    /// there after each round and resumed (entries "active-learning/gal/&lt;method&gt;.seed&lt;seed&gt;", keyed
+    /// by the settings, the network's architecture, the pool and test data, the method, the seed and the engine).
     /// </summary>
     public static ExperimentResults Run(Tensor trainImages, Tensor trainLabels, Tensor testImages, Tensor testLabels, GalProtocolSettings settings,
-        string? checkpointDirectory = null, IProgress<RoundResult>? progress = null, CancellationToken cancellationToken = default)
+        ResultCache? checkpoints = null, IProgress<RoundResult>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trainImages);
         ArgumentNullException.ThrowIfNull(trainLabels);
@@ -104,6 +107,13 @@ public static class GalProtocol
             Metrics = [Metric.TestError, Metric.TestNll],
         };
         var exp = new ActiveLearningExperiment(pool, options).AddAll(Methods(settings, c, h, w, classes));
-        return exp.Run(Enumerable.Range(0, settings.Seeds).Select(i => (long)i).ToList(), checkpointDirectory, progress, cancellationToken);
+        CacheKey? key = null;
+        if (checkpoints is not null)
+        {
+            key = CacheKey.For("active-learning/gal")
+                .WithSettings("settings", settings with { Seeds = 0, Methods = null })   // each run's key has its own seed and method
+                .WithArchitecture("network", () => ActiveLearningNetworks.GalCnn(c, h, w, classes));
+        }
+        return exp.Run(Enumerable.Range(0, settings.Seeds).Select(i => (long)i).ToList(), checkpoints, key, progress, cancellationToken);
     }
 }

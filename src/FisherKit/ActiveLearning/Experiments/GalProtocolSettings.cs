@@ -1,4 +1,4 @@
-using FisherKit.ActiveLearning.Learners;
+using FisherKit.Training;
 
 namespace FisherKit.ActiveLearning.Experiments;
 
@@ -39,7 +39,7 @@ public sealed record GalProtocolSettings
     public double PriorPrecision { get; init; } = 1.0;
 
     /// <summary>Training: Adam, 50 epochs of batch 128, L2 coefficient 3.5/n (Gal et al.'s code), retrained from scratch each round.</summary>
-    public NetworkTrainingOptions Training { get; init; } = new() { Epochs = 50, BatchSize = 128, WeightDecayPerPoint = 3.5 };
+    public TrainingOptions Training { get; init; } = new() { Epochs = 50, BatchSize = 128, WeightDecayPerPoint = 3.5 };
 
     /// <summary>Methods to run (names from <see cref="GalProtocol.Methods"/>); null runs all.</summary>
     public IReadOnlyList<string>? Methods { get; init; }
@@ -51,6 +51,6 @@ public sealed record GalProtocolSettings
     public static GalProtocolSettings Quick { get; } = new()
     {
         Budget = 40, CandidateSubset = 200, McSamples = 5, Seeds = 1, ValidationSize = 0, PoolSize = 1000, TestSize = 300, EnsembleSize = 3,
-        Training = new NetworkTrainingOptions { Epochs = 50, BatchSize = 32, MinSteps = 100, WeightDecayPerPoint = 3.5 },
+        Training = new TrainingOptions { Epochs = 50, BatchSize = 32, MinSteps = 100, WeightDecayPerPoint = 3.5 },
     };
 }

@@ -4,6 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using FisherKit.ActiveLearning.Learners;
 using FisherKit.Models;
+using FisherKit.Training;
 using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Experiments;
@@ -54,8 +55,11 @@ public static class SimulatedMeasurement
         return ProtocolMethods.Choose(all, settings.Methods);
     }
 
-    /// <summary>Runs the comparison.</summary>
-    public static ExperimentResults Run(SimulatedMeasurementSettings settings, string? checkpointDirectory = null,
+    /// <summary>
+    /// Runs the comparison. With <paramref name="checkpoints"/>, every (method, seed) run is checkpointed there
+    /// after each round and resumed (entries "active-learning/simulated-measurement/&lt;method&gt;.seed&lt;seed&gt;").
+    /// </summary>
+    public static ExperimentResults Run(SimulatedMeasurementSettings settings, ResultCache? checkpoints = null,
         IProgress<RoundResult>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -71,6 +75,13 @@ public static class SimulatedMeasurement
             Metrics = [Metric.TestRmse],
         };
         var exp = new ActiveLearningExperiment(pool, options).AddAll(Methods(settings));
-        return exp.Run(Enumerable.Range(0, settings.Seeds).Select(i => (long)i).ToList(), checkpointDirectory, progress, cancellationToken);
+        CacheKey? key = null;
+        if (checkpoints is not null)
+        {
+            key = CacheKey.For("active-learning/simulated-measurement")
+                .WithSettings("settings", settings with { Seeds = 0, Methods = null })   // each run's key has its own seed and method
+                .WithArchitecture("network", () => ActiveLearningNetworks.MeasurementMlp(PeakPositionTask.SignalLength, settings.Hidden));
+        }
+        return exp.Run(Enumerable.Range(0, settings.Seeds).Select(i => (long)i).ToList(), checkpoints, key, progress, cancellationToken);
     }
 }

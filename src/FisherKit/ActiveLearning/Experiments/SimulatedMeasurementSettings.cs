@@ -1,4 +1,4 @@
-using FisherKit.ActiveLearning.Learners;
+using FisherKit.Training;
 
 namespace FisherKit.ActiveLearning.Experiments;
 
@@ -39,7 +39,7 @@ public sealed record SimulatedMeasurementSettings
     public int SubspaceDimension { get; init; } = 32;
 
     /// <summary>Training of the MLP (retrained from scratch each round).</summary>
-    public NetworkTrainingOptions Training { get; init; } = new() { Epochs = 100, BatchSize = 32, MinSteps = 400, LearningRate = 3e-3, WeightDecay = 1e-4 };
+    public TrainingOptions Training { get; init; } = new() { Epochs = 100, BatchSize = 32, MinSteps = 400, LearningRate = 3e-3, WeightDecay = 1e-4 };
 
     /// <summary>Methods to run (names from <see cref="SimulatedMeasurement.Methods"/>); null runs all.</summary>
     public IReadOnlyList<string>? Methods { get; init; }
@@ -54,6 +54,6 @@ public sealed record SimulatedMeasurementSettings
     public static SimulatedMeasurementSettings Quick { get; } = new()
     {
         PoolSize = 500, TestSize = 500, Budget = 40, Seeds = 1, McSamples = 8, EnsembleSize = 3, Hidden = 32, SubspaceDimension = 8,
-        Training = new NetworkTrainingOptions { Epochs = 30, BatchSize = 16, MinSteps = 60, LearningRate = 3e-3, WeightDecay = 1e-4 },
+        Training = new TrainingOptions { Epochs = 30, BatchSize = 16, MinSteps = 60, LearningRate = 3e-3, WeightDecay = 1e-4 },
     };
 }

@@ -3,6 +3,7 @@ using FisherKit.ActiveLearning.Loop;
 using FisherKit.Data.Tabular;
 using TorchSharp;
 using FisherKit.ActiveLearning.Learners;
+using FisherKit.Training;
 using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Experiments;
@@ -68,8 +69,13 @@ public static class WuProtocol
         return list;
     }
 
-    /// <summary>Runs every method for every repeat on <paramref name="data"/>.</summary>
-    public static ExperimentResults Run(TabularDataset data, WuProtocolSettings settings, string? checkpointDirectory = null,
+    /// <summary>
+    /// Runs every method for every repeat on <paramref name="data"/>. With <paramref name="checkpoints"/>, every
+    /// (method, repeat) run is checkpointed there after each round and resumed (entries
+    /// "active-learning/wu/&lt;data set&gt;/&lt;method&gt;.seed&lt;seed&gt;", keyed by the settings, the repeat's pool,
+    /// the method, the seed and the engine).
+    /// </summary>
+    public static ExperimentResults Run(TabularDataset data, WuProtocolSettings settings, ResultCache? checkpoints = null,
         IProgress<RoundResult>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -97,7 +103,9 @@ public static class WuProtocol
             }
             var exp = new ActiveLearningExperiment(PoolFor, options).AddAll(Methods(settings, d));
             var seeds = Enumerable.Range(0, settings.Repeats).Select(i => settings.FirstSeed + i).ToList();
-            return exp.Run(seeds, checkpointDirectory is null ? null : Path.Combine(checkpointDirectory, data.Name), progress, cancellationToken);
+            var key = checkpoints is null ? null : CacheKey.For("active-learning/wu/" + CacheKey.SafeName(data.Name))
+                .WithSettings("settings", settings with { Repeats = 1, FirstSeed = 0, IncludeFisher = true });   // each run's key has its own seed and method
+            return exp.Run(seeds, checkpoints, key, progress, cancellationToken);
         }
         finally
         {

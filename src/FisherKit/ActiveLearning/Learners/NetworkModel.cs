@@ -1,5 +1,6 @@
 using FisherKit.Models;
 using FisherKit.Fisher.Likelihoods;
+using FisherKit.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,14 +8,15 @@ using static TorchSharp.torch;
 namespace FisherKit.ActiveLearning.Learners;
 
 /// <summary>
-/// A neural network as an active-learning model: trained with Adam on the labelled set (cross-entropy
-/// for classification; squared error on standardised targets for regression), MC-dropout sampling
+/// A neural network as an active-learning model: trained on the labelled set by FisherKit's one
+/// <see cref="TrainingLoop"/> (cross-entropy for classification; squared error on standardised targets for
+/// regression; Adam by default, see <see cref="TrainingOptions"/>), MC-dropout sampling
 /// through its <see cref="McDropoutLayer"/> (or <c>nn.Dropout</c>) layers, and the Fisher information of
 /// its outputs for the Fisher-based acquisitions.
 /// <para>
 /// Determinism: the constructor re-initialises the weights from <c>seed</c> (<see cref="ParameterInit"/>);
-/// <see cref="Fit"/> draws mini-batch orders and <see cref="McDropoutLayer"/> masks from generators seeded by its
-/// <c>seed</c>. Stock <c>nn.Dropout</c> layers draw from the global generator, which is seeded from the
+/// <see cref="Fit"/> draws mini-batch orders (<see cref="TensorBatches"/>) and <see cref="McDropoutLayer"/> masks from
+/// generators seeded by its <c>seed</c>. Stock <c>nn.Dropout</c> layers draw from the global generator, which is seeded from the
 /// same seed before use: reproducible when nothing else draws from it concurrently.
 /// </para>
 /// <para>
@@ -34,14 +36,17 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
     /// <param name="task">Classification (the network outputs logits) or regression (it outputs means).</param>
     /// <param name="network">The network; its parameters' device and dtype are used for all inputs.</param>
     /// <param name="seed">Seed of the initial weights.</param>
-    /// <param name="options">Training settings (defaults: 50 epochs of Adam, batch 128).</param>
+    /// <param name="options">Training settings (default: <see cref="DefaultTraining"/>, 50 epochs of Adam in batches of 128); <see cref="TrainingOptions.Seed"/> is replaced by <see cref="Fit"/>'s seed.</param>
     /// <param name="likelihood">The predictive distribution for the Fisher information; default Categorical or Gaussian(σ = 1).</param>
-    public NetworkModel(TaskKind task, nn.Module<Tensor, Tensor> network, long seed, NetworkTrainingOptions? options = null, PredictiveDistribution? likelihood = null)
+    /// <param name="predictBatchSize">Inputs per forward pass when predicting.</param>
+    public NetworkModel(TaskKind task, nn.Module<Tensor, Tensor> network, long seed, TrainingOptions? options = null, PredictiveDistribution? likelihood = null, int predictBatchSize = 1024)
     {
         _network = network ?? throw new ArgumentNullException(nameof(network));
         Task = task;
-        Options = options ?? new NetworkTrainingOptions();
+        Options = options ?? DefaultTraining;
         Options.Validate();
+        if (predictBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(predictBatchSize), predictBatchSize, "must be ≥ 1");
+        PredictBatchSize = predictBatchSize;
         var first = network.parameters().FirstOrDefault() ?? throw new ArgumentException("The network has no parameters.", nameof(network));
         _device = first.device;
         _dtype = first.dtype;
@@ -53,8 +58,17 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
     /// <inheritdoc />
     public TaskKind Task { get; }
 
+    /// <summary>The training of an active-learning network unless told otherwise: 50 epochs of Adam (learning rate 1e-3) in batches of 128.</summary>
+    public static TrainingOptions DefaultTraining { get; } = new() { Epochs = 50, BatchSize = 128 };
+
     /// <summary>Training settings.</summary>
-    public NetworkTrainingOptions Options { get; }
+    public TrainingOptions Options { get; }
+
+    /// <summary>Inputs per forward pass when predicting.</summary>
+    public int PredictBatchSize { get; }
+
+    /// <summary>The learning curves of the last <see cref="Fit"/> (empty before).</summary>
+    public TrainingHistory History { get; private set; } = new();
 
     /// <inheritdoc />
     public nn.Module<Tensor, Tensor> Network => _network;
@@ -119,57 +133,18 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
             _targetStd = std.DetachFromDisposeScope();
             y = ((t - _targetMean) / _targetStd).to(_dtype, _device);
         }
-        var decay = Options.WeightDecayPerPoint is double c ? c / n : Options.WeightDecay;
-        using var opt = optim.Adam(_network.parameters(), lr: Options.LearningRate, weight_decay: decay);
-        long perEpoch = (n + Options.BatchSize - 1) / Options.BatchSize;
-        long steps = Math.Max(Options.Epochs * perEpoch, Options.MinSteps);
+        var options = Options with { Seed = seed };
+        _network.eval();   // the loop trains in training mode and gives every module back this mode
         SetDropoutGenerator(masks);
-        _network.train();
         try
         {
-            long done = 0;
-            while (done < steps)
-            {
-                using var perm = randperm(n, generator: order);
-                long s = 0;
-                foreach (var size in BatchSizes(n, Options.BatchSize, Options.EqualBatches))
-                {
-                    if (done++ >= steps) break;
-                    using var scope = NewDisposeScope();
-                    var idx = perm.narrow(0, s, size).to(_device);
-                    s += size;
-                    var xb = x.index_select(0, idx);
-                    var yb = y.index_select(0, idx);
-                    var z = _network.call(xb);
-                    var loss = Task == TaskKind.Classification
-                        ? nn.functional.cross_entropy(z, yb)
-                        : nn.functional.mse_loss(z, yb.reshape(z.shape));
-                    opt.zero_grad();
-                    loss.backward();
-                    opt.step();
-                }
-            }
+            TrainingLoss loss = Task == TaskKind.Classification ? new ClassificationLoss() : new SquaredErrorLoss();
+            History = TrainingLoop.Run(_network, loss, new TensorBatches(x, y, options.BatchSize, order, options.EqualBatches), options);
         }
         finally
         {
-            _network.eval();
             SetDropoutGenerator(null);
         }
-    }
-
-    /// <summary>
-    /// The mini-batch sizes of one epoch over <paramref name="n"/> points: full batches and a remainder,
-    /// or, with <paramref name="equal"/>, the same number of batches with sizes differing by at most one.
-    /// </summary>
-    public static long[] BatchSizes(long n, long batchSize, bool equal)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(n);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        long count = (n + batchSize - 1) / batchSize;
-        var sizes = new long[count];
-        for (long k = 0; k < count; k++)
-            sizes[k] = equal ? n / count + (k < n % count ? 1 : 0) : Math.Min(batchSize, n - k * batchSize);
-        return sizes;
     }
 
     /// <summary>The raw network outputs (logits or standardised means), batched, no gradient.</summary>
@@ -179,8 +154,8 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         using var _ = no_grad();
         var x = inputs.to(_dtype, _device);
         var parts = new List<Tensor>();
-        for (long s = 0; s < x.shape[0]; s += Options.PredictBatchSize)
-            parts.Add(_network.call(x.narrow(0, s, Math.Min(Options.PredictBatchSize, x.shape[0] - s))));
+        for (long s = 0; s < x.shape[0]; s += PredictBatchSize)
+            parts.Add(_network.call(x.narrow(0, s, Math.Min(PredictBatchSize, x.shape[0] - s))));
         return scope.MoveToOuter(cat(parts, 0));
     }
 
@@ -208,16 +183,16 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         return k == layers.Count ? ([], []) : (layers.Take(k).ToList(), layers.Skip(k).ToList());
     }
 
-    /// <summary>Runs <paramref name="layers"/> in order over <paramref name="inputs"/> in batches of <see cref="NetworkTrainingOptions.PredictBatchSize"/>, no gradient.</summary>
+    /// <summary>Runs <paramref name="layers"/> in order over <paramref name="inputs"/> in batches of <see cref="PredictBatchSize"/>, no gradient.</summary>
     private Tensor Run(IReadOnlyList<nn.Module<Tensor, Tensor>> layers, Tensor inputs)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var x = inputs.to(_dtype, _device);
         var parts = new List<Tensor>();
-        for (long s = 0; s < x.shape[0]; s += Options.PredictBatchSize)
+        for (long s = 0; s < x.shape[0]; s += PredictBatchSize)
         {
-            var h = x.narrow(0, s, Math.Min(Options.PredictBatchSize, x.shape[0] - s));
+            var h = x.narrow(0, s, Math.Min(PredictBatchSize, x.shape[0] - s));
             foreach (var layer in layers) h = layer.call(h);
             parts.Add(h);
         }
@@ -241,8 +216,7 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         using var masks = new Generator((ulong)seed, _device);
         if (HasStockDropout) manual_seed(seed);
         using var scope = NewDisposeScope();
-        _network.eval();
-        foreach (var d in DropoutLayers()) d.train(true);
+        using var mode = ModuleMode.Set(_network, m => m is McDropoutLayer || ModuleTree.IsDropout(m));   // MC dropout: dropout layers on, the rest in evaluation mode
         SetDropoutGenerator(masks);
         try
         {
@@ -256,7 +230,6 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         }
         finally
         {
-            _network.eval();
             SetDropoutGenerator(null);
         }
     }

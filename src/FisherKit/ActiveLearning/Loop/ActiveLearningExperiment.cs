@@ -1,19 +1,20 @@
 using FisherKit.ActiveLearning.Acquisitions;
+using FisherKit.Training;
 using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Loop;
 
 /// <summary>
 /// Several methods compared over several seeds with the same loop settings. The pool may depend on the
-/// seed (Wu et al. draw a random 80% of the data per repeat). With a checkpoint folder, each
-/// (method, seed) run is checkpointed in its own file and resumed from it, so an interrupted experiment
-/// continues where it stopped. Tensors that <c>poolForSeed</c> creates are disposed after that seed's runs.
+/// seed (Wu et al. draw a random 80% of the data per repeat). With a <see cref="ResultCache"/> for
+/// checkpoints, each (method, seed) run is checkpointed in its own entry and resumed from it, so an
+/// interrupted experiment continues where it stopped. Tensors that <c>poolForSeed</c> creates are disposed after that seed's runs.
 /// </summary>
 public sealed class ActiveLearningExperiment
 {
     private readonly Func<long, PoolData> _poolForSeed;
 
-    /// <summary>Creates the experiment with a pool per seed and shared loop settings (their Method and CheckpointPath are set per run).</summary>
+    /// <summary>Creates the experiment with a pool per seed and shared loop settings (their Method, Initial, Checkpoints and CheckpointKey are set per run).</summary>
     public ActiveLearningExperiment(Func<long, PoolData> poolForSeed, LoopOptions options)
     {
         _poolForSeed = poolForSeed ?? throw new ArgumentNullException(nameof(poolForSeed));
@@ -41,8 +42,13 @@ public sealed class ActiveLearningExperiment
         return this;
     }
 
-    /// <summary>Runs every method for every seed (seed-major order), streaming each finished round to <paramref name="progress"/>.</summary>
-    public ExperimentResults Run(IReadOnlyList<long> seeds, string? checkpointDirectory = null, IProgress<RoundResult>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs every method for every seed (seed-major order), streaming each finished round to
+    /// <paramref name="progress"/>. With <paramref name="checkpoints"/>, every run is checkpointed there under
+    /// <paramref name="key"/> (what identifies the experiment: its data, settings and model; the loop adds the
+    /// method, the seed and its own settings, see <see cref="ActiveLearningLoop.CheckpointKey"/>).
+    /// </summary>
+    public ExperimentResults Run(IReadOnlyList<long> seeds, ResultCache? checkpoints = null, CacheKey? key = null, IProgress<RoundResult>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(seeds);
         if (Methods.Count == 0) throw new InvalidOperationException("Add at least one method before running.");
@@ -58,18 +64,13 @@ public sealed class ActiveLearningExperiment
                 {
                     Method = m.Name,
                     Initial = m.Initial ?? Options.Initial,
-                    CheckpointPath = checkpointDirectory is null ? null : Path.Combine(checkpointDirectory, $"{FileName(m.Name)}.seed{seed}.json"),
+                    Checkpoints = checkpoints ?? Options.Checkpoints,
+                    CheckpointKey = key ?? Options.CheckpointKey,
                 };
                 var loop = new ActiveLearningLoop(pool, m.ModelFactory, m.Acquisition, options);
                 runs.Add(loop.Run(seed, progress, cancellationToken));
             }
         }
         return new ExperimentResults(runs);
-    }
-
-    private static string FileName(string name)
-    {
-        var chars = name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray();
-        return new string(chars);
     }
 }

@@ -1,10 +1,10 @@
-using FisherKit.Plotting.Output;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using FisherKit.ActiveLearning.Acquisitions;
 using TorchSharp;
 using FisherKit.ActiveLearning.Learners;
-using FisherKit.Files;
+using FisherKit.Training;
 using static TorchSharp.torch;
 
 namespace FisherKit.ActiveLearning.Loop;
@@ -17,9 +17,12 @@ namespace FisherKit.ActiveLearning.Loop;
 /// and evaluates the metrics, until the budget is spent or the pool is exhausted.
 /// <para>
 /// Every random choice of round r is drawn from seeds derived from (seed, r) (<see cref="SeedSequence"/>).
-/// With a checkpoint path, the labelled set, the results and the model's tensors are written after
-/// every finished round (temporary files, then rename); a later call with the same settings resumes after
-/// the last finished round and ends with exactly the result of an uninterrupted run.
+/// With <see cref="LoopOptions.Checkpoints"/>, the labelled set, the results and the model's tensors are
+/// written to the run's entry of that <see cref="ResultCache"/> after every finished round (temporary files,
+/// then rename); a later call with the same key (settings, method, pool, seed, engine) resumes after the last
+/// finished round and ends with exactly the result of an uninterrupted run. A checkpoint of the same
+/// settings made by another engine, or one that cannot be read, is not resumed: the run starts over and says
+/// why on the cache's log.
 /// </para>
 /// </summary>
 /// <example>
@@ -60,12 +63,12 @@ public sealed class ActiveLearningLoop
         var rounds = new List<RoundResult>();
         IActiveModel? model = null;
         int resumed = 0;
-        var fingerprint = Fingerprint(seed);
+        var entry = Options.Checkpoints is { } cache ? cache.Open(CheckpointKey(seed)) : null;
         try
         {
-            if (Options.CheckpointPath is { } path && File.Exists(path))
+            if (entry is not null)
             {
-                model = Restore(path, fingerprint, seed, labelled, rounds);
+                model = Resume(entry, seed, labelled, rounds);
                 resumed = rounds.Count;
                 foreach (var r in rounds) progress?.Report(r);
             }
@@ -79,7 +82,7 @@ public sealed class ActiveLearningLoop
                 var picks = Checked(Options.Initial, ctx, Options.Initial.Select(ctx, Math.Min(Options.InitialSize, all.Length)), Math.Min(Options.InitialSize, all.Length));
                 Label(labelled, picks, 0);
                 Train(model, labelled, SeedSequence.Derive(seed, 0, SeedSequence.Purpose.Fit));
-                Finish(model, labelled, rounds, seed, 0, picks, sw, fingerprint, progress);
+                Finish(model, labelled, rounds, seed, 0, picks, sw, entry, progress);
             }
             while (labelled.Count < Options.Budget && labelled.Count < _pool.Count)
             {
@@ -98,7 +101,7 @@ public sealed class ActiveLearningLoop
                     model = _modelFactory(SeedSequence.Derive(seed, round, SeedSequence.Purpose.Model));
                 }
                 Train(model!, labelled, SeedSequence.Derive(seed, round, SeedSequence.Purpose.Fit));
-                Finish(model!, labelled, rounds, seed, round, picks, sw, fingerprint, progress);
+                Finish(model!, labelled, rounds, seed, round, picks, sw, entry, progress);
             }
         }
         finally
@@ -108,10 +111,29 @@ public sealed class ActiveLearningLoop
         return new LoopRun(Method, seed, rounds, labelled.Indices.ToList(), labelled.Rounds.ToList(), resumed);
     }
 
-    private string Fingerprint(long seed) => string.Join("|",
-        Method, _acquisition.Name, Options.Initial.Name, Options.InitialSize, Options.BatchSize, Options.Budget,
-        Options.CandidateSubset?.ToString(CultureInfo.InvariantCulture) ?? "all", Options.WarmStart, _pool.Count, _pool.Task,
-        seed.ToString(CultureInfo.InvariantCulture), string.Join(",", Options.Metrics.Select(m => m.Name)));
+    /// <summary>
+    /// The key of this run's checkpoint: <see cref="LoopOptions.CheckpointKey"/> (the model, the experiment)
+    /// with the loop's settings, the method, the pool's fingerprint and the seed, named
+    /// "&lt;name&gt;/&lt;method&gt;.seed&lt;seed&gt;".
+    /// </summary>
+    public CacheKey CheckpointKey(long seed)
+    {
+        var key = Options.CheckpointKey ?? CacheKey.For("active-learning");
+        return key.Renamed($"{key.Name}/{CacheKey.SafeName(Method)}.seed{seed.ToString(CultureInfo.InvariantCulture)}")
+            .With("loop", Checkpoint.CurrentFormat)
+            .With("method", Method)
+            .With("acquisition", _acquisition.Name)
+            .With("initial", Options.Initial.Name)
+            .With("initial size", Options.InitialSize)
+            .With("batch size", Options.BatchSize)
+            .With("budget", Options.Budget)
+            .With("candidate subset", Options.CandidateSubset?.ToString(CultureInfo.InvariantCulture) ?? "all")
+            .With("warm start", Options.WarmStart)
+            .With("metrics", string.Join(", ", Options.Metrics.Select(m => m.Name)))
+            .With("task", _pool.Task.ToString())
+            .With("pool", string.Create(CultureInfo.InvariantCulture, $"{_pool.Count} points {_pool.Fingerprint}"))
+            .With("seed", seed);
+    }
 
     private IReadOnlyList<long> Candidates(LabelledSet labelled, long seed, int round)
     {
@@ -153,7 +175,7 @@ public sealed class ActiveLearningLoop
     }
 
     private void Finish(IActiveModel model, LabelledSet labelled, List<RoundResult> rounds, long seed, int round, IReadOnlyList<long> picks,
-        Stopwatch sw, string fingerprint, IProgress<RoundResult>? progress)
+        Stopwatch sw, CacheEntry? entry, IProgress<RoundResult>? progress)
     {
         var metrics = new Dictionary<string, double>();
         using (var mc = new MetricContext(model, _pool, labelled))
@@ -161,27 +183,24 @@ public sealed class ActiveLearningLoop
                 metrics[m.Name] = m.Evaluate(mc);
         var result = new RoundResult(Method, seed, round, labelled.Count, picks.ToList(), metrics, sw.Elapsed, false);
         rounds.Add(result);
-        if (Options.CheckpointPath is { } path) Save(path, fingerprint, seed, model, labelled, rounds);
+        if (entry is not null) Save(entry, seed, model, labelled, rounds);
         progress?.Report(result);
     }
 
-    private void Save(string path, string fingerprint, long seed, IActiveModel model, LabelledSet labelled, List<RoundResult> rounds)
+    /// <summary>Writes the round's model, then the checkpoint that refers to it, then the key (each atomically), and removes the previous round's model.</summary>
+    private void Save(CacheEntry entry, long seed, IActiveModel model, LabelledSet labelled, List<RoundResult> rounds)
     {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
         var round = rounds[^1].Round;
-        var weightsName = $"{Path.GetFileNameWithoutExtension(full)}.round{round}.safetensors";
+        var weightsName = $"model.round{round}.safetensors";
         var state = model.StateDict();
-        try { Safetensors.Save(Path.Combine(dir, weightsName), state, new Dictionary<string, string> { ["fingerprint"] = fingerprint }); }
+        try { Safetensors.Save(entry.PathOf(weightsName), state); }
         finally { foreach (var t in state.Values) t.Dispose(); }
         var targets = labelled.Targets!;
         double[] values;
         using (var d = targets.to(ScalarType.Float64)) values = d.reshape(-1).ToArray<double>();
-        var previous = File.Exists(full) ? TryReadWeightsName(full) : null;
+        var previous = TryReadWeightsName(entry.PathOf(CheckpointFile));
         var c = new Checkpoint
         {
-            Fingerprint = fingerprint,
             Method = Method,
             Seed = seed,
             Labelled = labelled.Indices.ToArray(),
@@ -192,27 +211,84 @@ public sealed class ActiveLearningLoop
             Rounds = rounds.Select(r => new CheckpointRound { Round = r.Round, Labels = r.Labels, Selected = r.Selected.ToArray(), Metrics = new(r.Metrics), Seconds = r.Elapsed.TotalSeconds }).ToList(),
             Weights = weightsName,
         };
-        AtomicFile.WriteAllText(full, c.Serialize());
+        entry.WriteText(CheckpointFile, c.Serialize());
+        if (round == 0 || !File.Exists(entry.PathOf(ResultCache.KeyFile))) entry.Commit();
         if (previous is not null && previous != weightsName)
         {
-            var old = Path.Combine(dir, previous);
+            var old = entry.PathOf(previous);
             if (File.Exists(old)) File.Delete(old);
         }
     }
 
+    /// <summary>The checkpoint document in a run's cache entry.</summary>
+    public const string CheckpointFile = "checkpoint.json";
+
     private static string? TryReadWeightsName(string path)
     {
+        if (!File.Exists(path)) return null;
         try { return Checkpoint.Read(path).Weights; }
-        catch (InvalidDataException) { return null; }
+        catch (Exception e) when (e is InvalidDataException or IOException) { return null; }
     }
 
-    private IActiveModel Restore(string path, string fingerprint, long seed, LabelledSet labelled, List<RoundResult> rounds)
+    /// <summary>
+    /// Restores the finished rounds and the last model from the run's entry, or starts over: with
+    /// <c>Retrain</c>, and (saying why on the cache's log) when the entry was made with another key (engine)
+    /// or cannot be read. Returns the restored model, or null when starting over.
+    /// </summary>
+    private IActiveModel? Resume(CacheEntry entry, long seed, LabelledSet labelled, List<RoundResult> rounds)
     {
+        var cache = Options.Checkpoints!;
+        string? problem = cache.Retrain ? null : entry.Problem;
+        if (!cache.Retrain && entry.IsValid)
+        {
+            try
+            {
+                var (c, state) = Read(entry);
+                IActiveModel? model = null;
+                try
+                {
+                    model = _modelFactory(SeedSequence.Derive(seed, c.Rounds[^1].Round, SeedSequence.Purpose.Model));
+                    model.LoadStateDict(state);
+                }
+                catch
+                {
+                    model?.Dispose();
+                    throw;
+                }
+                finally
+                {
+                    foreach (var t in state.Values) t.Dispose();
+                }
+                Apply(c, seed, labelled, rounds);
+                return model;
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or ExternalException)
+            {
+                problem = $"the checkpoint in {entry.Folder} could not be resumed ({e.Message})";
+            }
+        }
+        if (problem is not null) entry.Report($"starting {entry.Key.Name} over: {problem}.");
+        entry.Delete();
+        return null;
+    }
+
+    private static (Checkpoint, Dictionary<string, Tensor>) Read(CacheEntry entry)
+    {
+        var path = entry.PathOf(CheckpointFile);
+        if (!File.Exists(path)) throw new InvalidDataException($"{CheckpointFile} is missing");
         var c = Checkpoint.Read(path);
-        if (c.Fingerprint != fingerprint)
-            throw new InvalidOperationException($"The checkpoint {path} belongs to other settings (\"{c.Fingerprint}\"), not to this run (\"{fingerprint}\"). Delete it or choose another checkpoint path.");
-        if (c.Rounds.Count == 0) throw new InvalidDataException($"The checkpoint {path} holds no finished round.");
-        if (!Enum.TryParse<ScalarType>(c.TargetType, out var dtype)) throw new InvalidDataException($"Unknown target type \"{c.TargetType}\" in {path}.");
+        if (c.Rounds.Count == 0) throw new InvalidDataException($"{path} holds no finished round.");
+        if (!Enum.TryParse<ScalarType>(c.TargetType, out _)) throw new InvalidDataException($"Unknown target type \"{c.TargetType}\" in {path}.");
+        if (c.Labelled.Length != c.LabelledRounds.Length || c.Targets.Length == 0 && c.Labelled.Length > 0)
+            throw new InvalidDataException($"{path} is inconsistent (labelled points, rounds and targets differ in number).");
+        var weights = entry.PathOf(c.Weights);
+        if (!File.Exists(weights)) throw new InvalidDataException($"the model file {weights} it refers to is missing");
+        return (c, Safetensors.Load(weights));
+    }
+
+    private static void Apply(Checkpoint c, long seed, LabelledSet labelled, List<RoundResult> rounds)
+    {
+        var dtype = Enum.Parse<ScalarType>(c.TargetType);
         using (var scope = NewDisposeScope())
         {
             var all = tensor(c.Targets).reshape(c.TargetShape).to(dtype);
@@ -224,14 +300,5 @@ public sealed class ActiveLearningLoop
         }
         foreach (var r in c.Rounds)
             rounds.Add(new RoundResult(c.Method, seed, r.Round, r.Labels, r.Selected, r.Metrics, TimeSpan.FromSeconds(r.Seconds), true));
-        var weights = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, c.Weights);
-        if (!File.Exists(weights)) throw new FileNotFoundException($"The checkpoint {path} refers to the model file {weights}, which is missing.", weights);
-        var last = c.Rounds[^1].Round;
-        var model = _modelFactory(SeedSequence.Derive(seed, last, SeedSequence.Purpose.Model));
-        var state = Safetensors.Load(weights);
-        try { model.LoadStateDict(state); }
-        catch { model.Dispose(); throw; }
-        finally { foreach (var t in state.Values) t.Dispose(); }
-        return model;
     }
 }

@@ -3,13 +3,12 @@ using System.Text.Json.Serialization;
 
 namespace FisherKit.ActiveLearning.Loop;
 
-/// <summary>The JSON document of a loop checkpoint (the model's tensors live in a safetensors file beside it).</summary>
+/// <summary>The JSON document of a loop checkpoint in its cache entry (the model's tensors live in a safetensors file beside it; the key in the entry's key file).</summary>
 internal sealed class Checkpoint
 {
-    public const string CurrentFormat = "fisherkit-active-learning/1";
+    public const string CurrentFormat = "fisherkit-active-learning/2";
 
     public string Format { get; set; } = CurrentFormat;
-    public string Fingerprint { get; set; } = "";
     public string Method { get; set; } = "";
     public long Seed { get; set; }
     public long[] Labelled { get; set; } = [];
@@ -35,6 +34,8 @@ internal sealed class Checkpoint
         try { c = JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(path), Json); }
         catch (JsonException e) { throw new InvalidDataException($"The checkpoint {path} is not valid JSON: {e.Message}", e); }
         if (c is null || c.Format != CurrentFormat) throw new InvalidDataException($"{path} is not a FisherKit active-learning checkpoint (format \"{c?.Format}\", expected \"{CurrentFormat}\").");
+        if (c.Labelled is null || c.LabelledRounds is null || c.TargetShape is null || c.Targets is null || c.Rounds is null || c.Weights is null || c.Rounds.Any(r => r is null || r.Selected is null || r.Metrics is null))
+            throw new InvalidDataException($"The checkpoint {path} lacks some of its parts.");
         return c;
     }
 }

@@ -1,4 +1,5 @@
 using FisherKit.ActiveLearning.Acquisitions;
+using FisherKit.Training;
 
 namespace FisherKit.ActiveLearning.Loop;
 
@@ -30,10 +31,18 @@ public sealed record LoopOptions
     public IReadOnlyList<Metric> Metrics { get; init; } = [];
 
     /// <summary>
-    /// When set, the run is checkpointed to this JSON file (and a safetensors file of the model beside it)
-    /// after every finished round, and resumed from it when it exists.
+    /// When set, the run is checkpointed in this cache after every finished round (the labelled set, the
+    /// results and the model's tensors) and resumed from there when a checkpoint of the same key exists
+    /// (<see cref="ActiveLearningLoop"/>); <c>Retrain</c> on the cache starts over.
     /// </summary>
-    public string? CheckpointPath { get; init; }
+    public ResultCache? Checkpoints { get; init; }
+
+    /// <summary>
+    /// What identifies the run beyond what the loop sees (the model and its training, the experiment's data
+    /// and settings; default: nothing but the name "active-learning"). The loop adds its own settings, the
+    /// method, the pool's fingerprint and the seed, and names the entry "&lt;name&gt;/&lt;method&gt;.seed&lt;seed&gt;".
+    /// </summary>
+    public CacheKey? CheckpointKey { get; init; }
 
     /// <summary>Checks the values; throws naming the first bad one.</summary>
     public void Validate()

@@ -28,7 +28,7 @@ internal static class TinyTraining
 }
 
 [Collection(LeakChecks.Name)] // runs alone: seeds and draws from the process-wide random generator
-public sealed class ClassifierTrainerTests
+public sealed class ClassifierTrainingTests
 {
     [Fact]
     public void Training_lowers_the_loss_and_fits_data_that_can_be_fitted()
@@ -36,8 +36,8 @@ public sealed class ClassifierTrainerTests
         using var train = TinyTraining.Data(256, seed: 1);
         using var validation = TinyTraining.Data(128, seed: 2);
         using var model = TinyTraining.Spec().Build(seed: 0);
-        var (lossBefore, _) = ClassifierTrainer.Evaluate(model, validation);
-        var history = new ClassifierTrainer(new TrainingOptions { Epochs = 8, BatchSize = 32, LearningRate = 0.01 }).Fit(model, train, validation);
+        var (lossBefore, _) = ClassifierTraining.Evaluate(model, validation);
+        var history = ClassifierTraining.Fit(model, train, validation, new TrainingOptions { Epochs = 8, BatchSize = 32, LearningRate = 0.01 });
         Assert.True(history.FinalValidationLoss < 0.5 * lossBefore, $"validation loss {lossBefore} -> {history.FinalValidationLoss}");
         Assert.True(history.FinalValidationAccuracy > 0.9, history.ToString());
         Assert.False(model.training);
@@ -50,7 +50,7 @@ public sealed class ClassifierTrainerTests
         float[][] Run(long seed, out TrainingHistory history)
         {
             using var model = TinyTraining.Spec(dropout: true).Build(seed: 0);
-            history = new ClassifierTrainer(new TrainingOptions { Epochs = 2, BatchSize = 16, Seed = seed, LearningRate = 0.01 }).Fit(model, train);
+            history = ClassifierTraining.Fit(model, train, null, new TrainingOptions { Epochs = 2, BatchSize = 16, Seed = seed, LearningRate = 0.01 });
             return TinyTraining.Weights(model);
         }
         var a = Run(5, out var ha);
@@ -68,7 +68,7 @@ public sealed class ClassifierTrainerTests
         using var model = TinyTraining.Spec().Build(seed: 7);
         using var reference = TinyTraining.Spec().Build(seed: 7);
         const double lr = 0.1;
-        new ClassifierTrainer(new TrainingOptions { Epochs = 1, BatchSize = 64, Optimizer = OptimizerKind.Sgd, Momentum = 0, LearningRate = lr }).Fit(model, train);
+        ClassifierTraining.Fit(model, train, null, new TrainingOptions { Epochs = 1, BatchSize = 64, Optimizer = OptimizerKind.Sgd, Momentum = 0, LearningRate = lr });
 
         using var scope = NewDisposeScope();
         var ps = reference.parameters().Cast<Tensor>().ToList();
@@ -90,17 +90,20 @@ public sealed class ClassifierTrainerTests
         using var validation = TinyTraining.Data(20, seed: 2);
         using var model = TinyTraining.Spec().Build(seed: 0);
         var calls = new List<int>();
-        var history = new ClassifierTrainer(new TrainingOptions { Epochs = 2, BatchSize = 10, RecordEvery = 3 })
-            .Fit(model, train, validation, onProgress: h => calls.Add(h.Records.Count));
+        var history = ClassifierTraining.Fit(model, train, validation, new TrainingOptions { Epochs = 2, BatchSize = 10, RecordEvery = 3 }, progress: new ProgressCallback<TrainingProgress>(p => { if (p.Event is TrainingEvent.Record or TrainingEvent.EpochEnd) calls.Add(p.History.Records.Count); }));
         Assert.Equal([0.3, 0.6, 0.9, 1.0, 1.3, 1.6, 1.9, 2.0], history.Records.Select(r => Math.Round(r.EpochProgress, 10)));
         Assert.Equal([3L, 6, 9, 10, 13, 16, 19, 20], history.Records.Select(r => r.Step));
         Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], calls);
         Assert.All(history.Records, r => Assert.Equal(r.EpochProgress == r.Epoch, r.ValidationLoss is not null && r.ValidationAccuracy is not null));
+        Assert.All(history.Records, r => Assert.Equal(r.EndOfEpoch, r.EpochTrainLoss is not null && r.EpochTrainAccuracy is not null));
         Assert.Equal(2, history.EpochEnds.Count);
-        var (loss, accuracy) = ClassifierTrainer.Evaluate(model, validation);
+        var (loss, accuracy) = ClassifierTraining.Evaluate(model, validation);
         Assert.Equal(loss, history.FinalValidationLoss!.Value, 12);
         Assert.Equal(accuracy, history.FinalValidationAccuracy!.Value, 12);
-        Assert.All(history.Records, r => Assert.InRange(r.TrainAccuracy, 0, 1));
+        Assert.All(history.Records, r => Assert.InRange(r.TrainAccuracy!.Value, 0, 1));
+        Assert.Equal(20, history.StepLosses.Count);
+        // The epoch's mean is the mean of its step losses weighted by the batch sizes (all 10 here).
+        Assert.Equal(history.StepLosses.Take(10).Average(), history.EpochEnds[0].EpochTrainLoss!.Value, 12);
     }
 
     [Fact]
@@ -109,7 +112,7 @@ public sealed class ClassifierTrainerTests
         using var data = TinyTraining.Data(70, seed: 4);
         using var model = TinyTraining.Spec(dropout: true).Build(seed: 2);
         model.train();
-        var (loss, accuracy) = ClassifierTrainer.Evaluate(model, data, batchSize: 16);
+        var (loss, accuracy) = ClassifierTraining.Evaluate(model, data, batchSize: 16);
         Assert.True(model.training, "the mode is restored");
         using var scope = NewDisposeScope();
         model.eval();
@@ -128,7 +131,7 @@ public sealed class ClassifierTrainerTests
     {
         using var train = TinyTraining.Data(32, seed: 1);
         using var model = TinyTraining.Spec().Build(seed: 0);
-        var history = new ClassifierTrainer(new TrainingOptions { Epochs = 4, BatchSize = 32, LearningRate = 0.01, Schedule = LearningRateSchedule.Cosine }).Fit(model, train);
+        var history = ClassifierTraining.Fit(model, train, null, new TrainingOptions { Epochs = 4, BatchSize = 32, LearningRate = 0.01, Schedule = LearningRateSchedule.Cosine });
         var expected = Enumerable.Range(0, 4).Select(e => 0.01 * (1 + Math.Cos(Math.PI * e / 4)) / 2);
         Assert.Equal(expected.Select(v => Math.Round(v, 12)), history.Records.Select(r => Math.Round(r.LearningRate, 12)));
     }
@@ -138,7 +141,7 @@ public sealed class ClassifierTrainerTests
     {
         using var train = TinyTraining.Data(32, seed: 1);
         using var model = nn.Sequential(nn.Flatten(), nn.Linear(64, 4), new Lambda("poison", x => x * double.NaN));
-        var e = Assert.Throws<InvalidOperationException>(() => new ClassifierTrainer(new TrainingOptions { Epochs = 1, BatchSize = 8 }).Fit(model, train));
+        var e = Assert.Throws<InvalidOperationException>(() => ClassifierTraining.Fit(model, train, null, new TrainingOptions { Epochs = 1, BatchSize = 8 }));
         Assert.Contains("epoch 1, step 1", e.Message);
         Assert.False(model.training);
     }
@@ -148,10 +151,13 @@ public sealed class ClassifierTrainerTests
     {
         using var train = TinyTraining.Data(16, seed: 1);
         using var model = nn.Sequential(nn.Flatten(), nn.Linear(64, 3));
-        Assert.Contains("3 outputs", Assert.Throws<ArgumentException>(() => new ClassifierTrainer(new TrainingOptions { Epochs = 1 }).Fit(model, train)).Message);
-        Assert.Equal("Epochs", Assert.Throws<ArgumentOutOfRangeException>(() => new ClassifierTrainer(new TrainingOptions { Epochs = 0 })).ParamName);
-        Assert.Equal("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new ClassifierTrainer(new TrainingOptions { LearningRate = double.NaN })).ParamName);
-        Assert.Equal("RecordEvery", Assert.Throws<ArgumentOutOfRangeException>(() => new ClassifierTrainer(new TrainingOptions { RecordEvery = 0 })).ParamName);
+        Assert.Contains("3 outputs", Assert.Throws<ArgumentException>(() => ClassifierTraining.Fit(model, train, null, new TrainingOptions { Epochs = 1 })).Message);
+        ArgumentOutOfRangeException Refused(TrainingOptions o) => Assert.Throws<ArgumentOutOfRangeException>(() => ClassifierTraining.Fit(model, train, null, o));
+        Assert.Equal("Epochs", Refused(new TrainingOptions { Epochs = 0 }).ParamName);
+        Assert.Equal("LearningRate", Refused(new TrainingOptions { LearningRate = double.NaN }).ParamName);
+        Assert.Equal("RecordEvery", Refused(new TrainingOptions { RecordEvery = 0 }).ParamName);
+        Assert.Equal("WarmupEpochs", Refused(new TrainingOptions { WarmupEpochs = -1 }).ParamName);
+        Assert.Throws<ArgumentException>(() => ClassifierTraining.Fit(model, train, null, new TrainingOptions { EqualBatches = true }));
     }
 
     [Fact]
@@ -160,8 +166,8 @@ public sealed class ClassifierTrainerTests
         using var train = TinyTraining.Data(48, seed: 1);
         using var model = TinyTraining.Spec(dropout: true).Build(seed: 0);
         var before = LeakChecks.SettledCount();   // finalizes what earlier tests and the model's construction left to the GC
-        new ClassifierTrainer(new TrainingOptions { Epochs = 2, BatchSize = 16, RecordEvery = 1 }).Fit(model, train, train);
-        ClassifierTrainer.Evaluate(model, train);
+        ClassifierTraining.Fit(model, train, train, new TrainingOptions { Epochs = 2, BatchSize = 16, RecordEvery = 1 });
+        ClassifierTraining.Evaluate(model, train);
         Assert.Equal(before, Tensor.TotalCount);
     }
 
@@ -172,20 +178,28 @@ public sealed class ClassifierTrainerTests
         using var model = TinyTraining.Spec().Build(seed: 0);
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        Assert.ThrowsAny<OperationCanceledException>(() => new ClassifierTrainer(new TrainingOptions { Epochs = 1 }).Fit(model, train, cancellationToken: cts.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => ClassifierTraining.Fit(model, train, null, new TrainingOptions { Epochs = 1 }, cancellationToken: cts.Token));
     }
 
     [Fact]
-    public void The_history_round_trips_through_json_and_malformed_json_is_refused()
+    public void The_history_round_trips_through_json_reads_the_earlier_format_and_refuses_malformed_json()
     {
         var h = new TrainingHistory([
             new TrainingRecord(1, 5, 0.5, 1.25, 0.5, null, null, 1e-3, 2.5),
-            new TrainingRecord(1, 10, 1, 0.75, 0.75, 0.8, 0.7, 1e-3, 5),
-        ]);
+            new TrainingRecord(1, 10, 1, 0.75, 0.75, 0.8, 0.7, 1e-3, 5) { EndOfEpoch = true, EpochTrainLoss = 1.0, EpochTrainAccuracy = 0.625 },
+        ], [1.5, 1.0, double.NaN], "cross-entropy");
         var back = TrainingHistory.FromJson(h.ToJson());
         Assert.Equal(h.Records, back.Records);
+        Assert.Equal(h.StepLosses, back.StepLosses);
+        Assert.Equal("cross-entropy", back.Loss);
         Assert.Equal(0.7, back.FinalValidationAccuracy);
+        // A classifier's history as the weight cache stored it before the one training loop: an array of records.
+        var old = TrainingHistory.FromJson("[{\"Epoch\":1,\"Step\":5,\"EpochProgress\":0.5,\"TrainLoss\":1.25,\"TrainAccuracy\":0.5,\"LearningRate\":0.001,\"ElapsedSeconds\":2.5}," +
+                                           "{\"Epoch\":1,\"Step\":10,\"EpochProgress\":1,\"TrainLoss\":0.75,\"TrainAccuracy\":0.75,\"ValidationLoss\":0.8,\"ValidationAccuracy\":0.7,\"LearningRate\":0.001,\"ElapsedSeconds\":5}]");
+        Assert.Equal([false, true], old.Records.Select(r => r.EndOfEpoch));
+        Assert.Equal(h.Records.Select(r => r with { EndOfEpoch = false, EpochTrainLoss = null, EpochTrainAccuracy = null }), old.Records.Select(r => r with { EndOfEpoch = false }));
         Assert.Throws<InvalidDataException>(() => TrainingHistory.FromJson("{not json"));
+        Assert.Throws<InvalidDataException>(() => TrainingHistory.FromJson("{\"format\":\"something else\"}"));
     }
 }
 

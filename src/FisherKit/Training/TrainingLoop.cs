@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Globalization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FisherKit.Training;
+
+/// <summary>
+/// FisherKit's one training loop. Every network FisherKit trains goes through <see cref="Run"/>: image
+/// classifiers (<see cref="ClassifierTraining"/>), U-Nets and their deep ensembles
+/// (<c>FisherKit.Uncertainty.UNetTraining</c>, <c>DeepEnsemble</c>) and the networks of active learning
+/// (<c>FisherKit.ActiveLearning.Learners.NetworkModel</c>). What differs between them is an argument:
+/// the loss (<see cref="TrainingLoss"/>), where the batches come from (<see cref="BatchSource"/>), the
+/// optimiser, schedule, length and warm-up (<see cref="TrainingOptions"/>), and where progress goes
+/// (<see cref="IProgress{T}"/> of <see cref="TrainingProgress"/>).
+/// </summary>
+/// <remarks>
+/// Per epoch e = 1, 2, …: at the end of the loss's warm-up the optimiser starts afresh; the cosine
+/// schedule sets the epoch's learning rate; then for every batch of the epoch, in a dispose scope of its
+/// own: zero the gradients, forward, loss, check that it is finite, backward, optimiser step, record. After
+/// the epoch the model is evaluated on the validation batches (evaluation mode, no gradients) and the
+/// epoch's record is added. The run ends after <see cref="TrainingOptions.TotalSteps"/> steps. The loop
+/// itself draws no random numbers: the batch source orders the samples, and dropout draws from whatever
+/// generator the front end seeded. The model trains in training mode and every module gets back the mode
+/// it had before, also when the run fails (<see cref="ModuleMode"/>). A loss that is not finite stops the
+/// run with an <see cref="InvalidOperationException"/> naming the epoch and the step, before the step is
+/// taken.
+/// </remarks>
+/// <example>
+/// <code>
+/// var history = TrainingLoop.Run(model, new ClassificationLoss(10), new ImageBatches(train, 128, shuffleSeed: 0),
+///     new TrainingOptions { Epochs = 3 }, validation: new ImageBatches(validation, 256), progress: TrainingCurves.Live("CNN"));
+/// </code>
+/// </example>
+public static class TrainingLoop
+{
+    /// <summary>Version of what the loop computes; part of every cache key of trained weights (<see cref="CacheKey"/>).</summary>
+    public const string Version = "fisherkit-training-loop/1";
+
+    /// <summary>
+    /// Trains <paramref name="model"/> in place and returns its learning curves. <paramref name="progress"/>
+    /// gets a report after every step, record and epoch, and at the end; <paramref name="member"/> is passed
+    /// on in the reports (the index of an ensemble member).
+    /// </summary>
+    public static TrainingHistory Run(nn.Module<Tensor, Tensor> model, TrainingLoss loss, BatchSource train, TrainingOptions options,
+        BatchSource? validation = null, IProgress<TrainingProgress>? progress = null, int member = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (options.Device is { } device) model.to(device);
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        if (parameters.Count == 0) throw new ArgumentException($"{model.GetType().Name} has no trainable parameters.", nameof(model));
+
+        long perEpoch = train.BatchesPerEpoch;
+        long total = Math.Max(options.Epochs * perEpoch, options.MinSteps);
+        int epochs = checked((int)((total + perEpoch - 1) / perEpoch));
+        int warmup = loss.HasWarmup ? Math.Min(options.WarmupEpochs, epochs) : 0;
+        double decay = options.WeightDecayFor(train.Count);
+        var history = new TrainingHistory(loss.Name);
+        var clock = Stopwatch.StartNew();
+        var optimizer = CreateOptimizer(parameters, options, decay);
+        using var modes = ModuleMode.Train(model);
+        try
+        {
+            long step = 0;
+            for (int epoch = 1; epoch <= epochs; epoch++)
+            {
+                bool warmUp = epoch <= warmup;
+                if (warmup > 0 && epoch == warmup + 1)
+                {
+                    // The loss changes (e.g. from the squared error to the NLL, where the mean's gradients grow
+                    // by 1/σ²); the optimiser's moment estimates still hold the warm-up's scale and would take
+                    // steps many times too large. Start them afresh, as at the beginning of training.
+                    optimizer.Dispose();
+                    optimizer = CreateOptimizer(parameters, options, decay);
+                }
+                if (options.Schedule == LearningRateSchedule.Cosine)
+                    foreach (var g in optimizer.ParamGroups) g.LearningRate = options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / epochs));
+                long stepsThisEpoch = Math.Min(perEpoch, total - (epoch - 1) * perEpoch);
+                var window = new Sums();
+                var whole = new Sums();
+                long batch = 0;
+                foreach (var b in train.Epoch(epoch).Take(checked((int)stepsThisEpoch)))   // a shortened last epoch asks for no further batch
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    optimizer.zero_grad();
+                    var output = model.call(b.Inputs);
+                    if (step == 0) loss.Check(model, output, b);
+                    var l = loss.Compute(output, b, warmUp);
+                    double value = l.Reported.ToDouble();
+                    double minimised = ReferenceEquals(l.Minimised, l.Reported) ? value : l.Minimised.ToDouble();
+                    if (!double.IsFinite(value) || !double.IsFinite(minimised))
+                        throw new InvalidOperationException(NonFinite(double.IsFinite(minimised) ? value : minimised, epoch, step + 1, batch + 1, member, loss.HasWarmup && warmup == 0));
+                    l.Minimised.backward();
+                    optimizer.step();
+                    long correct = l.Correct is { } c ? c.item<long>() : 0;
+                    step++;
+                    batch++;
+                    window.Add(value, correct, b.Count);
+                    whole.Add(value, correct, b.Count);
+                    history.AddStep(value);
+                    progress?.Report(new TrainingProgress(TrainingEvent.Step, member, epoch, epochs, step, total, value, history, clock.Elapsed));
+                    if (batch % options.RecordEvery == 0 && batch < stepsThisEpoch)
+                    {
+                        history.Add(new TrainingRecord(epoch, step, epoch - 1 + batch / (double)perEpoch, window.Mean, loss.CountsCorrect ? window.Accuracy : null,
+                            null, null, optimizer.ParamGroups.First().LearningRate, clock.Elapsed.TotalSeconds) { WarmUp = warmUp });
+                        progress?.Report(new TrainingProgress(TrainingEvent.Record, member, epoch, epochs, step, total, double.NaN, history, clock.Elapsed));
+                        window = new Sums();
+                    }
+                }
+                double? validationLoss = null, validationAccuracy = null;
+                if (validation is not null)
+                {
+                    var (vl, va) = Evaluate(model, loss, validation, warmUp);
+                    validationLoss = vl;
+                    validationAccuracy = va;
+                }
+                history.Add(new TrainingRecord(epoch, step, epoch - 1 + batch / (double)perEpoch, window.Mean, loss.CountsCorrect ? window.Accuracy : null,
+                    validationLoss, validationAccuracy, optimizer.ParamGroups.First().LearningRate, clock.Elapsed.TotalSeconds)
+                {
+                    EndOfEpoch = true,
+                    EpochTrainLoss = whole.Mean,
+                    EpochTrainAccuracy = loss.CountsCorrect ? whole.Accuracy : null,
+                    WarmUp = warmUp,
+                });
+                progress?.Report(new TrainingProgress(TrainingEvent.EpochEnd, member, epoch, epochs, step, total, double.NaN, history, clock.Elapsed));
+            }
+            progress?.Report(new TrainingProgress(TrainingEvent.Finished, member, epochs, epochs, step, total, double.NaN, history, clock.Elapsed));
+            return history;
+        }
+        finally
+        {
+            optimizer.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The mean loss of <paramref name="model"/> over <paramref name="data"/> (in its order) and, for a loss
+    /// that counts correct predictions, the accuracy; in evaluation mode (restored afterwards), without
+    /// gradients. <paramref name="warmUp"/> evaluates the warm-up's loss.
+    /// </summary>
+    public static (double Loss, double? Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, TrainingLoss loss, BatchSource data, bool warmUp = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(data);
+        using var mode = ModuleMode.Eval(model);
+        using var grad = no_grad();
+        double sum = 0;
+        long correct = 0;
+        foreach (var b in data.InOrder())
+        {
+            using var scope = NewDisposeScope();
+            var (s, c) = loss.Evaluate(model.call(b.Inputs), b, warmUp);
+            sum += s;
+            correct += c;
+        }
+        return (sum / data.Count, loss.CountsCorrect ? correct / (double)data.Count : null);
+    }
+
+    private static optim.Optimizer CreateOptimizer(IList<TorchSharp.Modules.Parameter> parameters, TrainingOptions options, double decay) =>
+        options.Optimizer == OptimizerKind.Adam
+            ? optim.Adam(parameters, lr: options.LearningRate, weight_decay: decay)
+            : optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: decay);
+
+    private static string NonFinite(double value, int epoch, long step, long batch, int member, bool suggestWarmup)
+    {
+        var who = member > 0 ? string.Create(CultureInfo.InvariantCulture, $" (ensemble member {member})") : "";
+        var hint = suggestWarmup ? " or train with WarmupEpochs" : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"The training loss became {value} in epoch {epoch}, step {step} (batch {batch} of the epoch){who}; training stopped before that step. Lower the learning rate or check the data{hint}.");
+    }
+
+    private struct Sums
+    {
+        private double _loss;
+        private long _correct, _seen;
+
+        public void Add(double loss, long correct, long count)
+        {
+            _loss += loss * count;
+            _correct += correct;
+            _seen += count;
+        }
+
+        public readonly double Mean => _seen > 0 ? _loss / _seen : double.NaN;
+
+        public readonly double Accuracy => _seen > 0 ? _correct / (double)_seen : double.NaN;
+    }
+}

@@ -1,0 +1,142 @@
+using FisherKit.ActiveLearning;
+using FisherKit.ActiveLearning.Learners;
+using FisherKit.Models;
+using FisherKit.Tests.Uncertainty;
+using FisherKit.Training;
+using FisherKit.Uncertainty;
+
+namespace FisherKit.Tests.Training;
+
+/// <summary>The one training loop itself: its arithmetic, its stopping rule and the modes it leaves behind, for every task that uses it.</summary>
+[Collection(LeakChecks.Name)] // runs alone: draws from the process-wide random generator
+public sealed class TrainingLoopTests
+{
+    private static nn.Module<Tensor, Tensor> Mlp(long seed)
+    {
+        manual_seed(seed);
+        return nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 2));
+    }
+
+    private static float[][] Weights(nn.Module model) => model.parameters().Select(p => p.detach().ToArray<float>()).ToArray();
+
+    [Theory]
+    [InlineData(OptimizerKind.Adam, LearningRateSchedule.Constant, 0.0)]
+    [InlineData(OptimizerKind.Sgd, LearningRateSchedule.Cosine, 1e-3)]
+    public void The_loop_computes_the_same_weights_as_a_plain_TorchSharp_loop(OptimizerKind kind, LearningRateSchedule schedule, double decay)
+    {
+        using var g = new Generator(11);
+        using var x = randn([21, 3], generator: g);
+        using var y = x.select(1, 0).gt(0).to(ScalarType.Int64);
+        using var model = Mlp(5);
+        using var reference = Mlp(5);
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 8, LearningRate = 0.05, Optimizer = kind, Momentum = 0.9, WeightDecay = decay, Schedule = schedule };
+        using (var order = new Generator(3))
+            TrainingLoop.Run(model, new ClassificationLoss(2), new TensorBatches(x, y, 8, order), options);
+
+        // The same by hand: a permutation per epoch from the same generator, batches of 8, 8 and 5,
+        // zero_grad / forward / cross-entropy / backward / step, the cosine rate set at each epoch's start.
+        using var handOrder = new Generator(3);
+        var ps = reference.parameters().ToList();
+        using var optimizer = kind == OptimizerKind.Adam ? optim.Adam(ps, lr: 0.05, weight_decay: decay) : (optim.Optimizer)optim.SGD(ps, 0.05, momentum: 0.9, weight_decay: decay);
+        reference.train();
+        for (int epoch = 1; epoch <= 3; epoch++)
+        {
+            if (schedule == LearningRateSchedule.Cosine)
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = 0.05 * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / 3));
+            using var perm = randperm(21, generator: handOrder);
+            for (long start = 0; start < 21; start += 8)
+            {
+                using var scope = NewDisposeScope();
+                var idx = perm.narrow(0, start, Math.Min(8, 21 - start));
+                optimizer.zero_grad();
+                var loss = nn.functional.cross_entropy(reference.call(x.index_select(0, idx)), y.index_select(0, idx));
+                loss.backward();
+                optimizer.step();
+            }
+        }
+        Assert.Equal(Weights(reference), Weights(model));   // bit for bit
+    }
+
+    [Fact]
+    public void Runs_longer_than_their_epochs_when_MinSteps_asks_and_equal_batches_split_evenly()
+    {
+        using var x = randn([10, 3]);
+        using var y = zeros([10], ScalarType.Int64);
+        using var model = Mlp(1);
+        var sizes = new List<long>();
+        var history = TrainingLoop.Run(model, new ClassificationLoss(), new RecordingBatches(new TensorBatches(x, y, 4, equalBatches: true), sizes),
+            new TrainingOptions { Epochs = 1, BatchSize = 4, MinSteps = 7, EqualBatches = true });
+        Assert.Equal(7, history.StepLosses.Count);                    // 3 epochs of 3 steps, the last cut short after 1
+        Assert.Equal([4L, 3, 3, 4, 3, 3, 4], sizes);
+        Assert.Equal(3, history.EpochEnds.Count);
+        Assert.Equal([4L, 3, 3], BatchSource.Sizes(10, 4, equal: true));
+        Assert.Equal([4L, 4, 2], BatchSource.Sizes(10, 4, equal: false));
+    }
+
+    [Fact]
+    public void A_non_finite_loss_stops_a_regression_run_naming_epoch_and_step_and_leaves_the_network_in_evaluation_mode()
+    {
+        using var data = new TinyTwiData(count: 16);
+        manual_seed(2);
+        using var net = new UNet(new UNetOptions(9, Depth: 2, BaseWidth: 4, Head: RegressionHead.Gaussian, Dropout: 0.1));
+        net.train();
+        using (no_grad())
+            net.parameters().Last().fill_(double.PositiveInfinity);    // the head's last bias: the loss is not finite
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            UNetTraining.Fit(net, data.Data, null, new TrainingOptions { Epochs = 2, BatchSize = 8, WarmupEpochs = 1 }));
+        Assert.Contains("epoch 1, step 1", e.Message);
+        Assert.Contains("training stopped", e.Message);
+        Assert.All(net.modules().Prepend(net), m => Assert.False(m.training));
+    }
+
+    [Fact]
+    public void A_non_finite_loss_stops_an_active_learning_network_naming_epoch_and_step()
+    {
+        using var g = new Generator(3);
+        using var x = randn([12, 4], generator: g);
+        using var y = x.sum(1);
+        y[5].fill_(double.PositiveInfinity);   // an infinite target: standardised, every target is NaN
+        using var m = new NetworkModel(TaskKind.Regression, nn.Sequential(nn.Linear(4, 8), nn.Tanh(), new McDropoutLayer(0.1), nn.Linear(8, 1)), 1,
+            new TrainingOptions { Epochs = 2, BatchSize = 4 });
+        var e = Assert.Throws<InvalidOperationException>(() => m.Fit(x, y, 0));
+        Assert.Contains("epoch 1, step 1", e.Message);
+        Assert.False(m.Network.training);                              // back in evaluation mode, as before the run
+    }
+
+    [Fact]
+    public void A_loss_that_turns_non_finite_later_names_the_step_where_it_did_and_every_module_gets_its_mode_back()
+    {
+        using var x = ones([12, 3]);
+        using var y = zeros([12], ScalarType.Int64);
+        var model = Mlp(4);
+        int calls = 0;
+        using var poisoned = nn.Sequential(("net", model), ("poison", new Lambda("poison", t => t * (++calls == 5 ? double.NaN : 1.0))));
+        poisoned.train();
+        model.modules().First().eval();                                // one layer deliberately in evaluation mode
+        var modes = poisoned.modules().Prepend(poisoned).Select(m => m.training).ToList();
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            TrainingLoop.Run(poisoned, new ClassificationLoss(), new TensorBatches(x, y, 4), new TrainingOptions { Epochs = 3, BatchSize = 4 }));
+        Assert.Contains("epoch 2, step 5 (batch 2 of the epoch)", e.Message);
+        Assert.Equal(modes, poisoned.modules().Prepend(poisoned).Select(m => m.training).ToList());
+        Assert.Contains(false, modes);
+    }
+
+    /// <summary>A batch source that records the size of every batch it hands out.</summary>
+    private sealed class RecordingBatches(BatchSource inner, List<long> sizes) : BatchSource
+    {
+        public override long Count => inner.Count;
+
+        public override long BatchesPerEpoch => inner.BatchesPerEpoch;
+
+        public override IEnumerable<TrainingBatch> Epoch(int epoch)
+        {
+            foreach (var b in inner.Epoch(epoch))
+            {
+                sizes.Add(b.Count);
+                yield return b;
+            }
+        }
+
+        public override IEnumerable<TrainingBatch> InOrder() => inner.InOrder();
+    }
+}
