@@ -14,11 +14,12 @@ log beside it (NAME.ipynb.kernel.log).
 Checks, each a line on stderr and exit code 1 when it fails:
   - every cell runs without an error (the notebooks' own checks are cells that throw);
   - every figure output carries its plotly JSON (application/vnd.plotly.v1+json);
-  - with --compare DIR (the executed copies of `./fisherkit run`): cell by cell the same outputs, their
-    plain text with every digit masked and runs of blanks as one, so that timings and float rounding in the last
-    digits may differ
-    but an output left in an intermediate state ("attacking ..." where the other host shows "all attacks
-    done"), a missing or extra output, or another table shape is found.
+  - with --compare DIR (the executed copies of `./fisherkit run`): cell by cell the same outputs, their plain
+    text with every digit masked and runs of blanks as one, so that timings and float rounding in the last
+    digits may differ but an output left in an intermediate state ("attacking ..." where the other host shows
+    "all attacks done"), a missing or extra output, or another table shape is found. Figures compare by their
+    traces; learning curves and the words "trained" / "loaded from the cache" are set aside, because the second
+    host loads the weights and checkpoints the first one trained.
 """
 import argparse
 import os
@@ -64,6 +65,24 @@ HOST_NOISE_TEXT = re.compile(r"^Loading extensions from `")
 HOST_NOISE_LINE = re.compile(r"^\s*(\(\d+,\d+\): )?(warning|info) CS\d+: .*$", re.MULTILINE)
 
 
+# What depends on the state of the result cache rather than on the host: the second host finds trained weights
+# and checkpoints that the first one wrote. A network trained here shows live learning curves (figures titled
+# "...: epoch N, ...") where a network loaded from the cache shows its stored curves ("..., loaded from the
+# cache: ..."), and says "trained ..." where the other says "loaded from ...". Those figures are left out on
+# both sides, and these phrases read the same.
+TRAINING_CURVE = re.compile(r"^Figure\(.*; \".*(: epoch \d+|loaded from the cache).*\"\)$", re.S)
+CACHE_STATE = [
+    (re.compile(r": loaded from (\S+)"), r": <trained or loaded> \1"),
+    (re.compile(r": trained \([^)]*\); saved to (\S+)"), r": <trained or loaded> \1"),
+    (re.compile(r"loaded from the cache|trained in \d+(\.\d+)? s"), "<trained or loaded>"),
+]
+
+
+def is_training_curve(output):
+    text = plain(output)
+    return PLOTLY in output.get("data", {}) and text is not None and TRAINING_CURVE.match(text) is not None
+
+
 def is_host_noise(output):
     html = output.get("data", {}).get("text/html", "")
     html = "".join(html) if isinstance(html, list) else html
@@ -80,18 +99,26 @@ def normalised(outputs):
         if o.get("output_type") == "stream":
             stream += HOST_NOISE_LINE.sub("", o.get("text", ""))
             continue
-        if is_host_noise(o):
+        if is_host_noise(o) or is_training_curve(o):
             continue
         if stream.strip():
             items.append(("stream", stream))
         stream = ""
-        kind = "figure" if PLOTLY in o.get("data", {}) else "display"
-        items.append((kind, plain(o)))
+        if PLOTLY in o.get("data", {}):
+            # A figure by its traces; its title may name how the network got its weights ("loaded from the cache").
+            text = plain(o)
+            items.append(("figure", None if text is None else text.split(";", 1)[0]))
+        else:
+            items.append(("display", plain(o)))
     if stream.strip():
         items.append(("stream", stream))
     mask, blanks = re.compile(r"\d+"), re.compile(r"[ \t]+")
 
     def clean(text):
+        if text is None:
+            return None
+        for pattern, replacement in CACHE_STATE:
+            text = pattern.sub(replacement, text)
         # Digits masked, runs of blanks as one (a padded table column widens with a longer timing).
         return None if text is None else "\n".join(blanks.sub(" ", line).rstrip() for line in mask.sub("#", text).strip().splitlines())
     return [(kind, clean(text)) for kind, text in items]
