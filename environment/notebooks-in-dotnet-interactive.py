@@ -19,7 +19,8 @@ Checks, each a line on stderr and exit code 1 when it fails:
     digits may differ but an output left in an intermediate state ("attacking ..." where the other host shows
     "all attacks done"), a missing or extra output, or another table shape is found. Figures compare by their
     traces; learning curves and the words "trained" / "loaded from the cache" are set aside, because the second
-    host loads the weights and checkpoints the first one trained.
+    host loads the weights and checkpoints the first one trained, and so is the engine's verdict on oneDNN (a
+    fact about the CPU that can differ from process to process where oneDNN's fault is intermittent).
 """
 import argparse
 import os
@@ -78,6 +79,12 @@ CACHE_STATE = [
 ]
 
 
+# The engine's oneDNN check (FisherKit.TorchSharpAdditions.OneDnn) is a verdict about this CPU, not about the
+# host, and on a CPU where oneDNN's fault is intermittent two processes can come to different verdicts.
+ONEDNN_WARNING = re.compile(r"^FisherKit: oneDNN switched off: .*$", re.MULTILINE)
+ONEDNN_VERDICT = re.compile(r"oneDNN (on|switched off)[^;\n]*")
+
+
 def is_training_curve(output):
     text = plain(output)
     return PLOTLY in output.get("data", {}) and text is not None and TRAINING_CURVE.match(text) is not None
@@ -97,7 +104,7 @@ def normalised(outputs):
     items, stream = [], ""
     for o in outputs:
         if o.get("output_type") == "stream":
-            stream += HOST_NOISE_LINE.sub("", o.get("text", ""))
+            stream += ONEDNN_WARNING.sub("", HOST_NOISE_LINE.sub("", o.get("text", "")))
             continue
         if is_host_noise(o) or is_training_curve(o):
             continue
@@ -117,6 +124,7 @@ def normalised(outputs):
     def clean(text):
         if text is None:
             return None
+        text = ONEDNN_VERDICT.sub("<oneDNN verdict>", text)
         for pattern, replacement in CACHE_STATE:
             text = pattern.sub(replacement, text)
         # Digits masked, runs of blanks as one (a padded table column widens with a longer timing).
