@@ -4,9 +4,8 @@ namespace FisherKit.Bench;
 
 /// <summary>
 /// libtorch's oneDNN switch for the whole run. By default the benchmark measures what a FisherKit
-/// program gets: FisherKit's own check on first use (<see cref="OneDnn.EnsureCorrectConvolutions"/>),
-/// which switches oneDNN off on CPUs where libtorch 2.10's oneDNN computes wrong float32 convolution
-/// gradients. <c>--onednn on</c> keeps it on regardless (FISHERKIT_ONEDNN=keep), <c>--onednn off</c>
+/// program gets: FisherKit's default on first use (<see cref="OneDnn.EnsureCorrectConvolutions"/>),
+/// oneDNN off, because libtorch 2.10's oneDNN computes wrong float32 convolution gradients on some CPUs. <c>--onednn on</c> keeps it on regardless (FISHERKIT_ONEDNN=keep), <c>--onednn off</c>
 /// switches it off. The TorchSharp and PyTorch sides are then given the state FisherKit's process ended
 /// up with, so every side runs the same convolution kernels.
 /// </summary>
