@@ -22,18 +22,11 @@ public static class TabularData
     /// The cache folder: <c>$FK_CACHE/tabular</c> when FK_CACHE is set, else <c>data/cache/tabular</c> under the
     /// first ancestor of the working directory or of the application that holds FisherKit.sln.
     /// </summary>
-    public static string CacheDirectory
-    {
-        get
-        {
-            var env = Environment.GetEnvironmentVariable("FK_CACHE");
-            if (!string.IsNullOrEmpty(env)) return Path.Combine(env, "tabular");
-            foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-                for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-                    if (File.Exists(Path.Combine(d.FullName, "FisherKit.sln"))) return Path.Combine(d.FullName, "data", "cache", "tabular");
-            return Path.Combine(Directory.GetCurrentDirectory(), "data", "cache", "tabular");
-        }
-    }
+    public static string CacheDirectory =>
+        !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(DataCache.EnvironmentVariable)) || DataCache.FindRepositoryRoot() is not null
+            ? DataCache.PathOf("tabular")
+            // Outside the repository the Debian package folders are still searched (Find): no exception here.
+            : Path.Combine(Directory.GetCurrentDirectory(), "data", "cache", "tabular");
 
     private static string Find(string? directory, string file, string packageFolder, string package)
     {
