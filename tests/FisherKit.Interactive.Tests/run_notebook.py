@@ -1,14 +1,22 @@
 """Executes a notebook in a Jupyter kernel with nbclient (Debian's python3-nbclient) and, while the kernel
 still runs, lists the TCP sockets the kernel process listens on (from /proc).
 
+.NET Interactive picks its HTTP port by probing the range 2048-3000 and binding later, so two kernels that
+start at the same moment can pick the same port, and the second dies ("address already in use"). Kernel
+starts are therefore taken one at a time, across processes: a lock file is held until the kernel listens on
+a port beyond its Jupyter ones (or has died, or a minute has passed).
+
 Usage: run_notebook.py KERNEL_NAME NOTEBOOK_IN NOTEBOOK_OUT REPORT_JSON
 The kernel starts in the folder of NOTEBOOK_IN. Exit code 0: every cell ran; 1: a cell failed (the notebook is
 written all the same, with the error); the report holds {"listening": [[address, port], ...], "error": ...}.
 """
+import fcntl
 import json
 import os
 import socket
 import sys
+import tempfile
+import time
 
 import nbformat
 from nbclient import NotebookClient
@@ -48,13 +56,37 @@ def listening(pid):
     return found
 
 
+def jupyter_ports(client):
+    info = client.km.get_connection_info()
+    return {info[k] for k in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")}
+
+
+def wait_for_http_port(client, seconds=60):
+    process = client.km.provisioner.process
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if any(port not in jupyter_ports(client) for _, port in listening(process.pid)):
+                return
+        except FileNotFoundError:  # the process has just ended
+            return
+        time.sleep(0.2)
+
+
 def main():
     kernel, notebook_in, notebook_out, report_path = sys.argv[1:5]
     nb = nbformat.read(notebook_in, as_version=4)
     client = NotebookClient(nb, kernel_name=kernel, timeout=600, startup_timeout=180,
                             resources={"metadata": {"path": os.path.dirname(os.path.abspath(notebook_in))}})
     report = {"listening": [], "error": None}
+    lock = open(os.path.join(tempfile.gettempdir(), "fisherkit-dotnet-interactive-start.lock"), "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
     with client.setup_kernel():
+        try:
+            wait_for_http_port(client)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            lock.close()
         try:
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type == "code":
