@@ -9,7 +9,7 @@ public sealed class ByPathNotebookTests
     [JupyterFact]
     public void Figures_tensors_and_display_updates_show_in_dotnet_interactive_and_the_saved_notebook_keeps_the_final_state()
     {
-        var fisherKit = Path.Combine(Support.RepositoryRoot, "out", "bin", "FisherKit", "Release", "net10.0", "FisherKit.dll");
+        var fisherKit = Path.Combine(RepositoryPaths.Root, "out", "bin", "FisherKit", "Release", "net10.0", "FisherKit.dll");
         Assert.True(File.Exists(fisherKit), $"{fisherKit} is missing: build in Release (dotnet build src/FisherKit -c Release).");
         using var kernel = new DotNetInteractiveKernel();
         var notebook = kernel.Write("by-path.ipynb",

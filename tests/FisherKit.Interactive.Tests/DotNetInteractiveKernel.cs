@@ -24,7 +24,7 @@ internal sealed class DotNetInteractiveKernel : IDisposable
             ["FK_ROOT"] = null,
         };
         var (code, output) = Support.Run("bash", [Path.Combine("environment", "setup.d", "65-dotnet-interactive.sh")],
-            Support.RepositoryRoot, Environment, TimeSpan.FromMinutes(5));
+            RepositoryPaths.Root, Environment, TimeSpan.FromMinutes(5));
         if (code != 0) throw new InvalidOperationException($"the kernelspec set-up failed ({code}):\n{output}");
         Work = Path.Combine(_temp.Path, "work");
         Directory.CreateDirectory(Work);

@@ -11,7 +11,7 @@ public sealed class KernelspecTests
     private static readonly string Step = Path.Combine("environment", "setup.d", "65-dotnet-interactive.sh");
 
     private static (int Code, string Output) RunStep(IDictionary<string, string?> environment) =>
-        Support.Run("bash", [Step], Support.RepositoryRoot, environment, TimeSpan.FromMinutes(5));
+        Support.Run("bash", [Step], RepositoryPaths.Root, environment, TimeSpan.FromMinutes(5));
 
     private static void AssertSafe(JsonNode spec)
     {
@@ -19,7 +19,7 @@ public sealed class KernelspecTests
         Assert.True(Path.IsPathRooted(argv[0]) && File.Exists(argv[0]), $"the .NET host is not an absolute, existing path: {argv[0]}");
         Assert.True(Path.IsPathRooted(argv[1]) && File.Exists(argv[1]), $"the tool is not an absolute, existing path: {argv[1]}");
         Assert.EndsWith("Microsoft.DotNet.Interactive.App.dll", argv[1], StringComparison.Ordinal);
-        var tool = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Support.RepositoryRoot, ".config", "dotnet-tools.json")))
+        var tool = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, ".config", "dotnet-tools.json")))
             .RootElement.GetProperty("tools").GetProperty("microsoft.dotnet-interactive").GetProperty("version").GetString()!;
         Assert.Contains($"/{tool}/", argv[1].Replace('\\', '/'), StringComparison.Ordinal);
         Assert.Equal("jupyter", argv[2]);

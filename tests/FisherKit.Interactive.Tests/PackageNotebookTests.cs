@@ -10,7 +10,7 @@ public sealed class PackageNotebookTests
     [JupyterFact]
     public void The_per_input_Fisher_of_a_users_own_network_runs_with_the_package_in_dotnet_interactive()
     {
-        var root = Support.RepositoryRoot;
+        var root = RepositoryPaths.Root;
         // The feed holds a package of the current build (packed again only when its content changed).
         var (packed, packOutput) = Support.Run("bash", [Path.Combine("environment", "setup.d", "70-package.sh")], root,
             new Dictionary<string, string?> { ["FK_ROOT"] = null }, TimeSpan.FromMinutes(8));

@@ -3,25 +3,10 @@ using System.Text;
 
 namespace FisherKit.Interactive.Tests;
 
-/// <summary>Paths, child processes and temporary folders the tests share.</summary>
+/// <summary>Python, Jupyter's client and child processes, as the tests use them.</summary>
 internal static class Support
 {
     public const string Python = "/usr/bin/python3";
-
-    /// <summary>The repository root (holds FisherKit.sln).</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            // Above the test assembly, or (when FK_OUT put the build elsewhere) above this source file.
-            foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(ThisSourceFile())! })
-                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                    if (File.Exists(Path.Combine(dir.FullName, "FisherKit.sln"))) return dir.FullName;
-            throw new DirectoryNotFoundException("FisherKit.sln not found above " + AppContext.BaseDirectory + " nor above " + ThisSourceFile());
-        }
-    }
-
-    private static string ThisSourceFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
 
     /// <summary>Why Jupyter's client cannot run here (Debian's python3-nbclient and python3-jupyter-client), or null.</summary>
     public static readonly Lazy<string?> JupyterMissing = new(() =>
@@ -38,7 +23,7 @@ internal static class Support
         var psi = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? RepositoryRoot,
+            WorkingDirectory = workingDirectory ?? RepositoryPaths.Root,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
         if (environment is not null)
@@ -59,25 +44,6 @@ internal static class Support
         }
         p.WaitForExit();
         lock (output) return (p.ExitCode, output.ToString());
-    }
-}
-
-/// <summary>A temporary folder, deleted afterwards.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public TempFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fisherkit-interactive-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
 

@@ -6,7 +6,7 @@ namespace FisherKit.Notebooks.Tests;
 [Collection("engine")]
 public sealed class CommandLineTests : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

@@ -8,7 +8,7 @@ namespace FisherKit.Notebooks.Tests;
 public sealed class EngineTests : IAsyncLifetime
 {
     private readonly ScriptEngine _engine = new();
-    private readonly TempDir _dir = new();
+    private readonly TempFolder _dir = new();
 
     public Task InitializeAsync() => _engine.StartAsync(new EngineOptions { NotebookDirectory = _dir.Path, PackageFolders = [_dir.File("packages")] }, default);
 

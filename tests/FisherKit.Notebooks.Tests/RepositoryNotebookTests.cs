@@ -15,7 +15,7 @@ namespace FisherKit.Notebooks.Tests;
 public sealed class RepositoryNotebookTests
 {
     private static IReadOnlyList<string> Notebooks() =>
-        Directory.GetFiles(Path.Combine(JupyterTools.RepositoryRoot, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal).ToList();
+        Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Top-level functions and types a notebook's code cells declare, by name.</summary>
     internal static IEnumerable<string> DeclaredHelpers(string cellSource)

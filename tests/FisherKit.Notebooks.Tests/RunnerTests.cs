@@ -9,7 +9,7 @@ namespace FisherKit.Notebooks.Tests;
 [Collection("engine")]
 public sealed class RunnerTests : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

@@ -10,14 +10,14 @@ namespace FisherKit.Notebooks.Tests;
 [Collection("engine")]
 public sealed class ScriptRebuildTests : IDisposable
 {
-    private readonly TempDir _copy = new();
+    private readonly TempFolder _copy = new();
 
     public void Dispose() => _copy.Dispose();
 
     [Fact]
     public async Task Touching_a_library_source_makes_the_next_run_rebuild_the_library_and_only_then()
     {
-        var root = JupyterTools.RepositoryRoot;
+        var root = RepositoryPaths.Root;
         var built = Path.Combine(root, "out", "bin", "FisherKit", "Release", "net10.0", "FisherKit.dll");
         Assert.True(File.Exists(built), $"{built} is missing: build the solution in Release first.");
         foreach (var item in new[] { "fisherkit", "Directory.Build.props", "Directory.Build.targets", "global.json", "src", Path.Combine("out", "bin") })

@@ -21,15 +21,6 @@ internal sealed class RecordingObserver : IExecutionObserver
     public void OnUpdateDisplay(MimeBundle bundle, string displayId) => Updates.Add((bundle, displayId));
 }
 
-/// <summary>A temporary folder removed at the end of a test.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir() => Path = Directory.CreateTempSubdirectory("fk-nb-test-").FullName;
-    public string Path { get; }
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-    public void Dispose() { try { Directory.Delete(Path, recursive: true); } catch (IOException) { } }
-}
-
 /// <summary>Writes small notebooks in the format Polyglot Notebooks uses.</summary>
 internal static class Notebooks
 {

@@ -8,7 +8,7 @@ namespace FisherKit.Notebooks.Tests.Kernel;
 public sealed class CodeAssistantTests : IAsyncLifetime
 {
     private readonly ScriptEngine _engine = new();
-    private readonly TempDir _dir = new();
+    private readonly TempFolder _dir = new();
     private CodeAssistant Assistant => new(_engine);
 
     public async Task InitializeAsync()

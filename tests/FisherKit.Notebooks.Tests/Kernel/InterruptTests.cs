@@ -8,7 +8,7 @@ namespace FisherKit.Notebooks.Tests.Kernel;
 public sealed class InterruptTests : IAsyncLifetime
 {
     private readonly ScriptEngine _engine = new();
-    private readonly TempDir _dir = new();
+    private readonly TempFolder _dir = new();
 
     public Task InitializeAsync() => _engine.StartAsync(new EngineOptions { NotebookDirectory = _dir.Path }, CancellationToken.None);
 

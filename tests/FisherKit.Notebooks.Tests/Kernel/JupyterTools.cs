@@ -41,21 +41,6 @@ internal static class JupyterTools
         return p.ExitCode == 0 ? null : $"Python modules {string.Join(", ", modules)} are missing ({Install}): {err.Trim().Split('\n')[^1]}; Jupyter test skipped.";
     }
 
-    /// <summary>The repository root (holds FisherKit.sln).</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            // Above the test assembly, or (when FK_OUT put the build elsewhere) above this source file.
-            foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(ThisSourceFile())! })
-                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                    if (File.Exists(Path.Combine(dir.FullName, "FisherKit.sln"))) return dir.FullName;
-            throw new DirectoryNotFoundException("FisherKit.sln not found above " + AppContext.BaseDirectory + " nor above " + ThisSourceFile());
-        }
-    }
-
-    private static string ThisSourceFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
-
     /// <summary>A scratch Jupyter set-up: the kernelspec of this build under <c>prefix/</c>, and
     /// Jupyter's data, runtime and config folders inside the same temporary folder.</summary>
     public sealed class Sandbox : IDisposable

@@ -21,7 +21,7 @@ public sealed class KernelClientRun : IDisposable
         _sandbox = new JupyterTools.Sandbox();
         var report = Path.Combine(_sandbox.Root, "report.json");
         var log = Path.Combine(_sandbox.Root, "kernel.log");
-        var script = Path.Combine(JupyterTools.RepositoryRoot, "tests", "FisherKit.Notebooks.Tests", "Kernel", "kernel_client.py");
+        var script = Path.Combine(RepositoryPaths.Root, "tests", "FisherKit.Notebooks.Tests", "Kernel", "kernel_client.py");
         string[] args = [script, "--report", report, "--log", log, "--work", _sandbox.Work, .. FisherKit.Plotting.Output.PlotlyJs.IsAvailable ? ["--plotly"] : Array.Empty<string>()];
         using var client = new ChildProcess(JupyterTools.Python, args, _sandbox.Environment, _sandbox.Work);
         try

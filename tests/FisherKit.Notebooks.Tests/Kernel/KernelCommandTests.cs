@@ -7,7 +7,7 @@ namespace FisherKit.Notebooks.Tests.Kernel;
 [Collection("kernel")]
 public sealed class KernelCommandTests : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

@@ -14,7 +14,7 @@ namespace FisherKit.Notebooks.Tests.Kernel;
 public sealed class KernelProcessTests : IDisposable
 {
     private const string Key = "5f1c9e0a-test-key";
-    private readonly TempDir _dir = new();
+    private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

@@ -7,7 +7,7 @@ namespace FisherKit.Notebooks.Tests.Kernel;
 /// restarted kernel shows, and which kernelspec launcher a build gets.</summary>
 public sealed class NativeCrashTests : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

@@ -17,7 +17,7 @@ public sealed class NbconvertTests(ITestOutputHelper output)
     public async Task Nbconvert_executes_the_getting_started_notebook_with_the_outputs_of_the_headless_engine()
     {
         using var sandbox = new JupyterTools.Sandbox();
-        var root = JupyterTools.RepositoryRoot;
+        var root = RepositoryPaths.Root;
         var notebook = Path.Combine(root, "notebooks", "00-getting-started.ipynb");
         var plotting = Path.Combine(root, "out", "bin", "FisherKit.Plotting", "Release", "net10.0", "FisherKit.Plotting.dll");
         Assert.True(File.Exists(plotting), $"{plotting} is missing: the notebook references the Release build (dotnet build -c Release).");
@@ -74,7 +74,7 @@ public sealed class NbconvertTests(ITestOutputHelper output)
         // quick = true is injected after the parameters cell as `fisherkit run -p` (and papermill) do;
         // the notebook goes in on stdin so the kernel starts in notebooks/, where its relative paths point.
         using var sandbox = new JupyterTools.Sandbox();
-        var root = JupyterTools.RepositoryRoot;
+        var root = RepositoryPaths.Root;
         var notebook = Notebook.Load(Path.Combine(root, "notebooks", "01-adversarial-fisher.ipynb"));
         var warnings = new List<string>();
         NotebookRunner.InjectParameters(notebook, new Dictionary<string, string> { ["quick"] = "true" }, warnings);
