@@ -60,6 +60,15 @@ public sealed class BenchmarkProblem
     /// <summary>σ, the noise standard deviation of the observations.</summary>
     public double NoiseStd { get; }
 
+    /// <summary>Trigonometric: the unit direction w_k; radial bumps: the centre c_k; Legendre: zeros.</summary>
+    public IReadOnlyList<double> Direction(int k) => Settings.Family == BasisFamily.Legendre ? new double[Dimension] : _directions[k];
+
+    /// <summary>Trigonometric: the frequency ω_k; otherwise 0.</summary>
+    public double Frequency(int k) => _frequencies[k];
+
+    /// <summary>The length ℓ = width·√d of the radial bumps.</summary>
+    public double BumpLength => Settings.Width * Math.Sqrt(Dimension);
+
     /// <summary>The Legendre multi-index of term k (all zeros for the other families).</summary>
     public IReadOnlyList<int> Degrees(int k) => Settings.Family == BasisFamily.Legendre ? _degrees[k] : new int[Dimension];
 

@@ -60,9 +60,8 @@ public sealed class EnsembleRegression : IRegressionUncertainty, IDisposable
         var runs = new List<TrainingRun>();
         try
         {
-            using var scope = NewDisposeScope();
-            var x = scaling.Inputs(inputs);
-            var y = scaling.Targets(targets);
+            using var x = scaling.Inputs(inputs);
+            using var y = scaling.Targets(targets);
             for (int m = 0; m < members; m++)
             {
                 long seed = options.Seed + 1000L * m;

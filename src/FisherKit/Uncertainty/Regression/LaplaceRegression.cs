@@ -82,7 +82,7 @@ public sealed class LaplaceRegression : IRegressionUncertainty, IDisposable
             var op = FisherOperator.FromTensors(module, new Gaussian(network.NoiseStd), z, y.reshape(-1, 1), 512, FisherKind.GeneralizedGaussNewton, Normalization.Sum);
             var ggn = op.ToDense();
             var h = ggn.to(ScalarType.Float64) + eye(ggn.shape[0], dtype: ScalarType.Float64) * lambda;
-            var l = linalg.cholesky((h + h.t()) * 0.5);
+            var l = linalg.cholesky((h + h.t()) * 0.5).to(ScalarType.Float64);
             return new LaplaceRegression(network, scaling, options, kind, lambda, scope.MoveToOuter(l), run);
         }
         catch
@@ -110,10 +110,11 @@ public sealed class LaplaceRegression : IRegressionUncertainty, IDisposable
         using (no_grad()) mean = _network.call(x).reshape(-1).to(ScalarType.Float64);
         var (module, z) = Curvature(_network, Kind, x);
         var op = FisherOperator.FromTensors(module, new Gaussian(1), z, null, 512, FisherKind.True, Normalization.Sum);
-        var (rows, _) = op.FactorRows();                                                 // [N, P]: J(x) per input (Gaussian(1): M = 1)
+        var (factor, _) = op.FactorRows();                                               // [N, P]: J(x) per input (Gaussian(1): M = 1)
+        var rows = factor.to(ScalarType.Float64);
         var w = linalg.solve_triangular(_cholesky, rows.t(), upper: false);             // L⁻¹Jᵀ, [P, N]
         double s = Scaling.TargetStd;
-        var epistemic = (w.square().sum(0) * (s * s)).data<double>().ToArray();
+        var epistemic = (w.square().sum([0]) * (s * s)).data<double>().ToArray();
         var mu = (mean * s + Scaling.TargetMean).data<double>().ToArray();
         double[][]? draws = null;
         if (samples > 0)

@@ -48,7 +48,7 @@ public sealed class RegressionNetwork : nn.Module<Tensor, Tensor>
         _head = nn.Linear(width, 1, dtype: ScalarType.Float32);
         _mean = nn.Sequential(("body", _body), ("head", _head));
         _dropout = [.. dropout];
-        _logSigma = new Parameter(tensor(new[] { (float)Math.Log(options.InitialNoise) }), requires_grad: options.LearnNoise);
+        _logSigma = new Parameter(tensor(new[] { (float)Math.Log(options.InitialNoise) }).DetachFromDisposeScope(), requires_grad: options.LearnNoise);
         _sigmaX = tensor(options.InputNoisePerInput.Select(v => (float)v).ToArray()).DetachFromDisposeScope();
         register_module("mean", _mean);
         register_parameter("log_sigma", _logSigma);

@@ -18,8 +18,10 @@ public sealed record Standardization(double[] InputMean, double[] InputStd, doub
     public static Standardization Fit(Tensor inputs, Tensor targets)
     {
         CheckData(inputs, targets);
-        var x = inputs.to(ScalarType.Float64).data<double>().ToArray();
-        var y = targets.to(ScalarType.Float64).data<double>().ToArray();
+        using var x64 = inputs.to(ScalarType.Float64);
+        using var y64 = targets.to(ScalarType.Float64);
+        var x = x64.data<double>().ToArray();
+        var y = y64.data<double>().ToArray();
         int n = y.Length, d = (int)inputs.shape[1];
         var m = new double[d];
         var s = new double[d];
