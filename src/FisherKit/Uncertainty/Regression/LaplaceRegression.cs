@@ -22,8 +22,11 @@ public sealed class LaplaceRegression : IRegressionUncertainty, IDisposable
     private readonly RegressionNetwork _network;
     private readonly Tensor _cholesky;
 
-    private LaplaceRegression(RegressionNetwork network, Standardization scaling, NetworkRegressionOptions options, LaplaceKind kind, double prior, Tensor cholesky, TrainingRun run)
+    private readonly bool _ownsNetwork;
+
+    private LaplaceRegression(RegressionNetwork network, Standardization scaling, NetworkRegressionOptions options, LaplaceKind kind, double prior, Tensor cholesky, TrainingRun run, bool ownsNetwork = true)
     {
+        _ownsNetwork = ownsNetwork;
         _network = network;
         Scaling = scaling;
         Options = options;
@@ -77,12 +80,7 @@ public sealed class LaplaceRegression : IRegressionUncertainty, IDisposable
             var x = scaling.Inputs(inputs);
             var y = scaling.Targets(targets);
             var run = RegressionTraining.Fit(network, x, y, options.Training, options.Seed, options.Cache, "regression-ensemble-member", progress);
-            network.eval();
-            var (module, z) = Curvature(network, kind, x);
-            var op = FisherOperator.FromTensors(module, new Gaussian(network.NoiseStd), z, y.reshape(-1, 1), 512, FisherKind.GeneralizedGaussNewton, Normalization.Sum);
-            var ggn = op.ToDense();
-            var h = ggn.to(ScalarType.Float64) + eye(ggn.shape[0], dtype: ScalarType.Float64) * lambda;
-            var l = linalg.cholesky((h + h.t()) * 0.5).to(ScalarType.Float64);
+            var l = Factor(network, kind, x, y, lambda);
             return new LaplaceRegression(network, scaling, options, kind, lambda, scope.MoveToOuter(l), run);
         }
         catch
@@ -90,6 +88,39 @@ public sealed class LaplaceRegression : IRegressionUncertainty, IDisposable
             network.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The Laplace approximation around member <paramref name="member"/> of a trained ensemble (no second training;
+    /// the member stays owned by the ensemble, which must outlive this object), on the ensemble's training data.
+    /// </summary>
+    public static LaplaceRegression AroundMember(EnsembleRegression ensemble, int member, Tensor inputs, Tensor targets, LaplaceKind kind = LaplaceKind.LastLayer, double? priorPrecision = null)
+    {
+        ArgumentNullException.ThrowIfNull(ensemble);
+        if (member < 0 || member >= ensemble.Members.Count) throw new ArgumentOutOfRangeException(nameof(member), member, $"The ensemble has {ensemble.Members.Count} members.");
+        if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown Laplace kind.");
+        Standardization.CheckData(inputs, targets);
+        long n = inputs.shape[0];
+        double lambda = priorPrecision ?? ensemble.Options.Training.WeightDecayFor(n) * n;
+        if (!(lambda > 0) || !double.IsFinite(lambda))
+            throw new ArgumentException($"The prior precision is {lambda}; give a positive priorPrecision or train with weight decay.", nameof(priorPrecision));
+        using var scope = NewDisposeScope();
+        var network = (RegressionNetwork)ensemble.Members[member];
+        network.eval();
+        var l = Factor(network, kind, ensemble.Scaling.Inputs(inputs), ensemble.Scaling.Targets(targets), lambda);
+        return new LaplaceRegression(network, ensemble.Scaling, ensemble.Options with { Seed = ensemble.Options.Seed + 1000L * member }, kind, lambda,
+            scope.MoveToOuter(l), ensemble.Runs[member], ownsNetwork: false);
+    }
+
+    private static Tensor Factor(RegressionNetwork network, LaplaceKind kind, Tensor x, Tensor y, double lambda)
+    {
+        using var scope = NewDisposeScope();
+        network.eval();
+        var (module, z) = Curvature(network, kind, x);
+        var op = FisherOperator.FromTensors(module, new Gaussian(network.NoiseStd), z, y.reshape(-1, 1), 512, FisherKind.GeneralizedGaussNewton, Normalization.Sum);
+        var ggn = op.ToDense();
+        var h = ggn.to(ScalarType.Float64) + eye(ggn.shape[0], dtype: ScalarType.Float64) * lambda;
+        return scope.MoveToOuter(linalg.cholesky((h + h.t()) * 0.5).to(ScalarType.Float64));
     }
 
     /// <summary>Number of weights treated as uncertain.</summary>
@@ -140,7 +171,7 @@ public sealed class LaplaceRegression : IRegressionUncertainty, IDisposable
     /// <summary>Disposes the network and the factor.</summary>
     public void Dispose()
     {
-        _network.Dispose();
+        if (_ownsNetwork) _network.Dispose();
         _cholesky.Dispose();
     }
 }
