@@ -5,7 +5,6 @@ using FisherKit.Training;
 
 namespace FisherKit.Tests.Uncertainty;
 
-[Collection(LeakChecks.Name)]
 public class RegressionUqTests
 {
     private static NetworkRegressionOptions Tiny => new()
