@@ -184,4 +184,17 @@ public class RegressionUqTests
             }
         }
     }
+
+    [Fact]
+    public void A_benchmark_run_scores_the_reference_and_every_method_on_the_same_data()
+    {
+        var problem = BenchmarkProblem.Create(new BenchmarkSettings { Dimension = 2, Terms = 4, Seed = 9 });
+        var run = UqBenchmark.Run(problem, 40, 30, dataSeed: 2, Tiny with { Passes = 4, Training = Tiny.Training with { Epochs = 3 } }, UqMethods.All, members: 4, setting: "tiny");
+        Assert.Equal(["reference", "MC dropout", "deep ensemble", "deep ensemble (corrected)", "last-layer Laplace", "GGN Laplace"], run.Predictions.Select(p => p.Method).ToArray());
+        Assert.All(run.Scores, s => Assert.Equal("tiny", s.Setting));
+        Assert.All(run.Predictions, p => Assert.Equal(30, p.Count));
+        Assert.Equal(1, run.Scores[0].RatioMedian, 12);
+        Assert.All(run.Scores, s => Assert.InRange(s.CoverageF95, 0, 1));
+        Assert.Equal(problem.Function(run.Test!.Inputs), run.Test.Function);
+    }
 }
