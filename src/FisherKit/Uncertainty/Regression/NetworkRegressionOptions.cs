@@ -19,13 +19,13 @@ public sealed record NetworkRegressionOptions
     public double Dropout { get; init; } = 0.1;
 
     /// <summary>
-    /// The training: default 300 epochs of Adam (learning rate 3e-3, cosine schedule) in batches of 32, with weight
+    /// The training: default 300 epochs of Adam (learning rate 1e-2, cosine schedule) in batches of 32, with weight
     /// decay 1/n (<see cref="TrainingOptions.WeightDecayPerPoint"/> = 1, a Gaussian prior of precision 1 on the
     /// weights, which the Laplace approximations use as their prior).
     /// </summary>
     public TrainingOptions Training { get; init; } = new()
     {
-        Epochs = 300, BatchSize = 32, LearningRate = 3e-3, Schedule = LearningRateSchedule.Cosine, WeightDecayPerPoint = 1, RecordEvery = 1000,
+        Epochs = 300, BatchSize = 32, LearningRate = 1e-2, Schedule = LearningRateSchedule.Cosine, WeightDecayPerPoint = 1, RecordEvery = 1000,
     };
 
     /// <summary>T, stochastic forward passes of MC dropout and EiV at prediction (default 50).</summary>
