@@ -31,6 +31,8 @@ public class ReferenceRegressionTests
             double half = p.IntervalFactor(0.95) * p.EpistemicStd[i];
             Assert.Equal(2.7764451051977987 * se, half, 6);                    // t_{0.975, 4}
             Assert.Equal(se, r.Scale(new double[,] { { 1, xs } })[0], 12);
+            // A new observation: t_4 with scale √(s² + se²).
+            Assert.Equal(2.7764451051977987 * Math.Sqrt(s2 + se * se), p.ObservationIntervalFactor(0.95) * p.Std[i], 6);
         }
     }
 

@@ -101,7 +101,7 @@ public sealed class ReferenceRegression
             epistemic[i] = ResidualVariance * q * inflate;
             noise[i] = ResidualVariance * inflate;
         }
-        return new RegressionPrediction(name, mean, epistemic, noise, null, nu);
+        return new RegressionPrediction(name, mean, epistemic, noise, null, nu) { ObservationDegreesOfFreedom = nu };
     }
 
     /// <summary>The scale s√q of the t posterior of f at the rows of <paramref name="basis"/>.</summary>

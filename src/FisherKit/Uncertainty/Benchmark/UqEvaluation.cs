@@ -51,7 +51,7 @@ public static class UqEvaluation
         }
         double rmse = RegressionMetrics.Rmse(truth ?? observations, prediction.Mean);
         double nll = prediction.Variance.All(v => v > 0) ? RegressionMetrics.GaussianNll(observations, prediction.Mean, prediction.Variance) : double.NaN;
-        double covY = RegressionMetrics.Coverage(observations, prediction.Mean, prediction.Std, prediction.IntervalFactor(0.95)).Observed;
+        double covY = RegressionMetrics.Coverage(observations, prediction.Mean, prediction.Std, prediction.ObservationIntervalFactor(0.95)).Observed;
         return new UqScore(setting, prediction.Method, replicate, n, rmse, cov[0], cov[1], cov[2], median, geo, nll, covY);
     }
 

@@ -77,6 +77,23 @@ public sealed record RegressionPrediction
     /// <summary>ν of a Student-t reading of the epistemic part (∞: Gaussian).</summary>
     public double DegreesOfFreedom { get; }
 
+    /// <summary>
+    /// ν of a Student-t reading of the whole predictive distribution of a new observation (∞: Gaussian, the default);
+    /// finite for the reference, whose predictive of y is t_ν. The finite-ensemble correction makes only the
+    /// epistemic part Student-t, so its observations keep the Gaussian reading.
+    /// </summary>
+    public double ObservationDegreesOfFreedom
+    {
+        get => _observationDof;
+        init
+        {
+            if (!(value > 2)) throw new ArgumentOutOfRangeException(nameof(ObservationDegreesOfFreedom), value, "The degrees of freedom must exceed 2 (a finite variance).");
+            _observationDof = value;
+        }
+    }
+
+    private readonly double _observationDof = double.PositiveInfinity;
+
     /// <summary>Draws of f(x) the epistemic part was formed from, [S][N] (members, dropout passes, posterior draws), or null.</summary>
     public double[][]? Samples { get; }
 
@@ -94,8 +111,13 @@ public sealed record RegressionPrediction
     /// quantile for ν = ∞, else t_{(1+level)/2, ν}·√((ν − 2)/ν) (the t quantile times the scale, std being the t
     /// distribution's standard deviation).
     /// </summary>
-    public double IntervalFactor(double level) =>
-        double.IsPositiveInfinity(DegreesOfFreedom)
+    public double IntervalFactor(double level) => Factor(level, DegreesOfFreedom);
+
+    /// <summary>The factor k of the central interval mean ± k·√Variance of a new observation (see <see cref="ObservationDegreesOfFreedom"/>).</summary>
+    public double ObservationIntervalFactor(double level) => Factor(level, ObservationDegreesOfFreedom);
+
+    private static double Factor(double level, double nu) =>
+        double.IsPositiveInfinity(nu)
             ? NormalDistribution.CoverageFactor(level)
-            : StudentTDistribution.CoverageFactor(level, DegreesOfFreedom) * Math.Sqrt((DegreesOfFreedom - 2) / DegreesOfFreedom);
+            : StudentTDistribution.CoverageFactor(level, nu) * Math.Sqrt((nu - 2) / nu);
 }
