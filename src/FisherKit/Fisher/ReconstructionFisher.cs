@@ -18,6 +18,9 @@ namespace FisherKit.Fisher;
 /// </list>
 /// Jv is exact (no finite difference): with a leaf u = (x − f(x))/σ², h(u) = Jᵀu is built with
 /// <c>create_graph</c>, so h(u) = g, and ∂(h·v)/∂u = Jv. The model runs in evaluation mode, one input at a time.
+/// The per-input loop runs with one libtorch thread (the count is restored afterwards): its operations are
+/// tiny, and on a busy machine synchronising threads per operation made it ten times slower (measured on 2
+/// shared cores: 0.65 s instead of 8.5 s for 60 inputs of the GRU autoencoder).
 /// </summary>
 public static class ReconstructionFisher
 {
@@ -35,26 +38,37 @@ public static class ReconstructionFisher
         var form = new double[n];
         var error = new double[n];
         using var mode = ModuleMode.Eval(model);
-        for (int i = 0; i < n; i++)
+        int threads = get_num_threads();
+        set_num_threads(1);
+        try
         {
-            using var scope = NewDisposeScope();
-            var x = inputs.narrow(0, i, 1).detach();
-            var output = model.call(x);
-            if (output.numel() != x.numel())
-                throw new ArgumentException($"{model.GetType().Name} returned shape {TensorChecks.Shape(output.shape)} for an input of shape {TensorChecks.Shape(x.shape)}; a reconstruction model returns its input's shape.", nameof(model));
-            var residual = (x.reshape(output.shape) - output).detach();
-            error[i] = residual.square().sum().ToDouble();
-            var u = (residual / (sigma * sigma)).requires_grad_(true);
-            var h = SafeAutograd.grad([output], parameters, [u], retain_graph: true, create_graph: true);
-            double g2 = h.Sum(t => t!.detach().square().sum().ToDouble());
-            gradNorm[i] = g2;
-            if (g2 <= 0) { form[i] = 0; continue; }
-            double norm = Math.Sqrt(g2);
-            var s = h.Select(t => (t! * (t!.detach() / norm)).sum()).Aggregate((a, b) => a + b);
-            var jv = SafeAutograd.grad(s, u);
-            form[i] = jv.square().sum().ToDouble() / (sigma * sigma);
+            for (int i = 0; i < n; i++) Single(model, inputs, parameters, sigma, i, gradNorm, form, error);
+        }
+        finally
+        {
+            set_num_threads(threads);
         }
         return new ReconstructionFisherResult(gradNorm, form, error);
+    }
+
+    private static void Single(nn.Module<Tensor, Tensor> model, Tensor inputs, List<Tensor> parameters, double sigma, int i, double[] gradNorm, double[] form, double[] error)
+    {
+        using var scope = NewDisposeScope();
+        var x = inputs.narrow(0, i, 1).detach();
+        var output = model.call(x);
+        if (output.numel() != x.numel())
+            throw new ArgumentException($"{model.GetType().Name} returned shape {TensorChecks.Shape(output.shape)} for an input of shape {TensorChecks.Shape(x.shape)}; a reconstruction model returns its input's shape.", nameof(model));
+        var residual = (x.reshape(output.shape) - output).detach();
+        error[i] = residual.square().sum().ToDouble();
+        var u = (residual / (sigma * sigma)).requires_grad_(true);
+        var h = SafeAutograd.grad([output], parameters, [u], retain_graph: true, create_graph: true);
+        double g2 = h.Sum(t => t!.detach().square().sum().ToDouble());
+        gradNorm[i] = g2;
+        if (g2 <= 0) { form[i] = 0; return; }
+        double norm = Math.Sqrt(g2);
+        var s = h.Select(t => (t! * (t!.detach() / norm)).sum()).Aggregate((a, b) => a + b);
+        var jv = SafeAutograd.grad(s, u);
+        form[i] = jv.square().sum().ToDouble() / (sigma * sigma);
     }
 }
 

@@ -59,7 +59,9 @@ public class AutoencoderTests
         foreach (var model in new nn.Module<Tensor, Tensor>[] { Autoencoders.Dense(4, 8), Autoencoders.Convolutional(4, 8), Autoencoders.Recurrent(4, 8) })
         {
             using (var y = model.call(x)) Assert.Equal(x.shape, y.shape);
+            int threads = get_num_threads();
             var r = ReconstructionFisher.Compute(model, x);
+            Assert.Equal(threads, get_num_threads());   // the one-thread loop gives the count back
             Assert.All(r.FormNormalized, v => Assert.True(double.IsFinite(v) && v > 0));
             Assert.All(r.ScoreNormSquared, v => Assert.True(v > 0));
         }
