@@ -1,0 +1,135 @@
+namespace FisherKit.Simulators.Mammography;
+
+/// <summary>
+/// The analytic ground truth of a device's contrast-detail curve: a non-prewhitening (NPW) matched filter reads
+/// each of the four corners of a cell with the expected disc profile as template, u_d = G_σb ∗ D_d (D_d the
+/// area-weighted disc of diameter d·M/pitch pixels), and picks the corner with the largest attenuation signal.
+/// With the expected disc signal s = P₀ (1 − T(t)) u_d (P₀ the open-field primary in DN) and the noise of the
+/// simulator — electronic σ_w² G_σc G_σcᵀ, quantum g·B G_σb G_σbᵀ (g DN per quantum, B the background with
+/// scatter), rounding 1/12 — the detectability is
+/// d′(d, t) = P₀ (1 − T(t)) ‖u‖² / √(σ_w² ‖G_σc ∗ u‖² + g B ‖G_σb ∗ u‖² + ‖u‖²/12),
+/// and the threshold t*(d) solves d′ = <see cref="FourAfc.DPrimeFor"/>(0.625) = 1.2350 with the device's
+/// polychromatic T(t). The statistics of the four corners are independent (the corners lie millimetres apart,
+/// the noise is correlated over about a pixel), so the 4-AFC proportion correct is exactly
+/// <see cref="FourAfc.ProportionCorrect"/>(d′) for this simulator, up to the sub-pixel position of the disc.
+/// </summary>
+public sealed class IdealObserver
+{
+    /// <summary>The observer for <paramref name="device"/>; <paramref name="efficiency"/> η scales d′ (1: ideal NPW; about 0.5–0.7 emulates automatic readers).</summary>
+    public IdealObserver(MammographyDevice device, double efficiency = 1.0)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        device.Validate();
+        if (!(efficiency > 0 && efficiency <= 1)) throw new ArgumentOutOfRangeException(nameof(efficiency), efficiency, "The efficiency must lie in (0, 1].");
+        Device = device;
+        Efficiency = efficiency;
+        Spectrum = device.Spectrum();
+        ThresholdDPrime = FourAfc.DPrimeFor();
+    }
+
+    /// <summary>The device.</summary>
+    public MammographyDevice Device { get; }
+
+    /// <summary>The observer's efficiency η (d′ = η d′_NPW).</summary>
+    public double Efficiency { get; }
+
+    /// <summary>The device's detected spectrum.</summary>
+    public XraySpectrum Spectrum { get; }
+
+    /// <summary>The d′ at the threshold (1.2350).</summary>
+    public double ThresholdDPrime { get; }
+
+    /// <summary>k(d) = η ‖u‖² / √(noise variance of the NPW statistic), in 1/DN: d′ = P₀ (1 − T(t)) k(d).</summary>
+    public double DetectabilityPerDn(double diameterMm)
+    {
+        if (!(diameterMm > 0 && diameterMm <= 20)) throw new ArgumentOutOfRangeException(nameof(diameterMm), diameterMm, "The diameter must lie in (0, 20] mm.");
+        var d = Device;
+        double radiusPx = diameterMm * d.Magnification / d.PixelPitchMm / 2;
+        var kb = CdmamSimulator.Kernel(d.BlurSigmaPx);
+        var kc = CdmamSimulator.Kernel(d.NoiseCorrelationSigmaPx);
+        int n = 2 * (int)Math.Ceiling(radiusPx) + 2 * (kb.Length + kc.Length) + 5;
+        var disc = Disc(n, radiusPx);
+        var u = Convolve(disc, n, kb);
+        double uu = u.Sum(v => v * v);
+        var cu = Convolve(u, n, kc);
+        double sw = d.ElectronicNoiseDn / kc.Sum(v => v * v);
+        double variance = sw * sw * cu.Sum(v => v * v);
+        if (d.QuantaPerPixel is double q)
+        {
+            var bu = Convolve(u, n, kb);
+            variance += d.OpenFieldDn / q * d.OpenFieldDn * (1 + d.ScatterToPrimary) * bu.Sum(v => v * v);
+        }
+        if (d.Digitise) variance += uu / 12;
+        return Efficiency * uu / Math.Sqrt(variance);
+    }
+
+    /// <summary>d′ of a disc of <paramref name="diameterMm"/> mm and <paramref name="thicknessUm"/> µm.</summary>
+    public double DPrime(double diameterMm, double thicknessUm) =>
+        Device.OpenFieldDn * (1 - Spectrum.Transmission(XrayMaterial.Au, thicknessUm, XrayMaterial.Pmma)) * DetectabilityPerDn(diameterMm);
+
+    /// <summary>The threshold gold thickness t*(d) in µm (d′ = 1.2350); +∞ when even 100 µm stays below it.</summary>
+    public double Threshold(double diameterMm)
+    {
+        double k = DetectabilityPerDn(diameterMm);
+        double needed = ThresholdDPrime / (Device.OpenFieldDn * k);   // required 1 − T(t*)
+        double Contrast(double t) => 1 - Spectrum.Transmission(XrayMaterial.Au, t, XrayMaterial.Pmma);
+        if (Contrast(100) < needed) return double.PositiveInfinity;
+        double lo = Math.Log(1e-6), hi = Math.Log(100);
+        for (int i = 0; i < 80; i++)
+        {
+            double mid = 0.5 * (lo + hi);
+            if (Contrast(Math.Exp(mid)) < needed) lo = mid; else hi = mid;
+        }
+        return Math.Exp(0.5 * (lo + hi));
+    }
+
+    /// <summary>t*(d) at every diameter of <paramref name="diametersMm"/> (default: the 12 target diameters).</summary>
+    public double[] Curve(IEnumerable<double>? diametersMm = null) => (diametersMm ?? CdmamPhantom.TargetDiameters).Select(Threshold).ToArray();
+
+    /// <summary>The area-weighted disc of radius <paramref name="radiusPx"/> centred on the middle pixel of an n × n patch (16 × 16 sub-samples per pixel).</summary>
+    internal static double[] Disc(int n, double radiusPx)
+    {
+        const int s = 16;
+        var a = new double[n * n];
+        double c = n / 2, r2 = radiusPx * radiusPx;   // the middle pixel's centre sits at n/2 (integer division) + 0.5 in edge coordinates
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                int inside = 0;
+                for (int u = 0; u < s; u++)
+                {
+                    double y = i + (u + 0.5) / s - c - 0.5;
+                    for (int v = 0; v < s; v++)
+                    {
+                        double x = j + (v + 0.5) / s - c - 0.5;
+                        if (x * x + y * y <= r2) inside++;
+                    }
+                }
+                a[i * n + j] = inside / (double)(s * s);
+            }
+        return a;
+    }
+
+    /// <summary>Separable convolution of an n × n patch with a symmetric 1-D kernel, zero outside.</summary>
+    internal static double[] Convolve(double[] x, int n, double[] k)
+    {
+        int r = k.Length / 2;
+        var t = new double[n * n];
+        var y = new double[n * n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int q = -r; q <= r; q++) if (j + q >= 0 && j + q < n) s += k[q + r] * x[i * n + j + q];
+                t[i * n + j] = s;
+            }
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int q = -r; q <= r; q++) if (i + q >= 0 && i + q < n) s += k[q + r] * t[(i + q) * n + j];
+                y[i * n + j] = s;
+            }
+        return y;
+    }
+}
