@@ -90,7 +90,7 @@ public static class CdmamReader
         if (hits.ndim != 2 || hits.shape[1] != layout.Cells)
             throw new ArgumentException($"Hits must be [images, {layout.Cells}]; got {TensorChecks.Shape(hits.shape)}.", nameof(hits));
         using var scope = NewDisposeScope();
-        var perCell = hits.to(ScalarType.Int64).sum(0).data<long>().ToArray();
+        var perCell = hits.to(ScalarType.Int64).sum(dim: 0).data<long>().ToArray();
         long images = hits.shape[0];
         var fits = new List<PsychometricFit>();
         foreach (var d in layout.Diameters.Distinct().OrderBy(x => x))
