@@ -110,15 +110,15 @@ public sealed class CdmamSimulator
             var rr = r2[flat].view(n, h * s, w * s);
             var x = lx.unsqueeze(1);
             var y = ly.unsqueeze(2);
-            var covered = zeros([n, h * s, w * s]);
-            if (centre) covered += (x.square() + y.square() <= rr).to(ScalarType.Float32);
-            var m = maskPadded.narrow(0, start, n);
-            for (int k = 0; k < 4; k++)
-            {
-                float sx = (k & 1) == 0 ? -o : o, sy = (k & 2) == 0 ? -o : o;
-                var weight = m.select(2, k).gather(1, flat).view(n, h * s, w * s);
-                covered += weight * ((x - sx).square() + (y - sy).square() <= rr).to(ScalarType.Float32);
-            }
+            var covered = centre ? (x.square() + y.square() <= rr).to(ScalarType.Float32) : zeros([n, h * s, w * s]);
+            // A corner disc lies inside its own quadrant of the cell (radius < offset), so only the quadrant's corner can cover a sub-sample.
+            var right = x > 0;
+            var below = y > 0;
+            var quadrant = right.to(ScalarType.Int64) + 2 * below.to(ScalarType.Int64);
+            var weight = maskPadded.narrow(0, start, n).view(n, -1).gather(1, (cell * 4 + quadrant).view(n, -1)).view(n, h * s, w * s);
+            var dx = x - (right.to(ScalarType.Float32) * (2 * o) - o);
+            var dy = y - (below.to(ScalarType.Float32) * (2 * o) - o);
+            covered += weight * (dx.square() + dy.square() <= rr).to(ScalarType.Float32);
             var value = 1 - c * covered;
             parts.Add(inner.MoveToOuter(nn.functional.avg_pool2d(value.unsqueeze(1), s).squeeze(1)));
         }
