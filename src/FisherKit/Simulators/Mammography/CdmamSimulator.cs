@@ -106,8 +106,8 @@ public sealed class CdmamSimulator
             var valid = (col >= 0).unsqueeze(1) & (row >= 0).unsqueeze(2);
             var cell = where(valid, row.unsqueeze(2) * layout.Columns + col.unsqueeze(1), tensor((long)cells));   // [n, Hs, Ws]
             var flat = cell.view(n, -1);
-            var c = contrast[flat].view(n, h * s, w * s);
-            var rr = r2[flat].view(n, h * s, w * s);
+            var c = contrast.index_select(0, flat.view(-1)).view(n, h * s, w * s);
+            var rr = r2.index_select(0, flat.view(-1)).view(n, h * s, w * s);
             var x = lx.unsqueeze(1);
             var y = ly.unsqueeze(2);
             var covered = centre ? (x.square() + y.square() <= rr).to(ScalarType.Float32) : zeros([n, h * s, w * s]);
