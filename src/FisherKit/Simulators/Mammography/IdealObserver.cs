@@ -8,8 +8,9 @@ namespace FisherKit.Simulators.Mammography;
 /// simulator — electronic σ_w² G_σc G_σcᵀ, quantum g·B G_σb G_σbᵀ (g DN per quantum, B the background with
 /// scatter), rounding 1/12 — the detectability is
 /// d′(d, t) = P₀ (1 − T(t)) ‖u‖² / √(σ_w² ‖G_σc ∗ u‖² + g B ‖G_σb ∗ u‖² + ‖u‖²/12),
-/// and the threshold t*(d) solves d′ = <see cref="FourAfc.DPrimeFor"/>(0.625) = 1.2350 with the device's
-/// polychromatic T(t). The statistics of the four corners are independent (the corners lie millimetres apart,
+/// and the threshold t*(d) is where the proportion correct, averaged over the disc's sub-pixel position (3 × 3
+/// positions), is 0.625 (for one position: d′ = <see cref="FourAfc.DPrimeFor"/>(0.625) = 1.2350), with the device's
+/// polychromatic T(t). The statistics of the four corners are independent (the corners lie several pixels apart,
 /// the noise is correlated over about a pixel), so the 4-AFC proportion correct is exactly
 /// <see cref="FourAfc.ProportionCorrect"/>(d′) for this simulator, up to the sub-pixel position of the disc.
 /// </summary>
@@ -39,8 +40,12 @@ public sealed class IdealObserver
     /// <summary>The d′ at the threshold (1.2350).</summary>
     public double ThresholdDPrime { get; }
 
-    /// <summary>k(d) = η ‖u‖² / √(noise variance of the NPW statistic), in 1/DN: d′ = P₀ (1 − T(t)) k(d).</summary>
-    public double DetectabilityPerDn(double diameterMm)
+    /// <summary>
+    /// k(d) = η ‖u‖² / √(noise variance of the NPW statistic), in 1/DN, for the disc centred at each of 3 × 3 sub-pixel
+    /// positions (offsets −⅓, 0, ⅓ pixel along each axis): d′ = P₀ (1 − T(t)) k. Images put discs at random positions,
+    /// and small discs are seen better on a pixel centre than between pixels.
+    /// </summary>
+    public double[] DetectabilityPerDnAtPositions(double diameterMm)
     {
         if (!(diameterMm > 0 && diameterMm <= 20)) throw new ArgumentOutOfRangeException(nameof(diameterMm), diameterMm, "The diameter must lie in (0, 20] mm.");
         var d = Device;
@@ -48,37 +53,53 @@ public sealed class IdealObserver
         var kb = CdmamSimulator.Kernel(d.BlurSigmaPx);
         var kc = CdmamSimulator.Kernel(d.NoiseCorrelationSigmaPx);
         int n = 2 * (int)Math.Ceiling(radiusPx) + 2 * (kb.Length + kc.Length) + 5;
-        var disc = Disc(n, radiusPx);
-        var u = Convolve(disc, n, kb);
-        double uu = u.Sum(v => v * v);
-        var cu = Convolve(u, n, kc);
         double sw = d.ElectronicNoiseDn / kc.Sum(v => v * v);
-        double variance = sw * sw * cu.Sum(v => v * v);
-        if (d.QuantaPerPixel is double q)
-        {
-            var bu = Convolve(u, n, kb);
-            variance += d.OpenFieldDn / q * d.OpenFieldDn * (1 + d.ScatterToPrimary) * bu.Sum(v => v * v);
-        }
-        if (d.Digitise) variance += uu / 12;
-        return Efficiency * uu / Math.Sqrt(variance);
+        var result = new List<double>();
+        foreach (var oy in new[] { -1.0 / 3, 0, 1.0 / 3 })
+            foreach (var ox in new[] { -1.0 / 3, 0, 1.0 / 3 })
+            {
+                var u = Convolve(Disc(n, radiusPx, ox, oy), n, kb);
+                double uu = u.Sum(v => v * v);
+                var cu = Convolve(u, n, kc);
+                double variance = sw * sw * cu.Sum(v => v * v);
+                if (d.QuantaPerPixel is double q)
+                {
+                    var bu = Convolve(u, n, kb);
+                    variance += d.OpenFieldDn / q * d.OpenFieldDn * (1 + d.ScatterToPrimary) * bu.Sum(v => v * v);
+                }
+                if (d.Digitise) variance += uu / 12;
+                result.Add(Efficiency * uu / Math.Sqrt(variance));
+            }
+        return result.ToArray();
     }
 
-    /// <summary>d′ of a disc of <paramref name="diameterMm"/> mm and <paramref name="thicknessUm"/> µm.</summary>
-    public double DPrime(double diameterMm, double thicknessUm) =>
-        Device.OpenFieldDn * (1 - Spectrum.Transmission(XrayMaterial.Au, thicknessUm, XrayMaterial.Pmma)) * DetectabilityPerDn(diameterMm);
+    /// <summary>The mean of <see cref="DetectabilityPerDnAtPositions"/>.</summary>
+    public double DetectabilityPerDn(double diameterMm) => DetectabilityPerDnAtPositions(diameterMm).Average();
 
-    /// <summary>The threshold gold thickness t*(d) in µm (d′ = 1.2350); +∞ when even 100 µm stays below it.</summary>
+    /// <summary>d′ of a disc of <paramref name="diameterMm"/> mm and <paramref name="thicknessUm"/> µm with the position-mean k(d).</summary>
+    public double DPrime(double diameterMm, double thicknessUm) => Contrast(thicknessUm) * DetectabilityPerDn(diameterMm);
+
+    /// <summary>The 4-AFC proportion correct, averaged over the sub-pixel positions of the disc.</summary>
+    public double ProportionCorrect(double diameterMm, double thicknessUm)
+    {
+        double c = Contrast(thicknessUm);
+        return DetectabilityPerDnAtPositions(diameterMm).Average(k => FourAfc.ProportionCorrect(c * k));
+    }
+
+    /// <summary>
+    /// The threshold gold thickness t*(d) in µm: the proportion correct averaged over sub-pixel positions is 0.625
+    /// (for a disc at one position, d′ = 1.2350); +∞ when even 100 µm stays below it.
+    /// </summary>
     public double Threshold(double diameterMm)
     {
-        double k = DetectabilityPerDn(diameterMm);
-        double needed = ThresholdDPrime / (Device.OpenFieldDn * k);   // required 1 − T(t*)
-        double Contrast(double t) => 1 - Spectrum.Transmission(XrayMaterial.Au, t, XrayMaterial.Pmma);
-        if (Contrast(100) < needed) return double.PositiveInfinity;
+        var k = DetectabilityPerDnAtPositions(diameterMm);
+        double Pc(double t) { double c = Contrast(t); return k.Average(x => FourAfc.ProportionCorrect(c * x)); }
+        if (Pc(100) < CdmamPhantom.ThresholdProportionCorrect) return double.PositiveInfinity;
         double lo = Math.Log(1e-6), hi = Math.Log(100);
-        for (int i = 0; i < 80; i++)
+        for (int i = 0; i < 50; i++)
         {
             double mid = 0.5 * (lo + hi);
-            if (Contrast(Math.Exp(mid)) < needed) lo = mid; else hi = mid;
+            if (Pc(Math.Exp(mid)) < CdmamPhantom.ThresholdProportionCorrect) lo = mid; else hi = mid;
         }
         return Math.Exp(0.5 * (lo + hi));
     }
@@ -86,10 +107,12 @@ public sealed class IdealObserver
     /// <summary>t*(d) at every diameter of <paramref name="diametersMm"/> (default: the 12 target diameters).</summary>
     public double[] Curve(IEnumerable<double>? diametersMm = null) => (diametersMm ?? CdmamPhantom.TargetDiameters).Select(Threshold).ToArray();
 
-    /// <summary>The area-weighted disc of radius <paramref name="radiusPx"/> centred on the middle pixel of an n × n patch (16 × 16 sub-samples per pixel).</summary>
-    internal static double[] Disc(int n, double radiusPx)
+    private double Contrast(double thicknessUm) => Device.OpenFieldDn * (1 - Spectrum.Transmission(XrayMaterial.Au, thicknessUm, XrayMaterial.Pmma));
+
+    /// <summary>The area-weighted disc of radius <paramref name="radiusPx"/> centred on the middle pixel of an n × n patch plus an offset in pixels (8 × 8 sub-samples per pixel).</summary>
+    internal static double[] Disc(int n, double radiusPx, double offsetX = 0, double offsetY = 0)
     {
-        const int s = 16;
+        const int s = 8;
         var a = new double[n * n];
         double c = n / 2, r2 = radiusPx * radiusPx;   // the middle pixel's centre sits at n/2 (integer division) + 0.5 in edge coordinates
         for (int i = 0; i < n; i++)
@@ -98,10 +121,10 @@ public sealed class IdealObserver
                 int inside = 0;
                 for (int u = 0; u < s; u++)
                 {
-                    double y = i + (u + 0.5) / s - c - 0.5;
+                    double y = i + (u + 0.5) / s - c - 0.5 - offsetY;
                     for (int v = 0; v < s; v++)
                     {
-                        double x = j + (v + 0.5) / s - c - 0.5;
+                        double x = j + (v + 0.5) / s - c - 0.5 - offsetX;
                         if (x * x + y * y <= r2) inside++;
                     }
                 }

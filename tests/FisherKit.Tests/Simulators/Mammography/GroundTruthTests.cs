@@ -30,7 +30,7 @@ public class GroundTruthTests
         var observer = new IdealObserver(device);
         var sim = new CdmamSimulator(device, supersampling: 2);
         double t = observer.Threshold(diameter);
-        Assert.Equal(1.2350, observer.DPrime(diameter, t), 3);
+        Assert.Equal(0.625, observer.ProportionCorrect(diameter, t), 4);
         // At t*, 800 independent 4-AFC readings with the matched filter are right with probability 0.625 (4σ binomial bound).
         var layout = CdmamLayout.Repeated(diameter, [t, 2 * t], repeats: 800, columns: 40);
         using var batch = sim.Render(layout, 1, seed: 21);
@@ -39,7 +39,7 @@ public class GroundTruthTests
         double atThreshold = h[..800].mean().ToDouble(), atDouble = h[800..1600].mean().ToDouble();
         double sigma = Math.Sqrt(0.625 * 0.375 / 800);
         Assert.InRange(atThreshold, 0.625 - 4 * sigma, 0.625 + 4 * sigma);
-        double expected = FourAfc.ProportionCorrect(observer.DPrime(diameter, 2 * t));
+        double expected = observer.ProportionCorrect(diameter, 2 * t);
         double sigma2 = Math.Sqrt(expected * (1 - expected) / 800);
         Assert.InRange(atDouble, expected - 4 * sigma2, expected + 4 * sigma2);
     }
