@@ -12,6 +12,9 @@ public static class CdmamIqa
     /// <summary>The standardisation of the input: (DN − <see cref="InputCentreDn"/>) / <see cref="InputScaleDn"/>.</summary>
     public const double InputCentreDn = 480, InputScaleDn = 40;
 
+    // Ground truths already computed, per device instance (devices are immutable records; compared by reference).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MammographyDevice, double[]> Curves = new();
+
     /// <summary>
     /// The default mini-phantom: rows of 0.10, 0.20, 0.40 and 0.80 mm discs, columns of 0.01–1.28 µm gold in factors
     /// of two (thinner than the CDMAM's 0.03 µm, so that the EUREF-style fit brackets the thresholds of good devices).
@@ -33,9 +36,13 @@ public static class CdmamIqa
     /// <summary>The ideal observer's thresholds (µm) of <paramref name="device"/> at the 12 target diameters; throws when one is not finite.</summary>
     public static double[] GroundTruth(MammographyDevice device)
     {
+        ArgumentNullException.ThrowIfNull(device);
+        lock (Curves)
+            if (Curves.TryGetValue(device, out var known)) return known.ToArray();
         var curve = new IdealObserver(device).Curve();
         if (curve.Any(t => !double.IsFinite(t))) throw new ArgumentException($"{device.Name}: a threshold is beyond 100 µm gold; the device is too noisy for a contrast-detail curve.", nameof(device));
-        return curve;
+        lock (Curves) Curves.TryAdd(device, curve);
+        return curve.ToArray();
     }
 
     /// <summary>

@@ -8,12 +8,12 @@ namespace FisherKit.Simulators.Mammography;
 /// </summary>
 public static class FourAfc
 {
-    /// <summary>P_c(d′) by Simpson's rule on [d′ − 10, d′ + 10] (4000 intervals).</summary>
+    /// <summary>P_c(d′) by Simpson's rule on [d′ − 9, d′ + 9] (600 intervals; the error is below 1e−8).</summary>
     public static double ProportionCorrect(double dPrime)
     {
         if (!double.IsFinite(dPrime)) throw new ArgumentOutOfRangeException(nameof(dPrime), dPrime, "d′ must be finite.");
-        const int n = 4000;
-        double a = dPrime - 10, h = 20.0 / n, sum = 0;
+        const int n = 600;
+        double a = dPrime - 9, h = 18.0 / n, sum = 0;
         for (int i = 0; i <= n; i++)
         {
             double x = a + i * h;
