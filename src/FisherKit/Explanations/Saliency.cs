@@ -39,16 +39,18 @@ public static class Saliency
         using var mode = ModuleMode.Eval(model);
         using var scope = NewDisposeScope();
         var x = inputs.detach();
-        var x0 = baseline?.detach() ?? zeros_like(x);
-        var delta = x - x0;
-        var sum = zeros_like(x);
-        for (int k = 0; k < steps; k++)
+        long b = x.shape[0];
+        var idx = tensor(classes.ToArray(), device: x.device);
+        // The general routine evaluates path points in blocks of b rows per point (row r belongs to input r mod b).
+        Tensor ChosenLogit(Tensor path)
         {
-            using var step = NewDisposeScope();
-            var g = GradientAt(model, x0 + delta * ((k + 0.5) / steps), classes);
-            sum.add_(g);
+            var z = model.call(path);
+            if (z.ndim != 2) throw new ArgumentException($"{model.GetType().Name} must return logits (N, K); it returned shape {TensorChecks.Shape(z.shape)}.", nameof(model));
+            if (classes.Any(c => c < 0 || c >= z.shape[1])) throw new ArgumentException($"A class index lies outside [0, {z.shape[1] - 1}].", nameof(classes));
+            return z.gather(1, idx.repeat(path.shape[0] / b).unsqueeze(1)).squeeze(1);
         }
-        return (delta * sum / steps).MoveToOuterDisposeScope();
+        var result = FisherKit.Explanations.IntegratedGradients.Attribute(ChosenLogit, x, baseline?.detach() ?? zeros_like(x), steps, batch: 1);
+        return result.Attributions.MoveToOuterDisposeScope();
     }
 
     /// <summary>The logits z_c(x) of the chosen classes (no gradients), e.g. to check completeness.</summary>

@@ -1,0 +1,79 @@
+using FisherKit.Simulators.Mammography;
+
+namespace FisherKit.Tests.Simulators.Mammography;
+
+public class GroundTruthTests
+{
+    [Fact]
+    public void The_4AFC_threshold_needs_d_prime_1_235()
+    {
+        Assert.Equal(0.25, FourAfc.ProportionCorrect(0), 6);
+        Assert.Equal(1.2350, FourAfc.DPrimeFor(0.625), 3);   // research/mammography.md §3.3
+        Assert.Equal(1.6822, FourAfc.DPrimeFor(0.75), 3);
+        // Monte Carlo of the 4-AFC itself: 200 000 trials, binomial bound.
+        var rng = new Random(1);
+        int hits = 0, n = 200_000;
+        double Gauss() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+        for (int i = 0; i < n; i++)
+        {
+            double s = 1.235 + Gauss();
+            if (s > Gauss() && s > Gauss() && s > Gauss()) hits++;
+        }
+        Assert.InRange(hits / (double)n, 0.625 - 4 * Math.Sqrt(0.625 * 0.375 / n), 0.625 + 4 * Math.Sqrt(0.625 * 0.375 / n));
+    }
+
+    [Fact]
+    public void The_ideal_observer_threshold_matches_its_Monte_Carlo_reading()
+    {
+        double diameter = 0.25;
+        var device = new MammographyDevice { QuantaPerPixel = 2000 };
+        var observer = new IdealObserver(device);
+        var sim = new CdmamSimulator(device, supersampling: 2);
+        double t = observer.Threshold(diameter);
+        Assert.Equal(0.625, observer.ProportionCorrect(diameter, t), 4);
+        // At t*, 800 independent 4-AFC readings with the matched filter are right with probability 0.625 (4σ binomial bound).
+        var layout = CdmamLayout.Repeated(diameter, [t, 2 * t], repeats: 800, columns: 40);
+        using var batch = sim.Render(layout, 1, seed: 21);
+        using var hits = CdmamReader.Read(sim, batch, CdmamReaderKind.MatchedFilter);
+        var h = hits.to(float64)[0];
+        double atThreshold = h[..800].mean().ToDouble(), atDouble = h[800..1600].mean().ToDouble();
+        double sigma = Math.Sqrt(0.625 * 0.375 / 800);
+        Assert.InRange(atThreshold, 0.625 - 4 * sigma, 0.625 + 4 * sigma);
+        double expected = observer.ProportionCorrect(diameter, 2 * t);
+        double sigma2 = Math.Sqrt(expected * (1 - expected) / 800);
+        Assert.InRange(atDouble, expected - 4 * sigma2, expected + 4 * sigma2);
+    }
+
+    [Fact]
+    public void The_EUREF_style_fit_of_Monte_Carlo_readings_recovers_the_ideal_threshold()
+    {
+        var device = new MammographyDevice();
+        var observer = new IdealObserver(device);
+        var sim = new CdmamSimulator(device, supersampling: 2);
+        double t = observer.Threshold(0.25);
+        var ladder = Enumerable.Range(-4, 9).Select(i => t * Math.Pow(2, i / 2.0)).ToList();
+        var layout = CdmamLayout.Repeated(0.25, ladder, repeats: 100, columns: 30);
+        using var batch = sim.Render(layout, 2, seed: 4);
+        using var hits = CdmamReader.Read(sim, batch, CdmamReaderKind.MatchedFilter);
+        var fit = Assert.Single(CdmamReader.Thresholds(hits, layout));
+        Assert.InRange(fit.ThresholdUm / t, 0.9, 1.1);
+        Assert.False(fit.Extrapolated);
+        // The search reader (CDCOM-like) is less efficient than the matched filter: its threshold is not lower.
+        using var searchHits = CdmamReader.Read(sim, batch, CdmamReaderKind.Search);
+        var search = Assert.Single(CdmamReader.Thresholds(searchHits, layout));
+        Assert.True(search.ThresholdUm > 0.95 * fit.ThresholdUm, $"search {search.ThresholdUm}, matched filter {fit.ThresholdUm}");
+    }
+
+    [Fact]
+    public void The_psychometric_fit_recovers_a_known_curve_from_exact_proportions()
+    {
+        double tStar = 0.1, k = 3;
+        var t = new[] { 0.03, 0.05, 0.08, 0.1, 0.13, 0.2, 0.36 };
+        var trials = t.Select(_ => 100_000L).ToArray();
+        var hits = t.Select(x => (long)Math.Round(100_000 * (0.25 + 0.75 / (1 + Math.Exp(-k * Math.Log(x / tStar)))))).ToArray();
+        var fit = PsychometricFit.Fit(0.5, t, hits, trials);
+        Assert.Equal(tStar, fit.ThresholdUm, 3);
+        Assert.InRange(fit.Slope, 2.9, 3.1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => PsychometricFit.Fit(0.5, [0.1, 0.2], [5, 20], [10, 10]));
+    }
+}
