@@ -3,9 +3,10 @@ namespace FisherKit.Plotting.Output;
 /// <summary>
 /// Finds the plotly.js bundle (npm <c>plotly.js-dist-min</c>) that HTML pages inline. Nothing is
 /// ever loaded from a CDN. Looked for, in order: the file named by <c>FISHERKIT_PLOTLYJS</c>;
-/// <c>plotly/plotly.min.js</c> next to this assembly (the build copies it there); and
+/// <c>plotly/plotly.min.js</c> next to this assembly (the build copies it there);
+/// <c>npm/node_modules/plotly.js-dist-min/plotly.min.js</c> in the data cache named by <c>FK_CACHE</c>; and
 /// <c>data/cache/npm/node_modules/plotly.js-dist-min/plotly.min.js</c> in a parent folder of the
-/// assembly or of the working directory (where <c>environment/setup.sh</c> puts it).
+/// assembly or of the working directory (where <c>environment/setup.sh</c> puts it without <c>FK_CACHE</c>).
 /// </summary>
 public static class PlotlyJs
 {
@@ -45,6 +46,9 @@ public static class PlotlyJs
         var asmDir = Path.GetDirectoryName(typeof(PlotlyJs).Assembly.Location);
         if (!string.IsNullOrEmpty(asmDir)) yield return Path.Combine(asmDir, "plotly", "plotly.min.js");
         yield return Path.Combine(AppContext.BaseDirectory, "plotly", "plotly.min.js");
+        // The data cache's own variable (FisherKit.Data.DataCache, which this project does not reference).
+        if (Environment.GetEnvironmentVariable("FK_CACHE") is { Length: > 0 } cache)
+            yield return Path.Combine(cache, RepositoryPath["data/cache/".Length..]);
         foreach (var start in new[] { asmDir, Environment.CurrentDirectory })
             for (var dir = start is null ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
                 yield return Path.Combine(dir.FullName, RepositoryPath);
