@@ -44,8 +44,12 @@ public class HostAllocatorTests
             var untuned = FaultsOfAllocationRounds();
             Assert.True(HostAllocator.Configure());
             var tuned = FaultsOfAllocationRounds();
-            Assert.True(tuned * 4 < untuned, $"FisherKit's settings: {tuned} faults for 20 rounds of {pagesPerRound} pages; glibc's defaults: {untuned}");
+            // The claim: with FisherKit's settings freed tensors are reused without faulting pages in again.
             Assert.True(tuned < 20 * pagesPerRound / 8, $"FisherKit's settings: {tuned} faults for 20 rounds of {pagesPerRound} pages");
+            // The comparison only means something where glibc's defaults did fault in this process: a
+            // run seen in CI reused the mappings even with them (4 faults), which says nothing about the settings.
+            if (untuned >= 20 * pagesPerRound / 8)
+                Assert.True(tuned * 4 < untuned, $"FisherKit's settings: {tuned} faults for 20 rounds of {pagesPerRound} pages; glibc's defaults: {untuned}");
         }
         finally
         {
