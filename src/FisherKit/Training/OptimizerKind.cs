@@ -8,4 +8,13 @@ public enum OptimizerKind
 
     /// <summary>Stochastic gradient descent with <see cref="TrainingOptions.Momentum"/>.</summary>
     Sgd,
+
+    /// <summary>
+    /// Adam as <see cref="Adam"/>, each contiguous float32/float64 CPU tensor updated in one pass in C#
+    /// (<see cref="TorchSharpAdditions.FusedAdam"/>) instead of TorchSharp's eight libtorch passes. It pays where the
+    /// update is a large part of a step: small batches (`bench/README.md`, the Adam and batch-1 rows of `kernels`).
+    /// Not the default: it rounds the square root correctly where libtorch's float32 <c>sqrt</c> does not, so the
+    /// weights differ from <see cref="Adam"/>'s in their last bits.
+    /// </summary>
+    FusedAdam,
 }

@@ -163,9 +163,13 @@ public static class TrainingLoop
     }
 
     private static optim.Optimizer CreateOptimizer(IList<TorchSharp.Modules.Parameter> parameters, TrainingOptions options, double decay) =>
-        options.Optimizer == OptimizerKind.Adam
-            ? optim.Adam(parameters, lr: options.LearningRate, weight_decay: decay)
-            : optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: decay);
+        options.Optimizer switch
+        {
+            OptimizerKind.Adam => optim.Adam(parameters, lr: options.LearningRate, weight_decay: decay),
+            OptimizerKind.FusedAdam => new TorchSharpAdditions.FusedAdam(parameters, lr: options.LearningRate, weight_decay: decay),
+            OptimizerKind.Sgd => optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: decay),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimiser."),
+        };
 
     private static string NonFinite(double value, int epoch, long step, long batch, int member, bool suggestWarmup)
     {

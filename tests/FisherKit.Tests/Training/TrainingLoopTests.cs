@@ -22,6 +22,7 @@ public sealed class TrainingLoopTests
     [Theory]
     [InlineData(OptimizerKind.Adam, LearningRateSchedule.Constant, 0.0)]
     [InlineData(OptimizerKind.Sgd, LearningRateSchedule.Cosine, 1e-3)]
+    [InlineData(OptimizerKind.FusedAdam, LearningRateSchedule.Constant, 1e-3)]
     public void The_loop_computes_the_same_weights_as_a_plain_TorchSharp_loop(OptimizerKind kind, LearningRateSchedule schedule, double decay)
     {
         using var g = new Generator(11);
@@ -37,7 +38,12 @@ public sealed class TrainingLoopTests
         // zero_grad / forward / cross-entropy / backward / step, the cosine rate set at each epoch's start.
         using var handOrder = new Generator(3);
         var ps = reference.parameters().ToList();
-        using var optimizer = kind == OptimizerKind.Adam ? optim.Adam(ps, lr: 0.05, weight_decay: decay) : (optim.Optimizer)optim.SGD(ps, 0.05, momentum: 0.9, weight_decay: decay);
+        using var optimizer = kind switch
+        {
+            OptimizerKind.Adam => optim.Adam(ps, lr: 0.05, weight_decay: decay),
+            OptimizerKind.FusedAdam => new FisherKit.TorchSharpAdditions.FusedAdam(ps, lr: 0.05, weight_decay: decay),
+            _ => (optim.Optimizer)optim.SGD(ps, 0.05, momentum: 0.9, weight_decay: decay),
+        };
         reference.train();
         for (int epoch = 1; epoch <= 3; epoch++)
         {
