@@ -114,6 +114,14 @@ def tables(bench_file, kernels_files):
         cpu = ", ".join(f"{r['key']} {ratio(r['ratio_vs_torchsharp_cpu'])}" for r in b["cnn"])
         w(f"Process CPU time, FisherKit / plain TorchSharp: {cpu}.")
         w("")
+        verdicts = []
+        for r in b["cnn"]:
+            if r["key"].startswith("train"):
+                wall, cpu_ratio = r["ratio_vs_torchsharp"], r["ratio_vs_torchsharp_cpu"]
+                state = "met" if wall <= 1.0 and cpu_ratio <= 1.0 else "met in CPU time only" if cpu_ratio <= 1.0 else "missed"
+                verdicts.append(f"{r['title']} **{state}** (wall {ratio(wall)}, CPU {ratio(cpu_ratio)})")
+        w("Target, training at most 1.0× plain TorchSharp: " + "; ".join(verdicts) + ".")
+        w("")
     if "fisher" in b:
         w(f"**Per-input Fisher quantities** ({b['fisher_inputs']}), ms per input, min (median) over rounds; "
           "speed-up = other / FisherKit (above 1: FisherKit faster). The loops compute one input at a time; "
@@ -142,7 +150,11 @@ def tables(bench_file, kernels_files):
                 w(f"- {r['title']}: {flops[r['key']] / 1e6:.1f} MFLOP per input, at least {floor * 1e3:.3f} ms at the measured convolution rate; "
                   f"FisherKit {ms(r['fisherkit']['min_s'])} ms = **{r['fraction_of_conv'] * 100:.0f} %** of that rate; the TorchSharp loop "
                   f"{ms(r['torchsharp']['min_s']) if r['torchsharp'] else '–'} ms = "
-                  f"{(floor / r['torchsharp']['min_s'] * 100 if r['torchsharp'] else float('nan')):.0f} % of it.")
+                  f"{(floor / r['torchsharp']['min_s'] * 100 if r['torchsharp'] else float('nan')):.0f} % of it"
+                  + (f", so 5× that loop needs {5 * floor / r['torchsharp']['min_s'] * 100:.0f} % of the rate. "
+                     f"Targets (at least 5× the loop, at least 60 % of the rate): speed-up {r['speedup_vs_torchsharp']:.1f}× "
+                     f"**{'met' if r['speedup_vs_torchsharp'] >= 5 else 'missed'}**, {r['fraction_of_conv'] * 100:.0f} % "
+                     f"**{'met' if r['fraction_of_conv'] >= 0.6 else 'missed'}**." if r['torchsharp'] else "."))
         w("")
     for kernels_file in kernels_files:
         k = json.load(open(kernels_file))
