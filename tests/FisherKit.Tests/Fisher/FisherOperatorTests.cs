@@ -53,6 +53,21 @@ public class FisherOperatorTests
         AssertClose(MeanOver(model, x, (bf, _) => bf.Matrix()), dense, 1e-10);
     }
 
+    [Fact]
+    public void Disposing_an_operator_from_tensors_releases_its_batch_views_and_leaves_the_data_to_the_caller()
+    {
+        var (model, x, _) = Case("mlp");
+        using var _m = model;
+        var op = FisherOperator.FromTensors(model, new Categorical(), x, batchSize: 2);
+        using (var before = op.ToDense()) { }
+        op.Dispose();
+        op.Dispose();                                   // twice is harmless
+        Assert.False(x.IsInvalid);
+        using var again = FisherOperator.FromTensors(model, new Categorical(), x, batchSize: 2);
+        using var dense = again.ToDense();              // the caller's inputs still work
+        Assert.True(dense.isfinite().all().item<bool>());
+    }
+
     [Theory, MemberData(nameof(Nets))]
     public void Products_diagonal_blocks_and_trace_agree_with_the_dense_matrix(string net)
     {

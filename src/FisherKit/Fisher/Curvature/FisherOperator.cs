@@ -15,11 +15,12 @@ namespace FisherKit.Fisher.Curvature;
 /// Monte-Carlo labels are drawn from a generator re-seeded per batch, so the operator is the same
 /// matrix on every call (as Lanczos and conjugate gradients need).
 /// </summary>
-public sealed class FisherOperator : ICurvatureMatrix
+public sealed class FisherOperator : ICurvatureMatrix, IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> _model;
     private readonly IReadOnlyList<(Tensor inputs, Tensor? targets)> _batches;
     private readonly long _count;
+    private bool _ownsBatches;                 // the batches are views made by FromTensors, released by Dispose
 
     /// <summary>Creates the operator over batches of (inputs, targets); targets may be null for the true and Monte-Carlo Fisher.</summary>
     public FisherOperator(nn.Module<Tensor, Tensor> model, PredictiveDistribution distribution, IEnumerable<(Tensor inputs, Tensor? targets)> batches,
@@ -52,7 +53,22 @@ public sealed class FisherOperator : ICurvatureMatrix
             var len = Math.Min(batchSize, n - s);
             batches.Add((inputs.narrow(0, s, len).DetachFromDisposeScope(), targets?.narrow(0, s, len).DetachFromDisposeScope()));
         }
-        return new FisherOperator(model, distribution, batches, kind, normalization, monteCarloSamples, seed);
+        return new FisherOperator(model, distribution, batches, kind, normalization, monteCarloSamples, seed) { _ownsBatches = true };
+    }
+
+    /// <summary>
+    /// Releases the batch views that <see cref="FromTensors"/> made (the tensors they view stay the caller's); batches
+    /// given to the constructor stay the caller's too, so this does nothing for them.
+    /// </summary>
+    public void Dispose()
+    {
+        if (!_ownsBatches) return;
+        _ownsBatches = false;
+        foreach (var (x, y) in _batches)
+        {
+            x.Dispose();
+            y?.Dispose();
+        }
     }
 
     /// <summary>The predictive distribution.</summary>

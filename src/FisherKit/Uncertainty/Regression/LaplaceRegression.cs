@@ -117,7 +117,7 @@ public sealed class LaplaceRegression : IRegressionUncertainty, IDisposable
         using var scope = NewDisposeScope();
         network.eval();
         var (module, z) = Curvature(network, kind, x);
-        var op = FisherOperator.FromTensors(module, new Gaussian(network.NoiseStd), z, y.reshape(-1, 1), 512, FisherKind.GeneralizedGaussNewton, Normalization.Sum);
+        using var op = FisherOperator.FromTensors(module, new Gaussian(network.NoiseStd), z, y.reshape(-1, 1), 512, FisherKind.GeneralizedGaussNewton, Normalization.Sum);
         var ggn = op.ToDense();
         var h = ggn.to(ScalarType.Float64) + eye(ggn.shape[0], dtype: ScalarType.Float64) * lambda;
         return scope.MoveToOuter(linalg.cholesky((h + h.t()) * 0.5).to(ScalarType.Float64));
@@ -140,7 +140,7 @@ public sealed class LaplaceRegression : IRegressionUncertainty, IDisposable
         Tensor mean;
         using (no_grad()) mean = _network.call(x).reshape(-1).to(ScalarType.Float64);
         var (module, z) = Curvature(_network, Kind, x);
-        var op = FisherOperator.FromTensors(module, new Gaussian(1), z, null, 512, FisherKind.True, Normalization.Sum);
+        using var op = FisherOperator.FromTensors(module, new Gaussian(1), z, null, 512, FisherKind.True, Normalization.Sum);
         var (factor, _) = op.FactorRows();                                               // [N, P]: J(x) per input (Gaussian(1): M = 1)
         var rows = factor.to(ScalarType.Float64);
         var w = linalg.solve_triangular(_cholesky, rows.t(), upper: false);             // L⁻¹Jᵀ, [P, N]
