@@ -46,10 +46,14 @@ public sealed class RegressionSensitivityMap
     public Tensor FiniteDifference(Tensor inputs, double epsilon = 1e-3)
     {
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "The finite-difference step must be positive.");
-        return PerInput(inputs, (x, parameters, v) => Central(x, parameters, v, epsilon));
+        return PerInput(inputs, (x, _, parameters, v) => Central(x, parameters, v, epsilon));
     }
 
-    private Tensor PerInput(Tensor inputs, Func<Tensor, List<(string Name, Tensor Value)>, List<Tensor>, Tensor> one)
+    /// <summary>
+    /// Per input: x (requiring grad), its outputs f at θ (one forward pass, which serves both the direction v and the
+    /// exact map), then <paramref name="one"/>(x, f, parameters, v).
+    /// </summary>
+    private Tensor PerInput(Tensor inputs, Func<Tensor, Tensor, List<(string Name, Tensor Value)>, List<Tensor>, Tensor> one)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         TensorChecks.Alive(inputs, nameof(inputs));
@@ -63,9 +67,10 @@ public sealed class RegressionSensitivityMap
         for (long i = 0; i < inputs.shape[0]; i++)
         {
             using var step = NewDisposeScope();
-            var x = inputs.narrow(0, i, 1).detach();
-            var v = Direction(x, parameters);
-            maps.Add(step.MoveToOuter(one(x, parameters, v)));
+            var x = inputs.narrow(0, i, 1).detach().clone().requires_grad_();
+            var f = Outputs(x);
+            var v = Direction(f, parameters);
+            maps.Add(step.MoveToOuter(one(x, f, parameters, v)));
         }
         return scope.MoveToOuter(cat(maps, 0));
     }
@@ -81,12 +86,11 @@ public sealed class RegressionSensitivityMap
         return f;
     }
 
-    /// <summary>v = ∇θ(uᵀf)/‖∇θ(uᵀf)‖ at x, detached; one entry per parameter.</summary>
-    private List<Tensor> Direction(Tensor x, List<(string Name, Tensor Value)> parameters)
+    /// <summary>v = ∇θ(uᵀf)/‖∇θ(uᵀf)‖ for the outputs f at θ, detached; one entry per parameter. Keeps f's graph.</summary>
+    private List<Tensor> Direction(Tensor f, List<(string Name, Tensor Value)> parameters)
     {
-        var f = Outputs(x);
         var u = OutputDirection is { } w ? tensor(w, dtype: f.dtype, device: f.device) : full(f.shape[1], 1.0 / f.shape[1], dtype: f.dtype, device: f.device);
-        var g = SafeAutograd.grad([f.mv(u.reshape(-1)).sum()], parameters.Select(p => p.Value).ToList(), allow_unused: true)
+        var g = SafeAutograd.grad([f.mv(u.reshape(-1)).sum()], parameters.Select(p => p.Value).ToList(), retain_graph: true, allow_unused: true)
             .Select((t, k) => t is null ? zeros_like(parameters[k].Value) : t.detach()).ToList();
         double norm = Math.Sqrt(g.Sum(t => t.to(ScalarType.Float64).square().sum().ToDouble()));
         if (!(norm > 0) || !double.IsFinite(norm))
@@ -94,24 +98,21 @@ public sealed class RegressionSensitivityMap
         return g.Select(t => t / norm).ToList();
     }
 
-    private Tensor Exact(Tensor input, List<(string Name, Tensor Value)> parameters, List<Tensor> v)
+    private Tensor Exact(Tensor x, Tensor f, List<(string Name, Tensor Value)> parameters, List<Tensor> v)
     {
-        var x = input.clone().requires_grad_();
-        var f = Outputs(x);
         // Jᵀw is linear in w and keeps its graph in x (create_graph); its derivative along v with respect to w is Jv.
         var w = zeros_like(f).requires_grad_();
         var jtw = SafeAutograd.grad([f], parameters.Select(p => p.Value).ToList(), [w], retain_graph: true, create_graph: true, allow_unused: true);
         Tensor? s = null;
         for (int k = 0; k < jtw.Length; k++)
             if (jtw[k] is { } t) s = s is null ? (t * v[k]).sum() : s + (t * v[k]).sum();
-        if (s is null) return zeros_like(input);
+        if (s is null) return zeros_like(x).detach();
         var jv = SafeAutograd.grad([s], [w], retain_graph: true, create_graph: true)[0]!;
         return SumOfSquaredInputGradients(jv, x);
     }
 
-    private Tensor Central(Tensor input, List<(string Name, Tensor Value)> parameters, List<Tensor> v, double epsilon)
+    private Tensor Central(Tensor x, List<(string Name, Tensor Value)> parameters, List<Tensor> v, double epsilon)
     {
-        var x = input.clone().requires_grad_();
         Tensor Shifted(double sign)
         {
             var values = parameters.Select((p, k) => (p.Name, p.Value.detach() + v[k] * (sign * epsilon))).ToDictionary(e => e.Name, e => e.Item2);
