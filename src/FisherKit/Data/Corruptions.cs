@@ -128,6 +128,7 @@ public static class Corruptions
         if (!(reduction <= 1) || !double.IsFinite(reduction)) throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "The contrast reduction must be a finite value <= 1.");
         using var scope = NewDisposeScope();
         using var _ = no_grad();
+        if (reduction == 0) return scope.MoveToOuter(images.clone());    // bit for bit, not m + (x − m) rounded
         var m = images.mean([2, 3], keepdim: true);
         return scope.MoveToOuter((m + (images - m) * (1 - reduction)).clamp(0, 1));
     }

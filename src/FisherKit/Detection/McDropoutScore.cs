@@ -46,17 +46,39 @@ public sealed class McDropoutScore : IDetectionScore
     /// <inheritdoc />
     public string Description => $"{MeasureNames.Formula(Measure, ensemble: false)} over S = {Samples} forward passes with dropout active (Gal & Ghahramani 2016).";
 
-    /// <summary>The S softmax outputs (S, N, C), float64, in the caller's scope.</summary>
+    /// <summary>
+    /// The S softmax outputs (S, N, C), float64, in the caller's scope. For a <c>Sequential</c> model the
+    /// layers before the first one with dropout are deterministic, so they run once and only the rest
+    /// runs S times (for a CNN with dropout after its convolutions, S passes cost little more than one);
+    /// the dropout masks are drawn in the same order as by S whole passes, so the values are the same.
+    /// </summary>
     public Tensor SampleProbabilities(Tensor inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         using var scope = NewDisposeScope();
         using var grad = no_grad();
         using var modes = ModuleMode.MonteCarloDropout(Model);
+        var (shared, stochastic) = Split(Model);
+        var features = shared.Aggregate(inputs, (x, layer) => layer.call(x));
         if (Seed is { } s) manual_seed(s);
         var samples = new Tensor[Samples];
-        for (int i = 0; i < Samples; i++) samples[i] = nn.functional.softmax(Model.call(inputs).to(ScalarType.Float64), 1);
+        for (int i = 0; i < Samples; i++)
+            samples[i] = nn.functional.softmax(stochastic.Aggregate(features, (x, layer) => layer.call(x)).to(ScalarType.Float64), 1);
         return scope.MoveToOuter(stack(samples, 0));
+    }
+
+    /// <summary>
+    /// The deterministic leading layers of a <c>Sequential</c> (those before the first child that
+    /// contains dropout) and the rest; for any other module no shared part and the module itself.
+    /// </summary>
+    internal static (IReadOnlyList<nn.Module<Tensor, Tensor>> Shared, IReadOnlyList<nn.Module<Tensor, Tensor>> Stochastic) Split(nn.Module<Tensor, Tensor> model)
+    {
+        if (model is not TorchSharp.Modules.Sequential sequential) return ([], [model]);
+        var children = sequential.children().ToList();
+        if (children.Any(c => c is not nn.Module<Tensor, Tensor>)) return ([], [model]);
+        var layers = children.Cast<nn.Module<Tensor, Tensor>>().ToList();
+        int first = layers.FindIndex(l => l.HasDropout());
+        return first <= 0 ? ([], [model]) : (layers.Take(first).ToList(), layers.Skip(first).ToList());
     }
 
     /// <inheritdoc />

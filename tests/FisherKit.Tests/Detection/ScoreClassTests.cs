@@ -52,6 +52,35 @@ public class ScoreClassTests
     }
 
     [Fact]
+    public void Mc_dropout_runs_the_layers_before_the_first_dropout_once_and_gives_the_values_of_whole_passes()
+    {
+        manual_seed(11);
+        using var model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.3), nn.Flatten(),
+                                        nn.Linear(4 * 3 * 3, 8), nn.ReLU(), nn.Dropout(0.5), nn.Linear(8, 3));
+        model.eval();
+        using var x = rand(5, 1, 8, 8);
+        var (shared, stochastic) = McDropoutScore.Split(model);
+        Assert.Equal(3, shared.Count);
+        Assert.Equal(6, stochastic.Count);
+        using var scope = NewDisposeScope();
+        var fast = new McDropoutScore(model, samples: 6, seed: 4).SampleProbabilities(x);
+        // The same S passes the obvious way: the whole network each time, masks from the same seed.
+        Tensor expected;
+        using (no_grad())
+        using (ModuleMode.MonteCarloDropout(model))
+        {
+            manual_seed(4);
+            expected = stack(Enumerable.Range(0, 6).Select(_ => nn.functional.softmax(model.call(x).to(ScalarType.Float64), 1)).ToArray(), 0);
+        }
+        Assert.Equal(expected.shape, fast.shape);
+        Assert.True(fast.allclose(expected, rtol: 0, atol: 1e-12), $"largest difference {(fast - expected).abs().max().ToDouble():G3}");
+        Assert.True(fast.std(0).max().ToDouble() > 1e-3, "the passes differ (dropout is active)");
+        // A module that is not a Sequential, or one whose first layer drops, runs whole.
+        using var dropsFirst = nn.Sequential(nn.Dropout(0.5), nn.Linear(2, 2));
+        Assert.Empty(McDropoutScore.Split(dropsFirst).Shared);
+    }
+
+    [Fact]
     public void Mc_dropout_needs_a_dropout_layer()
     {
         using var model = nn.Sequential(nn.Flatten(), nn.Linear(4, 2));
