@@ -45,7 +45,7 @@ public sealed class EnsembleScore : IDetectionScore
         for (int m = 0; m < _members.Length; m++)
         {
             using var modes = ModuleMode.Eval(_members[m]);
-            var logits = _members[m].call(inputs);
+            var logits = ConvolutionWorkspace.Call(_members[m], inputs);
             if (m > 0 && !logits.shape.SequenceEqual(probs[0].shape))
                 throw new InvalidOperationException($"Ensemble member {m} returned logits of shape [{string.Join(", ", logits.shape)}], member 0 [{string.Join(", ", probs[0].shape)}].");
             probs[m] = nn.functional.softmax(logits.to(ScalarType.Float64), 1);

@@ -34,6 +34,6 @@ public abstract class LogitScore : IDetectionScore
         using var scope = NewDisposeScope();
         using var grad = no_grad();
         using var modes = ModuleMode.Eval(Model);
-        return FromLogits(Model.call(inputs)).ToArray<double>();
+        return FromLogits(ConvolutionWorkspace.Call(Model, inputs)).ToArray<double>();
     }
 }

@@ -60,10 +60,11 @@ public sealed class PerInputFisher
         if (inputs.ndim < 1 || inputs.shape[0] < 1) throw new ArgumentException($"The inputs need a batch dimension with at least one input, got shape {TensorChecks.Shape(inputs.shape)}.", nameof(inputs));
         var results = new List<T>();
         var n = inputs.shape[0];
-        for (long start = 0; start < n; start += BatchSize)
+        int perCall = ConvolutionWorkspace.InputsPerCall(_model, inputs, BatchSize);   // libtorch's own CPU convolutions: buffers below glibc's mmap threshold
+        for (long start = 0; start < n; start += perCall)
         {
             using var scope = NewDisposeScope();
-            results.Add(perBatch(inputs.narrow(0, start, Math.Min(BatchSize, n - start))));
+            results.Add(perBatch(inputs.narrow(0, start, Math.Min(perCall, n - start))));
         }
         return results;
     }

@@ -52,9 +52,10 @@ public static class FeatureExtractors
         var features = new List<Tensor>();
         var outputs = new List<Tensor>();
         long n = inputs.shape[0];
-        for (long start = 0; start < n; start += batchSize)
+        int perCall = ConvolutionWorkspace.InputsPerCall(model, inputs, batchSize);
+        for (long start = 0; start < n; start += perCall)
         {
-            outputs.Add(model.call(inputs.narrow(0, start, Math.Min(batchSize, n - start))));
+            outputs.Add(model.call(inputs.narrow(0, start, Math.Min(perCall, n - start))));
             features.Add(recorder.Take().flatten(1));
         }
         return (scope.MoveToOuter(cat(features, 0)), scope.MoveToOuter(cat(outputs, 0)));

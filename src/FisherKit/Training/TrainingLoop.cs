@@ -155,7 +155,7 @@ public static class TrainingLoop
         foreach (var b in data.InOrder())
         {
             using var scope = NewDisposeScope();
-            var (s, c) = loss.Evaluate(model.call(b.Inputs), b, warmUp);
+            var (s, c) = loss.Evaluate(ConvolutionWorkspace.Call(model, b.Inputs), b, warmUp);
             sum += s;
             correct += c;
         }

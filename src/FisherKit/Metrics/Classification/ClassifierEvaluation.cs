@@ -7,7 +7,7 @@ namespace FisherKit.Metrics.Classification;
 /// <summary>Batched predictions and accuracy of a classifier (evaluation mode, no gradients; modes restored after).</summary>
 public static class ClassifierEvaluation
 {
-    /// <summary>Logits (N, C) of all inputs, computed in batches, in the caller's scope.</summary>
+    /// <summary>Logits (N, C) of all inputs, computed in batches (smaller ones where <see cref="ConvolutionWorkspace"/> says so), in the caller's scope.</summary>
     public static Tensor Logits(nn.Module<Tensor, Tensor> model, Tensor inputs, int batchSize = 256)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -17,8 +17,9 @@ public static class ClassifierEvaluation
         using var grad = no_grad();
         using var modes = ModuleMode.Eval(model);
         var parts = new List<Tensor>();
-        for (long start = 0; start < inputs.size(0); start += batchSize)
-            parts.Add(model.call(inputs.narrow(0, start, Math.Min(batchSize, inputs.size(0) - start))));
+        int perCall = ConvolutionWorkspace.InputsPerCall(model, inputs, batchSize);   // libtorch's own CPU convolutions: buffers below glibc's mmap threshold
+        for (long start = 0; start < inputs.size(0); start += perCall)
+            parts.Add(model.call(inputs.narrow(0, start, Math.Min(perCall, inputs.size(0) - start))));
         return scope.MoveToOuter(cat(parts, 0));
     }
 
