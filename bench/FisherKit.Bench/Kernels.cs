@@ -28,6 +28,7 @@ internal static class Kernels
         if (o.Parts.Contains("conv")) rows.AddRange(ConvGradients(o, checks));
         if (o.Parts.Contains("pool")) rows.AddRange(MaxPool(o, checks));
         if (o.Parts.Contains("adam")) rows.AddRange(Adam(o, checks));
+        if (o.Parts.Contains("batch")) rows.AddRange(CallSize(o));
         Dictionary<string, object?>? malloc = null;
         if (o.Parts.Contains("malloc")) malloc = Malloc(o, root);
         env["load_average_at_end"] = EnvironmentRecord.Read("/proc/loadavg");
@@ -270,6 +271,44 @@ internal static class Kernels
         return rows;
     }
 
+    // ------------------------------------------------------------------ inputs per call
+
+    /// <summary>
+    /// The benchmark CNN over 256 images, evaluation mode without gradients, in calls of 16 to 256 images,
+    /// and what <see cref="ConvolutionWorkspace"/> picks for it (the whole batch with oneDNN on; below
+    /// glibc's 32 MiB mmap threshold for libtorch's own im2col buffer with oneDNN off); then forward and
+    /// backward to the input (what an attack or a Fisher form does) in calls of 16 to 128 images.
+    /// </summary>
+    private static List<VariantTiming> CallSize(KernelOptions o)
+    {
+        manual_seed(0);
+        using var model = Cnn.Create();
+        model.eval();
+        using var x = rand(256, 1, 28, 28);
+        int picked = ConvolutionWorkspace.InputsPerCall(model, x, 256);
+        void Forward(int perCall)
+        {
+            using var g = no_grad();
+            for (long s = 0; s < 256; s += perCall) model.call(x.narrow(0, s, Math.Min(perCall, 256 - s)));
+        }
+        void Backward(int perCall)
+        {
+            for (long s = 0; s < 256; s += perCall)
+            {
+                using var g = enable_grad();
+                var xi = x.narrow(0, s, Math.Min(perCall, 256 - s)).detach().requires_grad_();
+                SafeAutograd.grad([model.call(xi).logsumexp(1).sum()], [xi]);
+            }
+        }
+        var rows = MicroBench.Compare("CNN forward over 256 images (no gradient), by images per call", o.Rounds, o.Inner,
+            [.. new[] { 16, 32, 48, 64, 128, 256 }.Select(k => ($"{k} per call", (Action)(() => Forward(k)), (string?)(k == picked ? "ConvolutionWorkspace's choice" : null))),
+             ($"ConvolutionWorkspace: {picked} per call", () => Forward(picked), null)]);
+        rows.AddRange(MicroBench.Compare("CNN forward + input gradient over 256 images, by images per call", o.Rounds, o.Inner,
+            [.. new[] { 16, 32, 64, 128 }.Select(k => ($"{k} per call", (Action)(() => Backward(k)), (string?)null)),
+             ($"ConvolutionWorkspace: {picked} per call", () => Backward(picked), null)]));
+        return rows;
+    }
+
     // ------------------------------------------------------------------ Adam
 
     /// <summary>
@@ -491,7 +530,7 @@ internal sealed record KernelOptions(int Threads, int Rounds, int Inner, int Bat
 {
     internal static KernelOptions Parse(string[] args)
     {
-        var o = new KernelOptions(1, 7, 3, 64, ["conv", "pool", "adam", "malloc"]);
+        var o = new KernelOptions(1, 7, 3, 64, ["conv", "pool", "adam", "batch", "malloc"]);
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");

@@ -9,10 +9,10 @@ namespace FisherKit.TorchSharpAdditions;
 /// libtorch's own CPU convolution kernels unfold the whole batch into one im2col buffer (and the
 /// input gradient into one col2im buffer) of (C_in/groups)·Πk × Π(output size) values per input.
 /// glibc serves blocks above 32 MiB (its largest mmap threshold) from a fresh mapping every time, so
-/// such a buffer is faulted in page by page at every call; below it, the block is reused. The
-/// benchmark CNN on 28×28 images (conv2: 288 × 576 values, 0.66 MB per input) crosses the line between
-/// 32 and 64 inputs, and a forward pass then costs several times more per input
-/// (<c>bench/FisherKit.Bench kernels --only batch</c>). FisherKit's own deterministic batched loops
+/// such a buffer is faulted in page by page at every call; below it, the block is reused. For the
+/// benchmark CNN on 28×28 images (conv2: 288 × 576 values, 0.66 MB per input, the same again for its
+/// input gradient) a call of 64 to 256 images then costs several times more per image than calls of
+/// a few tens (<c>bench/FisherKit.Bench kernels --only batch</c>). FisherKit's own deterministic batched loops
 /// (evaluation, scores, per-input Fisher quantities) therefore split larger batches into calls whose
 /// buffers stay below <see cref="BudgetBytes"/>; results are the same up to float rounding.
 /// With oneDNN on, on CUDA, or for a network without convolutions, the requested batch stays.
