@@ -60,11 +60,7 @@ public sealed class McDropoutScore : IDetectionScore
         using var modes = ModuleMode.MonteCarloDropout(Model);
         var (shared, stochastic) = Split(Model);
         // The deterministic part in calls of ConvolutionWorkspace's size; the masks below see the whole batch as before.
-        int perCall = shared.Count == 0 ? int.MaxValue : ConvolutionWorkspace.InputsPerCall(Model, inputs, (int)Math.Max(inputs.shape[0], 1));
-        var features = inputs.shape[0] <= perCall
-            ? shared.Aggregate(inputs, (x, layer) => layer.call(x))
-            : cat(Enumerable.Range(0, (int)((inputs.shape[0] + perCall - 1) / perCall))
-                  .Select(i => shared.Aggregate(inputs.narrow(0, (long)i * perCall, Math.Min(perCall, inputs.shape[0] - (long)i * perCall)), (x, layer) => layer.call(x))).ToList(), 0);
+        var features = shared.Count == 0 ? inputs : ConvolutionWorkspace.Call(Model, x => shared.Aggregate(x, (h, layer) => layer.call(h)), inputs);
         if (Seed is { } s) manual_seed(s);
         var samples = new Tensor[Samples];
         for (int i = 0; i < Samples; i++)

@@ -80,14 +80,25 @@ public static class ConvolutionWorkspace
     public static Tensor Call(nn.Module<Tensor, Tensor> model, Tensor inputs, int requested = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return Call(model, model.call, inputs, requested);
+    }
+
+    /// <summary>
+    /// <paramref name="forward"/> (a part of <paramref name="model"/>, e.g. its first layers) over all
+    /// <paramref name="inputs"/> in calls sized for <paramref name="model"/>, joined along the batch dimension.
+    /// </summary>
+    public static Tensor Call(nn.Module model, Func<Tensor, Tensor> forward, Tensor inputs, int requested = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(forward);
         ArgumentNullException.ThrowIfNull(inputs);
         long n = inputs.ndim == 0 ? 0 : inputs.shape[0];
         int perCall = InputsPerCall(model, inputs, (int)Math.Min(requested, Math.Max(n, 1)));
-        if (n <= perCall) return model.call(inputs);
+        if (n <= perCall) return forward(inputs);
         using var scope = NewDisposeScope();
         var parts = new List<Tensor>();
         for (long start = 0; start < n; start += perCall)
-            parts.Add(model.call(inputs.narrow(0, start, Math.Min(perCall, n - start))));
+            parts.Add(forward(inputs.narrow(0, start, Math.Min(perCall, n - start))));
         return scope.MoveToOuter(cat(parts, 0));
     }
 }
