@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,61 +21,77 @@ namespace FisherKit.TorchSharpAdditions;
 /// </summary>
 public static class ConvolutionWorkspace
 {
-    /// <summary>Largest unfolded buffer one call may need: 24 MiB, below glibc's 32 MiB mmap threshold with room to spare.</summary>
-    public const long BudgetBytes = 24L << 20;
+    /// <summary>Largest unfolded buffer one call may need: 16 MiB, half of glibc's 32 MiB mmap threshold (input gradients need a second one).</summary>
+    public const long BudgetBytes = 16L << 20;
+
+    // Per network and input shape: the largest unfolded buffer per input, measured once by a probe.
+    private static readonly ConditionalWeakTable<nn.Module, ConcurrentDictionary<string, long>> Measured = new();
 
     /// <summary>
-    /// The number of inputs of <paramref name="inputs"/> (N, C, spatial...) that one call of
+    /// The number of inputs of <paramref name="inputs"/> (N, ...) that one call of
     /// <paramref name="model"/> should take, at most <paramref name="requested"/>: the requested
     /// number where libtorch's own CPU convolution kernels are not used (oneDNN on, CUDA, no
     /// convolution), otherwise the most whose unfolded buffers stay within <see cref="BudgetBytes"/>
-    /// (at least 1). The buffer is bounded with the network input's spatial size for every layer.
+    /// (at least 1). The buffer sizes come from one probe call on a single input (evaluation mode, no
+    /// gradient; the network's forward hooks see it), once per network and input shape.
     /// </summary>
-    public static int InputsPerCall(nn.Module model, Tensor inputs, int requested)
+    public static int InputsPerCall(nn.Module<Tensor, Tensor> model, Tensor inputs, int requested)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs);
-        if (requested <= 1 || inputs.device_type != DeviceType.CPU || OneDnn.EnabledOrDefault) return Math.Max(requested, 1);
-        return InputsPerCall(model, inputs.shape, inputs.element_size(), requested);
+        if (requested <= 1 || inputs.ndim == 0 || inputs.shape[0] <= 1 || inputs.device_type != DeviceType.CPU || OneDnn.EnabledOrDefault) return Math.Max(requested, 1);
+        return InputsPerCall(UnfoldedBytesPerInput(model, inputs), requested);
     }
 
-    /// <summary><see cref="InputsPerCall(nn.Module, Tensor, int)"/> for libtorch's own kernels, from the input shape and element size.</summary>
-    internal static int InputsPerCall(nn.Module model, long[] inputShape, long elementSize, int requested)
-    {
-        long perInput = UnfoldedBytesPerInput(model, inputShape, elementSize);
-        if (perInput == 0) return Math.Max(requested, 1);
-        return (int)Math.Clamp(BudgetBytes / perInput, 1, Math.Max(requested, 1));
-    }
+    /// <summary>The inputs per call for a largest unfolded buffer of <paramref name="bytesPerInput"/> per input.</summary>
+    internal static int InputsPerCall(long bytesPerInput, int requested) =>
+        bytesPerInput == 0 ? Math.Max(requested, 1) : (int)Math.Clamp(BudgetBytes / bytesPerInput, 1, Math.Max(requested, 1));
 
     /// <summary>
-    /// An upper bound on the largest im2col/col2im buffer per input among the network's convolutions:
-    /// (input channels per group)·Πkernel × Π(spatial size of the network input), and for transposed
-    /// convolutions (output channels per group)·Πkernel × the same; 0 without convolutions.
+    /// The largest im2col/col2im buffer per input among the network's convolutions for inputs shaped
+    /// like <paramref name="inputs"/>: (input channels per group)·Πkernel × Π(output size) values, for
+    /// transposed convolutions (output channels per group)·Πkernel × Π(input size); 0 without convolutions.
     /// </summary>
-    internal static long UnfoldedBytesPerInput(nn.Module model, long[] inputShape, long elementSize)
+    internal static long UnfoldedBytesPerInput(nn.Module<Tensor, Tensor> model, Tensor inputs)
     {
-        long spatial = inputShape.Length >= 3 ? inputShape.Skip(2).Aggregate(1L, (a, b) => a * b) : inputShape.Skip(1).Aggregate(1L, (a, b) => a * b);
+        var key = $"{string.Join(",", inputs.shape.Skip(1))}:{inputs.dtype}";
+        var perShape = Measured.GetValue(model, _ => new ConcurrentDictionary<string, long>());
+        if (perShape.TryGetValue(key, out var known)) return known;
+        var convolutions = model.NamedModulesWithSelf().Select(m => m.module)
+            .Where(m => m is Conv1d or Conv2d or Conv3d or ConvTranspose1d or ConvTranspose2d or ConvTranspose3d).Cast<nn.Module<Tensor, Tensor>>().ToList();
         long largest = 0;
-        foreach (var (_, module) in model.NamedModulesWithSelf())
+        if (convolutions.Count > 0)
         {
-            long columns = module switch
+            long elementSize = inputs.element_size();
+            Tensor Record(nn.Module<Tensor, Tensor> m, Tensor input, Tensor output)
             {
-                Conv1d c => c.weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b),
-                Conv2d c => c.weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b),
-                Conv3d c => c.weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b),
-                ConvTranspose1d c => c.weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b),
-                ConvTranspose2d c => c.weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b),
-                ConvTranspose3d c => c.weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b),
-                _ => 0,
-            };
-            largest = Math.Max(largest, columns);
+                var weight = m.named_parameters(recurse: false).First(p => p.name == "weight").parameter;
+                bool transposed = m is ConvTranspose1d or ConvTranspose2d or ConvTranspose3d;
+                long rows = weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
+                long positions = (transposed ? input : output).shape.Skip(2).Aggregate(1L, (a, b) => a * b);
+                largest = Math.Max(largest, rows * positions * elementSize);
+                return output;
+            }
+            var removers = convolutions.Select(c => (Action)c.register_forward_hook(Record).remove).ToList();
+            try
+            {
+                using var scope = NewDisposeScope();
+                using var grad = no_grad();
+                using var mode = ModuleMode.Eval(model);
+                model.call(inputs.narrow(0, 0, 1));
+            }
+            finally
+            {
+                foreach (var remove in removers) remove();
+            }
         }
-        return largest * spatial * elementSize;
+        perShape[key] = largest;
+        return largest;
     }
 
     /// <summary>
     /// <paramref name="model"/>'s outputs for all <paramref name="inputs"/>, computed in calls of at most
-    /// <see cref="InputsPerCall(nn.Module, Tensor, int)"/> inputs and joined along the batch dimension,
+    /// <see cref="InputsPerCall(nn.Module{Tensor, Tensor}, Tensor, int)"/> inputs and joined along the batch dimension,
     /// in the caller's scope. Only for calls where inputs do not interact (evaluation mode, no
     /// randomness): the result equals one call on the whole batch up to float rounding.
     /// </summary>
@@ -87,7 +105,7 @@ public static class ConvolutionWorkspace
     /// <paramref name="forward"/> (a part of <paramref name="model"/>, e.g. its first layers) over all
     /// <paramref name="inputs"/> in calls sized for <paramref name="model"/>, joined along the batch dimension.
     /// </summary>
-    public static Tensor Call(nn.Module model, Func<Tensor, Tensor> forward, Tensor inputs, int requested = int.MaxValue)
+    public static Tensor Call(nn.Module<Tensor, Tensor> model, Func<Tensor, Tensor> forward, Tensor inputs, int requested = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(forward);

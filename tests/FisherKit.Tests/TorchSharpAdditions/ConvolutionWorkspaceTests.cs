@@ -12,25 +12,31 @@ namespace FisherKit.Tests.TorchSharpAdditions;
 public class ConvolutionWorkspaceTests
 {
     [Fact]
-    public void The_bound_is_the_largest_unfolded_convolution_at_the_input_size()
+    public void The_bound_is_the_largest_unfolded_convolution_measured_by_a_probe_call()
     {
         using var cnn = ConvNetSpec.Benchmark().Build(0);
-        // conv2: 32 input channels × 3 × 3 = 288 rows, bounded with 28 × 28 positions, 4 bytes each.
-        Assert.Equal(288L * 28 * 28 * 4, ConvolutionWorkspace.UnfoldedBytesPerInput(cnn, [64, 1, 28, 28], 4));
-        Assert.Equal((int)(ConvolutionWorkspace.BudgetBytes / (288L * 28 * 28 * 4)), ConvolutionWorkspace.InputsPerCall(cnn, [256, 1, 28, 28], 4, 256));
-        Assert.Equal(8, ConvolutionWorkspace.InputsPerCall(cnn, [256, 1, 28, 28], 4, 8));            // never more than asked
-        Assert.Equal(1, ConvolutionWorkspace.InputsPerCall(cnn, [4, 1, 4000, 4000], 4, 4));          // at least one input
+        cnn.train();
+        using var x = rand(64, 1, 28, 28);
+        // conv2: 32 input channels × 3 × 3 = 288 rows at 24 × 24 output positions, 4 bytes each.
+        Assert.Equal(288L * 24 * 24 * 4, ConvolutionWorkspace.UnfoldedBytesPerInput(cnn, x));
+        Assert.True(cnn.training, "the probe restores the mode");
+        Assert.Equal((int)(ConvolutionWorkspace.BudgetBytes / (288L * 24 * 24 * 4)), ConvolutionWorkspace.InputsPerCall(288L * 24 * 24 * 4, 256));
+        Assert.Equal(8, ConvolutionWorkspace.InputsPerCall(288L * 24 * 24 * 4, 8));   // never more than asked
+        Assert.Equal(1, ConvolutionWorkspace.InputsPerCall(1L << 40, 4));               // at least one input
 
-        // Transposed convolutions count their output channels per group; 1-D convolutions their length.
-        using var up = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ConvTranspose2d(4, 16, 5));
-        Assert.Equal(16L * 25 * 10 * 10 * 8, ConvolutionWorkspace.UnfoldedBytesPerInput(up, [2, 3, 10, 10], 8));
+        // A transposed convolution counts its output channels per group at its input size; a 1-D convolution its length.
+        using var up = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ConvTranspose2d(4, 16, 5)).to(ScalarType.Float64);
+        using var image = rand(2, 3, 10, 10, dtype: ScalarType.Float64);
+        Assert.Equal(16L * 25 * 8 * 8 * 8, ConvolutionWorkspace.UnfoldedBytesPerInput(up, image));
         using var line = nn.Sequential(nn.Conv1d(6, 2, 7));
-        Assert.Equal(6L * 7 * 50 * 4, ConvolutionWorkspace.UnfoldedBytesPerInput(line, [2, 6, 50], 4));
+        using var signal = rand(2, 6, 50);
+        Assert.Equal(6L * 7 * 44 * 4, ConvolutionWorkspace.UnfoldedBytesPerInput(line, signal));
 
-        // No convolution: the requested batch stays.
+        // No convolution: no buffer, the requested batch stays.
         using var mlp = nn.Sequential(nn.Linear(10, 5), nn.ReLU(), nn.Linear(5, 2));
-        Assert.Equal(0, ConvolutionWorkspace.UnfoldedBytesPerInput(mlp, [100, 10], 4));
-        Assert.Equal(100, ConvolutionWorkspace.InputsPerCall(mlp, [100, 10], 4, 100));
+        using var rows = rand(100, 10);
+        Assert.Equal(0, ConvolutionWorkspace.UnfoldedBytesPerInput(mlp, rows));
+        Assert.Equal(100, ConvolutionWorkspace.InputsPerCall(mlp, rows, 100));
     }
 
     [Fact]
