@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace FisherKit.Detection;
 
 /// <summary>
-/// A score computed from one classifier's logits: the model runs once, in evaluation mode and without
-/// gradients, and <see cref="FromLogits"/> turns the logits into scores.
+/// A score computed from one classifier's logits: the model runs once per input (in calls sized by
+/// <see cref="ConvolutionWorkspace"/>), in evaluation mode and without gradients, and
+/// <see cref="FromLogits"/> turns the logits into scores.
 /// </summary>
 public abstract class LogitScore : IDetectionScore
 {

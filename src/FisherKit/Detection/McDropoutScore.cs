@@ -48,9 +48,11 @@ public sealed class McDropoutScore : IDetectionScore
 
     /// <summary>
     /// The S softmax outputs (S, N, C), float64, in the caller's scope. For a <c>Sequential</c> model the
-    /// layers before the first one with dropout are deterministic, so they run once and only the rest
-    /// runs S times (for a CNN with dropout after its convolutions, S passes cost little more than one);
-    /// the dropout masks are drawn in the same order as by S whole passes, so the values are the same.
+    /// layers before the first one with dropout are deterministic, so they run once (in calls sized by
+    /// <see cref="ConvolutionWorkspace"/>) and only the rest runs S times (for a CNN with dropout after its
+    /// convolutions, S passes cost little more than one); the dropout masks are drawn in the same order
+    /// as by S whole passes, so the values are those of S whole passes up to float rounding. The
+    /// children are called one by one, so hooks on the <c>Sequential</c> itself do not fire.
     /// </summary>
     public Tensor SampleProbabilities(Tensor inputs)
     {
@@ -64,7 +66,7 @@ public sealed class McDropoutScore : IDetectionScore
         if (Seed is { } s) manual_seed(s);
         var samples = new Tensor[Samples];
         for (int i = 0; i < Samples; i++)
-            samples[i] = nn.functional.softmax(stochastic.Aggregate(features, (x, layer) => layer.call(x)).to(ScalarType.Float64), 1);
+            samples[i] = nn.functional.softmax(stochastic.Aggregate(features.clone(), (x, layer) => layer.call(x)).to(ScalarType.Float64), 1);   // a copy: a layer may work in place
         return scope.MoveToOuter(stack(samples, 0));
     }
 
@@ -74,7 +76,8 @@ public sealed class McDropoutScore : IDetectionScore
     /// </summary>
     internal static (IReadOnlyList<nn.Module<Tensor, Tensor>> Shared, IReadOnlyList<nn.Module<Tensor, Tensor>> Stochastic) Split(nn.Module<Tensor, Tensor> model)
     {
-        if (model is not TorchSharp.Modules.Sequential sequential) return ([], [model]);
+        if (model.GetType() != typeof(TorchSharp.Modules.Sequential)) return ([], [model]);   // a subclass may change forward
+        var sequential = (TorchSharp.Modules.Sequential)model;
         var children = sequential.children().ToList();
         if (children.Any(c => c is not nn.Module<Tensor, Tensor>)) return ([], [model]);
         var layers = children.Cast<nn.Module<Tensor, Tensor>>().ToList();

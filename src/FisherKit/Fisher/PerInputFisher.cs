@@ -37,10 +37,10 @@ public sealed class PerInputFisher
         CheckParameters(model);
     }
 
-    /// <summary>Inputs per internal batch.</summary>
+    /// <summary>Inputs per internal batch, at most (fewer where <see cref="ConvolutionWorkspace"/> says so).</summary>
     public int BatchSize { get; init; } = 64;
 
-    /// <summary>All per-input quantities for a batch of inputs (N, ...), in chunks of <see cref="BatchSize"/>.</summary>
+    /// <summary>All per-input quantities for a batch of inputs (N, ...), in chunks of at most <see cref="BatchSize"/>.</summary>
     /// <example>
     /// <code>
     /// var fisher = new PerInputFisher(model);
@@ -53,7 +53,7 @@ public sealed class PerInputFisher
         return PerInputFisherResult.Concat(InBatches(inputs, ComputeBatch));
     }
 
-    /// <summary>Applies <paramref name="perBatch"/> to consecutive batches of <see cref="BatchSize"/> inputs, each inside its own dispose scope.</summary>
+    /// <summary>Applies <paramref name="perBatch"/> to consecutive batches of at most <see cref="BatchSize"/> inputs, each inside its own dispose scope.</summary>
     private List<T> InBatches<T>(Tensor inputs, Func<Tensor, T> perBatch)
     {
         ArgumentNullException.ThrowIfNull(inputs);

@@ -34,7 +34,7 @@ public static class FeatureExtractors
     }
 
     /// <summary>
-    /// Runs <paramref name="model"/> over <paramref name="inputs"/> in batches of <paramref name="batchSize"/>
+    /// Runs <paramref name="model"/> over <paramref name="inputs"/> in batches of at most <paramref name="batchSize"/> (see <see cref="ConvolutionWorkspace"/>)
     /// (evaluation mode, no gradient) and returns the features at <paramref name="layer"/>, (N, D), and the
     /// model's outputs, both concatenated over the batches.
     /// </summary>

@@ -57,7 +57,7 @@ public enum PerInputConvolutionMethod
 public static class ConvolutionGradients
 {
     /// <summary>Largest unfolded copy made at once by <see cref="PerInputConvolutionMethod.Unfold"/>, in bytes (16 MiB; tests lower it to force chunks).</summary>
-    internal static long UnfoldBudgetBytes { get; set; } = 16L << 20;
+    internal static long UnfoldBudgetBytes { get; set; } = ConvolutionWorkspace.BudgetBytes;
 
     /// <summary>
     /// ∂L/∂weight of <c>conv2d(input, weight)</c> for one input (a batch of one), given the output

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,39 +8,48 @@ using static TorchSharp.torch;
 namespace FisherKit.TorchSharpAdditions;
 
 /// <summary>
-/// How many inputs one call of a convolutional network should take on the CPU when oneDNN is off.
-/// libtorch's own CPU convolution kernels unfold the whole batch into one im2col buffer (and the
-/// input gradient into one col2im buffer) of (C_in/groups)·Πk × Π(output size) values per input.
-/// glibc serves blocks above 32 MiB (its largest mmap threshold) from a fresh mapping every time, so
-/// such a buffer is faulted in page by page at every call; below it, the block is reused. For the
-/// benchmark CNN on 28×28 images (conv2: 288 × 576 values, 0.66 MB per input, the same again for its
-/// input gradient) a call of 64 to 256 images then costs several times more per image than calls of
-/// a few tens (<c>bench/FisherKit.Bench kernels --only batch</c>). FisherKit's own deterministic batched loops
-/// (evaluation, scores, per-input Fisher quantities) therefore split larger batches into calls whose
-/// buffers stay below <see cref="BudgetBytes"/>; results are the same up to float rounding.
-/// With oneDNN on, on CUDA, or for a network without convolutions, the requested batch stays.
+/// How many inputs one call of a convolutional network should take on the CPU where libtorch runs
+/// its own convolution kernels (oneDNN off, or any dtype but float32). Those kernels unfold the whole
+/// batch into one im2col buffer of (C_in/groups)·Πk × Π(output size) values per input, for the
+/// forward pass and again for the weight gradient. glibc serves blocks above 32 MiB (its largest
+/// mmap threshold) from a fresh mapping every time, so such a buffer is faulted in page by page at
+/// every call; below it, the block is reused. For the benchmark CNN on 28×28 images (conv2: 288 × 576
+/// values, 0.66 MB per input) calls of 64 to 256 images then cost several times more per image than
+/// calls of a few tens (<c>bench/FisherKit.Bench kernels --only batch</c>). FisherKit's deterministic
+/// batched loops (ClassifierEvaluation, the logit, ensemble and Mahalanobis scores, FeatureExtractors,
+/// the Monte Carlo dropout prefix, validation in TrainingLoop, PerInputFisher) therefore split larger
+/// batches into calls whose largest buffer stays within <see cref="BudgetBytes"/>; results are the same
+/// up to float rounding. Training batches and attacks keep their size: splitting them would change
+/// batch statistics and random draws.
 /// </summary>
 public static class ConvolutionWorkspace
 {
-    /// <summary>Largest unfolded buffer one call may need: 16 MiB, half of glibc's 32 MiB mmap threshold (input gradients need a second one).</summary>
-    public const long BudgetBytes = 16L << 20;
+    /// <summary>
+    /// Largest unfolded buffer one call may need: 16 MiB, half of glibc's 32 MiB mmap threshold (in the
+    /// benchmark, calls of 25 images, 16 MiB, beat calls of 32, 21 MiB, when gradients were taken too).
+    /// Tests lower it to force splits.
+    /// </summary>
+    internal static long BudgetBytes { get; set; } = 16L << 20;
 
     // Per network and input shape: the largest unfolded buffer per input, measured once by a probe.
     private static readonly ConditionalWeakTable<nn.Module, ConcurrentDictionary<string, long>> Measured = new();
 
     /// <summary>
     /// The number of inputs of <paramref name="inputs"/> (N, ...) that one call of
-    /// <paramref name="model"/> should take, at most <paramref name="requested"/>: the requested
-    /// number where libtorch's own CPU convolution kernels are not used (oneDNN on, CUDA, no
+    /// <paramref name="model"/> should take, at most <paramref name="requested"/>: the requested number
+    /// where libtorch's own CPU convolution kernels are not used (float32 with oneDNN on, CUDA, no
     /// convolution), otherwise the most whose unfolded buffers stay within <see cref="BudgetBytes"/>
     /// (at least 1). The buffer sizes come from one probe call on a single input (evaluation mode, no
-    /// gradient; the network's forward hooks see it), once per network and input shape.
+    /// gradient), once per network and input shape; the network's own forward hooks see that call.
+    /// Not for a network that another thread runs at the same time (TorchSharp modules are not
+    /// thread-safe either).
     /// </summary>
     public static int InputsPerCall(nn.Module<Tensor, Tensor> model, Tensor inputs, int requested)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs);
-        if (requested <= 1 || inputs.ndim == 0 || inputs.shape[0] <= 1 || inputs.device_type != DeviceType.CPU || OneDnn.EnabledOrDefault) return Math.Max(requested, 1);
+        if (requested <= 1 || inputs.ndim == 0 || inputs.shape[0] <= 1 || inputs.device_type != DeviceType.CPU) return Math.Max(requested, 1);
+        if (inputs.dtype == ScalarType.Float32 && OneDnn.EnabledOrDefault) return requested;   // oneDNN's kernels need no whole-batch buffer
         return InputsPerCall(UnfoldedBytesPerInput(model, inputs), requested);
     }
 
@@ -48,52 +58,62 @@ public static class ConvolutionWorkspace
         bytesPerInput == 0 ? Math.Max(requested, 1) : (int)Math.Clamp(BudgetBytes / bytesPerInput, 1, Math.Max(requested, 1));
 
     /// <summary>
-    /// The largest im2col/col2im buffer per input among the network's convolutions for inputs shaped
-    /// like <paramref name="inputs"/>: (input channels per group)·Πkernel × Π(output size) values, for
-    /// transposed convolutions (output channels per group)·Πkernel × Π(input size); 0 without convolutions.
+    /// The largest im2col buffer per input among the network's convolutions for inputs shaped like
+    /// <paramref name="inputs"/>: (input channels per group)·Πkernel × Π(output size) elements, for
+    /// transposed convolutions (output channels per group)·Πkernel × Π(input size); 0 without
+    /// convolutions, or when the probe call fails (the real call then reports the problem). 1×1
+    /// convolutions without stride or padding, which libtorch runs without a buffer, and dilated ones,
+    /// which it unfolds one input at a time, are counted all the same: they only split calls more than needed.
     /// </summary>
     internal static long UnfoldedBytesPerInput(nn.Module<Tensor, Tensor> model, Tensor inputs)
     {
         var key = $"{string.Join(",", inputs.shape.Skip(1))}:{inputs.dtype}";
         var perShape = Measured.GetValue(model, _ => new ConcurrentDictionary<string, long>());
-        if (perShape.TryGetValue(key, out var known)) return known;
-        var convolutions = model.NamedModulesWithSelf().Select(m => m.module)
-            .Where(m => m is Conv1d or Conv2d or Conv3d or ConvTranspose1d or ConvTranspose2d or ConvTranspose3d).Cast<nn.Module<Tensor, Tensor>>().ToList();
-        long largest = 0;
-        if (convolutions.Count > 0)
+        lock (perShape)
         {
-            long elementSize = inputs.element_size();
+            if (perShape.TryGetValue(key, out var known)) return known;
+            var convolutions = model.NamedModulesWithSelf().Select(m => m.module).OfType<Convolution>().ToList();
+            long largest = 0;
+            var removers = new List<Action>();
             Tensor Record(nn.Module<Tensor, Tensor> m, Tensor input, Tensor output)
             {
-                var weight = m.named_parameters(recurse: false).First(p => p.name == "weight").parameter;
+                var c = (Convolution)m;
                 bool transposed = m is ConvTranspose1d or ConvTranspose2d or ConvTranspose3d;
-                long rows = weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
+                long rows = c.weight!.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
                 long positions = (transposed ? input : output).shape.Skip(2).Aggregate(1L, (a, b) => a * b);
-                largest = Math.Max(largest, rows * positions * elementSize);
+                largest = Math.Max(largest, rows * positions * output.element_size());
                 return output;
             }
-            var removers = convolutions.Select(c => (Action)c.register_forward_hook(Record).remove).ToList();
             try
             {
-                using var scope = NewDisposeScope();
-                using var grad = no_grad();
-                using var mode = ModuleMode.Eval(model);
-                model.call(inputs.narrow(0, 0, 1));
+                foreach (var c in convolutions) removers.Add(c.register_forward_hook(Record).remove);
+                if (convolutions.Count > 0)
+                {
+                    using var scope = NewDisposeScope();
+                    using var grad = no_grad();
+                    using var mode = ModuleMode.Eval(model);
+                    model.call(inputs.narrow(0, 0, 1));
+                }
+            }
+            catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException or NotSupportedException)
+            {
+                largest = 0;   // no split; the real call reports what is wrong
             }
             finally
             {
                 foreach (var remove in removers) remove();
             }
+            perShape[key] = largest;
+            return largest;
         }
-        perShape[key] = largest;
-        return largest;
     }
 
     /// <summary>
     /// <paramref name="model"/>'s outputs for all <paramref name="inputs"/>, computed in calls of at most
-    /// <see cref="InputsPerCall(nn.Module{Tensor, Tensor}, Tensor, int)"/> inputs and joined along the batch dimension,
-    /// in the caller's scope. Only for calls where inputs do not interact (evaluation mode, no
-    /// randomness): the result equals one call on the whole batch up to float rounding.
+    /// <see cref="InputsPerCall(nn.Module{Tensor, Tensor}, Tensor, int)"/> inputs (and at most
+    /// <paramref name="requested"/>) and joined along the batch dimension, in the caller's scope. Only for
+    /// calls where inputs do not interact (evaluation mode, no randomness): the result equals one call
+    /// on the whole batch up to float rounding.
     /// </summary>
     public static Tensor Call(nn.Module<Tensor, Tensor> model, Tensor inputs, int requested = int.MaxValue)
     {

@@ -63,7 +63,13 @@ public class ScoreClassTests
         Assert.Equal(3, shared.Count);
         Assert.Equal(6, stochastic.Count);
         using var scope = NewDisposeScope();
-        var fast = new McDropoutScore(model, samples: 6, seed: 4).SampleProbabilities(x);
+        var score = new McDropoutScore(model, samples: 6, seed: 4);
+        score.SampleProbabilities(x);   // first call: ConvolutionWorkspace's probe may run the network once more
+        int convolutionCalls = 0;
+        var counted = ((nn.Module<Tensor, Tensor>)model[0]).register_forward_hook((m, i, o) => { convolutionCalls++; return o; });
+        var fast = score.SampleProbabilities(x);
+        Assert.Equal(1, convolutionCalls);   // the layers before the first dropout run once, not 6 times
+        counted.remove();
         // The same S passes the obvious way: the whole network each time, masks from the same seed.
         Tensor expected;
         using (no_grad())
@@ -75,9 +81,20 @@ public class ScoreClassTests
         Assert.Equal(expected.shape, fast.shape);
         Assert.True(fast.allclose(expected, rtol: 0, atol: 1e-12), $"largest difference {(fast - expected).abs().max().ToDouble():G3}");
         Assert.True(fast.std(0).max().ToDouble() > 1e-3, "the passes differ (dropout is active)");
+        // The shared part in several calls (a tiny workspace budget) gives the same values.
+        var budget = ConvolutionWorkspace.BudgetBytes;
+        ConvolutionWorkspace.BudgetBytes = 1;
+        try
+        {
+            var chunked = score.SampleProbabilities(x);
+            Assert.True(chunked.allclose(expected, rtol: 0, atol: 1e-12));
+        }
+        finally { ConvolutionWorkspace.BudgetBytes = budget; }
         // A module that is not a Sequential, or one whose first layer drops, runs whole.
         using var dropsFirst = nn.Sequential(nn.Dropout(0.5), nn.Linear(2, 2));
         Assert.Empty(McDropoutScore.Split(dropsFirst).Shared);
+        using var notSequential = new Wrapped(model);
+        Assert.Empty(McDropoutScore.Split(notSequential).Shared);
     }
 
     [Fact]
@@ -167,5 +184,11 @@ public class ScoreClassTests
             Assert.True(again.allclose(logits, atol: 1e-6));
         }
         Assert.Throws<InvalidOperationException>(() => recorder.Take());
+    }
+
+    /// <summary>A module that only calls another: not a Sequential, so MC dropout runs it whole.</summary>
+    private sealed class Wrapped(nn.Module<Tensor, Tensor> inner) : nn.Module<Tensor, Tensor>("wrapped")
+    {
+        public override Tensor forward(Tensor x) => inner.call(x);
     }
 }

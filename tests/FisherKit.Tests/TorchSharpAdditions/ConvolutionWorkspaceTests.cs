@@ -18,8 +18,14 @@ public class ConvolutionWorkspaceTests
         cnn.train();
         using var x = rand(64, 1, 28, 28);
         // conv2: 32 input channels × 3 × 3 = 288 rows at 24 × 24 output positions, 4 bytes each.
+        int calls = 0;
+        var counter = ConvNetSpec.Layer(cnn, "conv1").register_forward_hook((m, i, o) => { calls++; return o; });
         Assert.Equal(288L * 24 * 24 * 4, ConvolutionWorkspace.UnfoldedBytesPerInput(cnn, x));
+        Assert.Equal(288L * 24 * 24 * 4, ConvolutionWorkspace.UnfoldedBytesPerInput(cnn, x));   // the second time from the cache
+        counter.remove();
+        Assert.Equal(1, calls);                                                   // one probe call in all
         Assert.True(cnn.training, "the probe restores the mode");
+        Assert.True(is_grad_enabled(), "the probe restores the gradient mode");
         Assert.Equal((int)(ConvolutionWorkspace.BudgetBytes / (288L * 24 * 24 * 4)), ConvolutionWorkspace.InputsPerCall(288L * 24 * 24 * 4, 256));
         Assert.Equal(8, ConvolutionWorkspace.InputsPerCall(288L * 24 * 24 * 4, 8));   // never more than asked
         Assert.Equal(1, ConvolutionWorkspace.InputsPerCall(1L << 40, 4));               // at least one input
@@ -47,9 +53,13 @@ public class ConvolutionWorkspaceTests
         manual_seed(5);
         using var x = rand(70, 1, 28, 28);
         long before = LeakChecks.SettledCount();
-        using (var scope = NewDisposeScope())
-        using (no_grad())
+        var budget = ConvolutionWorkspace.BudgetBytes;
+        ConvolutionWorkspace.BudgetBytes = 288L * 24 * 24 * 4 * 16;   // 16 inputs per call where libtorch's own kernels run
+        try
         {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            if (!OneDnn.Enabled) Assert.Equal(16, ConvolutionWorkspace.InputsPerCall(cnn, x, 70));   // the split happens: 16, 16, 16, 16, 6
             var whole = cnn.call(x);
             var split = ConvolutionWorkspace.Call(cnn, x);
             Assert.Equal(whole.shape, split.shape);
@@ -57,6 +67,7 @@ public class ConvolutionWorkspaceTests
             var logits = ClassifierEvaluation.Logits(cnn, x, batchSize: 256);
             Assert.True(logits.allclose(whole, rtol: 1e-5, atol: 1e-6));
         }
+        finally { ConvolutionWorkspace.BudgetBytes = budget; }
         Assert.Equal(before, Tensor.TotalCount);
     }
 }

@@ -13,14 +13,9 @@ public static class ClassifierEvaluation
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs);
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
-        using var scope = NewDisposeScope();
         using var grad = no_grad();
         using var modes = ModuleMode.Eval(model);
-        var parts = new List<Tensor>();
-        int perCall = ConvolutionWorkspace.InputsPerCall(model, inputs, batchSize);   // libtorch's own CPU convolutions: buffers below glibc's mmap threshold
-        for (long start = 0; start < inputs.size(0); start += perCall)
-            parts.Add(model.call(inputs.narrow(0, start, Math.Min(perCall, inputs.size(0) - start))));
-        return scope.MoveToOuter(cat(parts, 0));
+        return ConvolutionWorkspace.Call(model, inputs, batchSize);
     }
 
     /// <summary>Predicted classes (argmax of the logits).</summary>
