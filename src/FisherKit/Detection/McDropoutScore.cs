@@ -60,7 +60,8 @@ public sealed class McDropoutScore : IDetectionScore
         using var scope = NewDisposeScope();
         using var grad = no_grad();
         using var modes = ModuleMode.MonteCarloDropout(Model);
-        var (shared, stochastic) = Split(Model);
+        var (shared, rest) = Model.SplitAtFirstDropout();
+        IReadOnlyList<nn.Module<Tensor, Tensor>> stochastic = shared.Count == 0 ? [Model] : rest;
         // The deterministic part in calls of ConvolutionWorkspace's size; the masks below see the whole batch as before.
         var features = shared.Count == 0 ? inputs : ConvolutionWorkspace.Call(Model, x => shared.Aggregate(x, (h, layer) => layer.call(h)), inputs);
         if (Seed is { } s) manual_seed(s);
@@ -68,21 +69,6 @@ public sealed class McDropoutScore : IDetectionScore
         for (int i = 0; i < Samples; i++)
             samples[i] = nn.functional.softmax(stochastic.Aggregate(features.clone(), (x, layer) => layer.call(x)).to(ScalarType.Float64), 1);   // a copy: a layer may work in place
         return scope.MoveToOuter(stack(samples, 0));
-    }
-
-    /// <summary>
-    /// The deterministic leading layers of a <c>Sequential</c> (those before the first child that
-    /// contains dropout) and the rest; for any other module no shared part and the module itself.
-    /// </summary>
-    internal static (IReadOnlyList<nn.Module<Tensor, Tensor>> Shared, IReadOnlyList<nn.Module<Tensor, Tensor>> Stochastic) Split(nn.Module<Tensor, Tensor> model)
-    {
-        if (model.GetType() != typeof(TorchSharp.Modules.Sequential)) return ([], [model]);   // a subclass may change forward
-        var sequential = (TorchSharp.Modules.Sequential)model;
-        var children = sequential.children().ToList();
-        if (children.Any(c => c is not nn.Module<Tensor, Tensor>)) return ([], [model]);
-        var layers = children.Cast<nn.Module<Tensor, Tensor>>().ToList();
-        int first = layers.FindIndex(l => l.HasDropout());
-        return first <= 0 ? ([], [model]) : (layers.Take(first).ToList(), layers.Skip(first).ToList());
     }
 
     /// <inheritdoc />

@@ -33,6 +33,27 @@ public static class ModuleTree
     /// <summary>True when the model has a dropout layer (Dropout, Dropout1d/2d/3d, AlphaDropout).</summary>
     public static bool HasDropout(this nn.Module model) => model.NamedModulesWithSelf().Any(m => IsDropout(m.module));
 
+    /// <summary>
+    /// For a module of type <c>Sequential</c> (exactly: a subclass may change its forward), its top-level
+    /// layers before the first one that holds a dropout layer, and the layers from there on. The first
+    /// part gives the same output in every Monte Carlo dropout pass, so it can run once. Two empty lists
+    /// when the module is not a Sequential, has no dropout layer or starts with one (then the whole
+    /// module runs in every pass). <paramref name="isDropout"/> says which modules drop (default:
+    /// <see cref="IsDropout"/>).
+    /// </summary>
+    public static (IReadOnlyList<nn.Module<Tensor, Tensor>> Deterministic, IReadOnlyList<nn.Module<Tensor, Tensor>> Stochastic) SplitAtFirstDropout(
+        this nn.Module<Tensor, Tensor> model, Func<nn.Module, bool>? isDropout = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        isDropout ??= IsDropout;
+        if (model.GetType() != typeof(Sequential)) return ([], []);
+        var children = ((Sequential)model).children().ToList();
+        if (children.Any(c => c is not nn.Module<Tensor, Tensor>)) return ([], []);
+        var layers = children.Cast<nn.Module<Tensor, Tensor>>().ToList();
+        int first = layers.FindIndex(l => l.NamedModulesWithSelf().Any(m => isDropout(m.module)));
+        return first <= 0 ? ([], []) : (layers.Take(first).ToList(), layers.Skip(first).ToList());
+    }
+
     /// <summary>Whether <paramref name="module"/> is one of TorchSharp's dropout layers.</summary>
     public static bool IsDropout(nn.Module module) =>
         module is Dropout or Dropout1d or Dropout2d or Dropout3d or AlphaDropout or FeatureAlphaDropout;

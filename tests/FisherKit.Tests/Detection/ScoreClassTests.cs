@@ -59,7 +59,7 @@ public class ScoreClassTests
                                         nn.Linear(4 * 3 * 3, 8), nn.ReLU(), nn.Dropout(0.5), nn.Linear(8, 3));
         model.eval();
         using var x = rand(5, 1, 8, 8);
-        var (shared, stochastic) = McDropoutScore.Split(model);
+        var (shared, stochastic) = model.SplitAtFirstDropout();
         Assert.Equal(3, shared.Count);
         Assert.Equal(6, stochastic.Count);
         using var scope = NewDisposeScope();
@@ -92,9 +92,9 @@ public class ScoreClassTests
         finally { ConvolutionWorkspace.BudgetBytes = budget; }
         // A module that is not a Sequential, or one whose first layer drops, runs whole.
         using var dropsFirst = nn.Sequential(nn.Dropout(0.5), nn.Linear(2, 2));
-        Assert.Empty(McDropoutScore.Split(dropsFirst).Shared);
+        Assert.Empty(dropsFirst.SplitAtFirstDropout().Deterministic);
         using var notSequential = new Wrapped(model);
-        Assert.Empty(McDropoutScore.Split(notSequential).Shared);
+        Assert.Empty(notSequential.SplitAtFirstDropout().Deterministic);
     }
 
     [Fact]

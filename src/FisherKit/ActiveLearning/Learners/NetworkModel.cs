@@ -169,20 +169,6 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         return scope.MoveToOuter(r);
     }
 
-    /// <summary>
-    /// For a <see cref="Sequential"/> network, its top-level layers before the first one holding a dropout
-    /// layer, and the layers from there on; an empty prefix when the network is not a Sequential or
-    /// starts with dropout.
-    /// </summary>
-    private (IReadOnlyList<nn.Module<Tensor, Tensor>> prefix, IReadOnlyList<nn.Module<Tensor, Tensor>> rest) SplitAtFirstDropout()
-    {
-        if (_network is not Sequential seq) return ([], []);
-        var layers = seq.named_children().Select(c => (nn.Module<Tensor, Tensor>)c.module).ToList();
-        int k = 0;
-        while (k < layers.Count && !layers[k].NamedModulesWithSelf().Any(m => m.module is McDropoutLayer || ModuleTree.IsDropout(m.module))) k++;
-        return k == layers.Count ? ([], []) : (layers.Take(k).ToList(), layers.Skip(k).ToList());
-    }
-
     /// <summary>Runs <paramref name="layers"/> in order over <paramref name="inputs"/> in batches of <see cref="PredictBatchSize"/>, no gradient.</summary>
     private Tensor Run(IReadOnlyList<nn.Module<Tensor, Tensor>> layers, Tensor inputs)
     {
@@ -222,7 +208,7 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         {
             // The layers of a Sequential before its first dropout layer give the same output in every
             // pass: compute them once, then run only the rest per sample (masks are drawn in the same order).
-            var (prefix, rest) = SplitAtFirstDropout();
+            var (prefix, rest) = _network.SplitAtFirstDropout(m => m is McDropoutLayer || ModuleTree.IsDropout(m));
             var x = prefix.Count == 0 ? inputs : Run(prefix, inputs);
             var draws = new List<Tensor>(samples);
             for (int s = 0; s < samples; s++) draws.Add(ToPrediction(prefix.Count == 0 ? Outputs(x) : Run(rest, x)));
