@@ -48,11 +48,11 @@ public static class FeatureExtractors
         using var scope = NewDisposeScope();
         using var grad = no_grad();
         using var modes = ModuleMode.Eval(model);
+        int perCall = ConvolutionWorkspace.InputsPerCall(model, inputs, batchSize);   // before the recorder: its probe call is not a batch
         using var recorder = new ActivationRecorder(layer, point);
         var features = new List<Tensor>();
         var outputs = new List<Tensor>();
         long n = inputs.shape[0];
-        int perCall = ConvolutionWorkspace.InputsPerCall(model, inputs, batchSize);
         for (long start = 0; start < n; start += perCall)
         {
             outputs.Add(model.call(inputs.narrow(0, start, Math.Min(perCall, n - start))));
