@@ -12,11 +12,7 @@ using static TorchSharp.torch;
 var root = Program.FindRoot();
 args = EngineFlags.Apply(args);
 if (args.Contains("--mallopt"))
-{
-    // FisherKit's process only (the TorchSharp and PyTorch sides keep glibc's defaults).
-    Console.WriteLine($"glibc allocator: HostAllocator.Configure() {(FisherKit.TorchSharpAdditions.HostAllocator.Configure() ? "applied" : "refused")} in FisherKit's process");
-    args = [.. args.Where(a => a != "--mallopt")];
-}
+    throw new ArgumentException("--mallopt is gone: FisherKit tunes glibc's allocator when first used (HostAllocator.EnsureConfigured); run with FISHERKIT_MALLOC=keep to measure FisherKit with glibc's defaults");
 if (args.Length > 0 && args[0] == TorchSharpSide.Command) return TorchSharpSide.Run(args[1..]);
 if (args.Length > 0 && args[0] == "kernels") return Kernels.Run(args[1..], root);
 if (args.Length > 0 && args[0] == "profile") return Profile.Run(args[1..], root);
@@ -163,7 +159,7 @@ internal sealed record BenchOptions(int Threads, int Rounds, string Python, bool
 {
     internal static BenchOptions Parse(string[] args)
     {
-        var o = new BenchOptions(1, 5, "/usr/bin/python3", false, new CnnOptions(1024, 4, 50, 64, 2),
+        var o = new BenchOptions(1, 5, "/usr/bin/python3", false, new CnnOptions(1024, 4, 500, 64, 2),
                                  new FisherOptions(1, 10_000, 200, 320, 1000, 100, 64, 8, "/usr/bin/python3"));
         for (int i = 0; i < args.Length; i++)
         {

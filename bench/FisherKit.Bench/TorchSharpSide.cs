@@ -9,8 +9,8 @@ namespace FisherKit.Bench;
 
 /// <summary>
 /// The plain TorchSharp side, run as a child process per round (like the Python side) so that it
-/// starts from TorchSharp's and glibc's defaults: nothing the benchmark configures for FisherKit's
-/// process (<c>--mallopt</c>) reaches it. It times the CNN workloads and the one-at-a-time
+/// starts from TorchSharp's and glibc's defaults: what FisherKit configures in its process (glibc's
+/// allocator, <see cref="HostAllocator"/>) does not reach it (<c>FISHERKIT_MALLOC=keep</c>). It times the CNN workloads and the one-at-a-time
 /// Fisher loops once and prints one JSON line: seconds per step or per input (wall and process CPU)
 /// and the first values of each loop.
 /// </summary>
@@ -94,11 +94,16 @@ internal static class TorchSharpSide
         if (fisherFile is not null) args.AddRange(["--fisher", "--file", fisherFile]);
         foreach (var a in args) psi.ArgumentList.Add(a);
         Program.SameThreads(psi, o.Threads);
+        // The child uses FisherKit's helpers (the oneDNN switch), whose first use would tune glibc's allocator.
+        psi.Environment["FISHERKIT_MALLOC"] = "keep";
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the TorchSharp side");
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         p.WaitForExit();
         if (p.ExitCode != 0) throw new InvalidOperationException($"the TorchSharp side failed ({p.ExitCode}): {stderr.Result}");
-        return JsonDocument.Parse(stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.Clone();
+        var result = JsonDocument.Parse(stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.Clone();
+        if (result.TryGetProperty("glibc_malloc_configured", out var tuned) && tuned.GetBoolean())
+            throw new InvalidOperationException("the TorchSharp side ran with FisherKit's allocator settings; it must keep glibc's defaults");
+        return result;
     }
 }

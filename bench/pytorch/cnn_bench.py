@@ -103,7 +103,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--gemm-n", type=int, default=1024)
     ap.add_argument("--inner64", type=int, default=4)
-    ap.add_argument("--inner1", type=int, default=50)
+    ap.add_argument("--inner1", type=int, default=500)
     ap.add_argument("--hvp-batch", type=int, default=64)
     ap.add_argument("--inner-hvp", type=int, default=2)
     ap.add_argument("--mkldnn", choices=["on", "off"], help="torch.backends.mkldnn.enabled (default: as installed)")

@@ -21,8 +21,8 @@ namespace FisherKit.TorchSharpAdditions;
 /// --onednn off --only adam</c>, process CPU time, minimum of 7 rounds and of three runs, shared machine): TorchSharp's
 /// <c>Adam.step</c> 2.3 ms, this one 0.58 ms; a whole batch-1 training step 4.8 ms with <c>zero_grad</c>
 /// and TorchSharp's Adam, 2.9 ms with <c>zero_grad(set_to_none: true)</c> and this one; a batch-64
-/// step the same within the noise with <see cref="HostAllocator.Configure"/>, up to 17 % slower
-/// without it when gradients are set to none (fresh gradient memory faulted in each step; the
+/// step the same within the noise with <see cref="HostAllocator"/>'s settings (FisherKit's default), up to 17 % slower
+/// with glibc's defaults when gradients are set to none (fresh gradient memory faulted in each step; the
 /// parameterless <c>zero_grad()</c> avoids that). The fast path takes contiguous float32 or float64 CPU
 /// tensors (dense gradients); any other parameter is updated by TorchSharp's own operations. Like every
 /// in-place update outside autograd it does not bump the parameters' version counters, so a graph

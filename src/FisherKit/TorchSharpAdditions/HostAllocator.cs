@@ -13,27 +13,38 @@ namespace FisherKit.TorchSharpAdditions;
 /// and 120 with these settings.
 /// </summary>
 /// <remarks>
-/// Decision on libtorch 2.10 (TorchSharp 0.107): it still pays, and it stays opt-in. Measured in
-/// separate processes, glibc's defaults against these settings, oneDNN off as FisherKit runs on CPUs
-/// where oneDNN's gradients are wrong (<c>bench/FisherKit.Bench kernels --threads 1 --onednn off
-/// --only malloc --rounds 3</c>, wall time per step, minimum over processes, shared machine at load
-/// average 19): batch-64 training step 839 → 562 ms (ratio 0.67; minor page faults 27,500 → 20,900),
-/// Hessian-vector product 2,618 → 2,121 ms (0.81; 73,500 → 63,000 faults), 256 inputs of the reduced
-/// Fisher form 2,424 → 1,337 ms (0.55; 64,200 → 27,000), batch-1 step 14.9 → 15.8 ms (1.06, no
-/// faults either way: noise). With oneDNN off many faults remain, because libtorch's own convolution
-/// kernels allocate im2col buffers above glibc's largest mmap threshold (32 MiB), which are mapped
-/// anew whatever the settings; with oneDNN on the settings took a batch-64 step from 4,600 faults to
-/// 280 (earlier runs). In the kernels benchmark, a batch-64 training step took 92–96 ms of CPU time
-/// with the settings against 354–434 ms without.
-/// Opt-in: FisherKit does not call it by itself. The settings are process-wide (like glibc's
-/// <c>MALLOC_TRIM_THRESHOLD_</c>, <c>MALLOC_MMAP_THRESHOLD_</c> and <c>MALLOC_TOP_PAD_</c> variables) and
-/// cannot be undone: the process keeps up to the trim threshold of freed memory for reuse instead of
-/// returning it at once. Reused memory is not zeroed the way fresh pages are, so kernels that read
-/// memory they never wrote stop getting zeros: libtorch 2.10's oneDNN convolution input gradient on
-/// some CPUs (see <see cref="OneDnn"/>) went wrong within 2 training steps with these settings
-/// instead of after about 70 with glibc's defaults, and with oneDNN off four of FisherKit's training
-/// tests produced NaN losses with these settings (their cause is not found yet). Use it where the
-/// engine's kernels are known to be sound for the work, e.g. to measure (<c>bench/</c>).
+/// <para>
+/// FisherKit applies the settings when it is first used in a process (<see cref="EnsureConfigured"/>,
+/// from <see cref="TorchEngine.Prepare"/>), on Linux with glibc, unless the environment variable
+/// <c>FISHERKIT_MALLOC=keep</c> is set or the process brings its own malloc settings (glibc's
+/// <c>MALLOC_TRIM_THRESHOLD_</c>, <c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TOP_PAD_</c> or
+/// <c>glibc.malloc</c> tunables). The settings are process-wide and the process keeps up to the trim
+/// threshold of freed memory for reuse instead of returning it at once.
+/// </para>
+/// <para>
+/// Why by default. With glibc's defaults the cost of a step depends on the process's history: glibc
+/// raises its mmap threshold only after a large block has been freed, so a process that has not freed
+/// one yet maps and faults in every large temporary anew. Measured in fresh processes, one thread,
+/// oneDNN off (<c>bench/FisherKit.Bench kernels --threads 1 --onednn off --only malloc --rounds 3</c>,
+/// <c>bench/results/kernels-20261206-064513.json</c>, minimum over processes): a batch-1 training step
+/// of the benchmark CNN with TorchSharp's Adam, as the process's first work, 34.2 ms with glibc's
+/// defaults (2,223 minor page faults per step) and 6.3 ms with these settings (17); after a batch-64
+/// run the same step took 5.8 and 6.5 ms (medians 6.4 and 6.6; no faults either way). A batch-64 step
+/// 0.95 of the time with the defaults, a Hessian-vector product 0.91, 256 reduced Fisher forms 1.02
+/// (their calls are sized to stay below glibc's largest threshold, <see cref="ConvolutionWorkspace"/>).
+/// Notebooks 01 and 03 gave the same outputs with and without the settings, but for measured times.
+/// </para>
+/// <para>
+/// Memory reused from the heap is not zeroed like fresh pages, so a kernel that read memory it never
+/// wrote would stop getting zeros. libtorch 2.10's oneDNN convolution input gradient does on some CPUs
+/// (see <see cref="OneDnn"/>, switched off by default): with these settings its fault struck within 2
+/// training steps instead of about 70. With oneDNN off, the whole FisherKit.Tests suite passes with these
+/// settings and glibc's <c>MALLOC_PERTURB_</c>, which fills every allocated block with non-zero bytes,
+/// and the test command runs the test projects that way, so such a read in what the tests cover fails a
+/// test instead of going unnoticed. NaN losses seen earlier in four training tests with these settings
+/// came from processes in which oneDNN was kept on after a check that its intermittent fault can slip
+/// through; they have not recurred with oneDNN off.
+/// </para>
 /// </remarks>
 public static class HostAllocator
 {
@@ -51,6 +62,58 @@ public static class HostAllocator
 
     /// <summary>Whether <see cref="Configure"/> changed glibc's settings in this process.</summary>
     public static bool Configured { get; private set; }
+
+    /// <summary>What <see cref="EnsureConfigured"/> did, in words that do not change from run to run (null before it ran).</summary>
+    public static string? Diagnosis { get; private set; }
+
+    /// <summary>The environment variables by which a process sets glibc's malloc itself; FisherKit then leaves it alone.</summary>
+    internal static readonly string[] GlibcVariables = ["MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_"];
+
+    private static readonly object Gate = new();
+    private static bool _ensured;
+
+    /// <summary>
+    /// Once per process (FisherKit calls it when first used): applies <see cref="Configure"/>'s default
+    /// settings, unless <c>FISHERKIT_MALLOC=keep</c> is set or the process sets glibc's malloc itself
+    /// (<c>MALLOC_TRIM_THRESHOLD_</c>, <c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TOP_PAD_</c>, or
+    /// <c>glibc.malloc</c> in <c>GLIBC_TUNABLES</c>). Returns whether the settings are applied;
+    /// <see cref="Diagnosis"/> says why not. Never throws.
+    /// </summary>
+    public static bool EnsureConfigured()
+    {
+        lock (Gate)
+        {
+            if (_ensured) return Configured;
+            _ensured = true;
+            Diagnosis = Decide(Environment.GetEnvironmentVariable("FISHERKIT_MALLOC"), Environment.GetEnvironmentVariable);
+            if (Diagnosis is not null) return false;
+            bool applied;
+            try { applied = Configure(); }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+            {
+                applied = false;
+            }
+            Diagnosis = applied
+                ? "glibc's allocator keeps freed memory for reuse (FISHERKIT_MALLOC=keep leaves its defaults)"
+                : "glibc's allocator as it is (not glibc, or it refused the settings)";
+            return applied;
+        }
+    }
+
+    /// <summary>
+    /// Why <see cref="EnsureConfigured"/> leaves the allocator alone, or null when it configures it:
+    /// <paramref name="mode"/> is FISHERKIT_MALLOC's value, <paramref name="variable"/> reads the environment.
+    /// </summary>
+    internal static string? Decide(string? mode, Func<string, string?> variable)
+    {
+        var m = mode?.Trim().ToLowerInvariant();
+        if (m == "keep") return "glibc's allocator left as it is (FISHERKIT_MALLOC=keep)";
+        if (!string.IsNullOrEmpty(m) && m != "tune")
+            return $"glibc's allocator left as it is: FISHERKIT_MALLOC={mode} is neither tune nor keep";
+        var own = GlibcVariables.Where(v => !string.IsNullOrEmpty(variable(v))).ToList();
+        if (variable("GLIBC_TUNABLES") is { } tunables && tunables.Contains("glibc.malloc.", StringComparison.Ordinal)) own.Add("GLIBC_TUNABLES");
+        return own.Count > 0 ? $"glibc's allocator left to this process's own settings ({string.Join(", ", own)})" : null;
+    }
 
     /// <summary>
     /// Sets glibc's trim threshold, mmap threshold and top pad (<c>mallopt</c>). Returns false where

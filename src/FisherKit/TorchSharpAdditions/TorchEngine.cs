@@ -13,7 +13,7 @@ namespace FisherKit.TorchSharpAdditions;
 /// <code>
 /// #r "nuget: TorchSharp-cpu, 0.107.0"
 /// #r "../out/bin/FisherKit/Release/net10.0/FisherKit.dll"
-/// FisherKit.TorchSharpAdditions.TorchEngine.Describe()   // TorchSharp 0.107.0, libtorch 2.10.0, CPU, 2 threads; oneDNN ...
+/// FisherKit.TorchSharpAdditions.TorchEngine.Describe()   // TorchSharp 0.107.0, libtorch 2.10.0, CPU, 2 threads; oneDNN ...; glibc's allocator ...
 /// </code>
 /// </example>
 public static class TorchEngine
@@ -32,7 +32,9 @@ public static class TorchEngine
     /// where one is installed (Debian's <c>libtorch-dev</c>, which <c>python3-torch</c> pulls in);
     /// TorchSharp's own library then fails with "undefined symbol". A library already loaded is what
     /// the loader returns for a bare name, so loading the package's copy first avoids that.
-    /// Applications are not affected (their copies sit next to them). Never throws.
+    /// Applications are not affected (their copies sit next to them). Then tunes glibc's allocator for
+    /// tensor work (<see cref="HostAllocator.EnsureConfigured"/>; <c>FISHERKIT_MALLOC=keep</c> leaves it),
+    /// before the first tensor is allocated. Never throws.
     /// </summary>
     public static void Prepare()
     {
@@ -46,19 +48,20 @@ public static class TorchEngine
                 NativeLibraries = $"could not load the package's libtorch: {e.Message}";
             }
         }
+        HostAllocator.EnsureConfigured();
         OneDnn.EnsureCorrectConvolutions();
     }
 
     /// <summary>
     /// One line on the engine: TorchSharp and libtorch versions, whether CUDA is available, CPU threads,
-    /// and what the oneDNN check found. Prepares the engine first.
+    /// what the oneDNN check found and what was done about glibc's allocator. Prepares the engine first.
     /// </summary>
     public static string Describe()
     {
         Prepare();
         var version = typeof(torch).Assembly.GetName().Version;
         var devices = cuda_is_available() ? $"CUDA available ({torch.cuda.device_count()} device(s))" : "CPU only";
-        return $"TorchSharp {version?.ToString(3)}, libtorch {__version__}, {devices}, {get_num_threads()} CPU threads; {OneDnn.Diagnosis}";
+        return $"TorchSharp {version?.ToString(3)}, libtorch {__version__}, {devices}, {get_num_threads()} CPU threads; {OneDnn.Diagnosis}; {HostAllocator.Diagnosis}";
     }
 
     private static string PreloadPackageLibTorch()

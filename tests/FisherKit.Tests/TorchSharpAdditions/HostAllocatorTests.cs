@@ -3,11 +3,11 @@ using System.Globalization;
 namespace FisherKit.Tests.TorchSharpAdditions;
 
 /// <summary>
-/// HostAllocator: the settings take effect (large tensors freed and allocated again come back without
+/// HostAllocator: FisherKit applies its settings when first used (this test process included) unless
+/// told not to; the settings take effect (large tensors freed and allocated again come back without
 /// page faults, where glibc's static defaults fault every page in again), and values glibc cannot
-/// take are refused. The test that configures glibc
-/// puts its static defaults back (128 KiB thresholds, no top pad) when it ends. Counts page faults of the whole
-/// process, so it runs in the LeakChecks collection, alone.
+/// take are refused. The test that sets glibc's static defaults puts FisherKit's settings back when
+/// it ends. Counts page faults of the whole process, so it runs in the LeakChecks collection, alone.
 /// </summary>
 [Collection(LeakChecks.Name)]
 public class HostAllocatorTests
@@ -53,8 +53,45 @@ public class HostAllocatorTests
         }
         finally
         {
-            HostAllocator.Configure(trimThreshold: 128 << 10, mmapThreshold: 128 << 10, topPad: 0);
+            HostAllocator.Configure();
         }
+    }
+
+    [Fact]
+    public void FisherKit_applies_its_settings_on_first_use_and_says_so()
+    {
+        Assert.True(HostAllocator.EnsureConfigured() == HostAllocator.Configured);
+        if (OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("FISHERKIT_MALLOC") is null
+            && HostAllocator.GlibcVariables.All(v => Environment.GetEnvironmentVariable(v) is null))
+        {
+            Assert.True(HostAllocator.Configured, HostAllocator.Diagnosis);
+            Assert.Equal("glibc's allocator keeps freed memory for reuse (FISHERKIT_MALLOC=keep leaves its defaults)", HostAllocator.Diagnosis);
+        }
+        Assert.Contains(HostAllocator.Diagnosis!, TorchEngine.Describe());
+    }
+
+    [Theory]
+    [InlineData(null, null, null)]
+    [InlineData("tune", null, null)]
+    [InlineData(" Tune ", null, null)]
+    [InlineData("keep", null, "glibc's allocator left as it is (FISHERKIT_MALLOC=keep)")]
+    [InlineData("KEEP", "MALLOC_TOP_PAD_", "glibc's allocator left as it is (FISHERKIT_MALLOC=keep)")]
+    [InlineData("off", null, "glibc's allocator left as it is: FISHERKIT_MALLOC=off is neither tune nor keep")]
+    [InlineData(null, "MALLOC_MMAP_THRESHOLD_", "glibc's allocator left to this process's own settings (MALLOC_MMAP_THRESHOLD_)")]
+    [InlineData("tune", "MALLOC_TRIM_THRESHOLD_", "glibc's allocator left to this process's own settings (MALLOC_TRIM_THRESHOLD_)")]
+    [InlineData(null, "MALLOC_PERTURB_", null)]
+    public void The_process_can_keep_glibcs_defaults_or_its_own_settings(string? mode, string? setVariable, string? expected)
+    {
+        string? Variable(string name) => name == setVariable ? "1048576" : null;
+        Assert.Equal(expected, HostAllocator.Decide(mode, Variable));
+    }
+
+    [Fact]
+    public void Malloc_tunables_count_as_the_processs_own_settings_and_others_do_not()
+    {
+        Assert.Equal("glibc's allocator left to this process's own settings (GLIBC_TUNABLES)",
+            HostAllocator.Decide(null, v => v == "GLIBC_TUNABLES" ? "glibc.pthread.rseq=0:glibc.malloc.trim_threshold=0" : null));
+        Assert.Null(HostAllocator.Decide(null, v => v == "GLIBC_TUNABLES" ? "glibc.pthread.rseq=0" : null));
     }
 
     [Fact]
