@@ -121,8 +121,12 @@ internal sealed class Report(BenchOptions o, Workload[] rates, Dictionary<string
             var ourT = s.OurTimes[row.Ours];
             var (pk, pt) = Fastest(row.Plain.Select(k => (k, PlainTiming(s, k))));
             var speedup = Ratio(pt, ourT);
-            var fraction = row.Flops!.Value / (ConvRate * 1e9) / ourT.Min;
-            Console.WriteLine(string.Create(Inv, $"Target {row.Key}: >= 5x the TorchSharp loop ({pk}): {(speedup >= 5 ? "met" : "MISSED")} ({speedup:F1}x); >= 60% of the convolution rate: {(fraction >= 0.6 ? "met" : "MISSED")} ({fraction:P0})"));
+            // The stricter yardstick: the faster of the two measured rates (with oneDNN off, libtorch's own
+            // convolution kernel is slower than its matmul, and a fraction of it is no bound).
+            var best = Math.Max(ConvRate, GemmRate);
+            var fraction = row.Flops!.Value / (best * 1e9) / ourT.Min;
+            var name = best == ConvRate ? "convolution" : "matmul";
+            Console.WriteLine(string.Create(Inv, $"Target {row.Key}: >= 5x the TorchSharp loop ({pk}): {(speedup >= 5 ? "met" : "MISSED")} ({speedup:F1}x); >= 60% of the faster measured rate ({name}): {(fraction >= 0.6 ? "met" : "MISSED")} ({fraction:P0})"));
         }
     }
 

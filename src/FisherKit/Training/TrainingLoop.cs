@@ -17,7 +17,8 @@ namespace FisherKit.Training;
 /// <remarks>
 /// Per epoch e = 1, 2, …: at the end of the loss's warm-up the optimiser starts afresh; the cosine
 /// schedule sets the epoch's learning rate; then for every batch of the epoch, in a dispose scope of its
-/// own: zero the gradients, forward, loss, check that it is finite, backward, optimiser step, record. After
+/// own: drop the gradients (PyTorch's default; a parameter the backward pass does not reach gets zeros
+/// where TorchSharp's zero_grad would have left them), forward, loss, check that it is finite, backward, optimiser step, record. After
 /// the epoch the model is evaluated on the validation batches (evaluation mode, no gradients) and the
 /// epoch's record is added. The run ends after <see cref="TrainingOptions.TotalSteps"/> steps. The loop
 /// itself draws no random numbers: the batch source orders the samples, and dropout draws from whatever
@@ -62,6 +63,7 @@ public static class TrainingLoop
         var history = new TrainingHistory(loss.Name);
         var clock = Stopwatch.StartNew();
         var optimizer = CreateOptimizer(parameters, options, decay);
+        var held = HoldGradients(parameters);
         using var modes = ModuleMode.Train(model);
         try
         {
@@ -87,7 +89,7 @@ public static class TrainingLoop
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
-                    optimizer.zero_grad();
+                    DropGradients(parameters);
                     var output = model.call(b.Inputs);
                     if (step == 0) loss.Check(model, output, b);
                     var l = loss.Compute(output, b, warmUp);
@@ -96,6 +98,7 @@ public static class TrainingLoop
                     if (!double.IsFinite(value) || !double.IsFinite(minimised))
                         throw new InvalidOperationException(NonFinite(double.IsFinite(minimised) ? value : minimised, epoch, step + 1, batch + 1, member, loss.HasWarmup && warmup == 0));
                     l.Minimised.backward();
+                    RestoreZeroGradients(parameters, held);
                     optimizer.step();
                     long correct = l.Correct is { } c ? c.item<long>() : 0;
                     step++;
@@ -160,6 +163,40 @@ public static class TrainingLoop
             correct += c;
         }
         return (sum / data.Count, loss.CountsCorrect ? correct / (double)data.Count : null);
+    }
+
+    /// <summary>
+    /// Drops the gradients before a step, as PyTorch's <c>zero_grad()</c> does by default (TorchSharp's
+    /// zeroes them): the backward pass then stores each gradient instead of adding it to zeros, which
+    /// saves two passes over every parameter (a batch-1 step of the benchmark CNN spends about a tenth of
+    /// its time on them). The sums 0 + g are exact, so the weights stay the same to the last bit.
+    /// </summary>
+    private static void DropGradients(List<TorchSharp.Modules.Parameter> parameters)
+    {
+        foreach (var p in parameters) p.grad = null;
+    }
+
+    /// <summary>
+    /// Which parameters hold a gradient (a previous run's or step's): TorchSharp's <c>zero_grad()</c> keeps
+    /// such a gradient, zeroed, from then on.
+    /// </summary>
+    private static bool[] HoldGradients(List<TorchSharp.Modules.Parameter> parameters) =>
+        [.. parameters.Select(p => { using var grad = p.grad; return grad is not null; })];
+
+    /// <summary>
+    /// After the backward pass: zeros for a parameter it did not reach this step but that held a gradient
+    /// before, as TorchSharp's <c>zero_grad()</c> would have left it, so the optimiser updates it as before
+    /// (Adam's moments go on moving it, weight decay shrinks it); a parameter that never had a gradient is
+    /// skipped by the optimiser, as before. <paramref name="held"/> is updated.
+    /// </summary>
+    private static void RestoreZeroGradients(List<TorchSharp.Modules.Parameter> parameters, bool[] held)
+    {
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            using var grad = parameters[i].grad;
+            if (grad is not null) held[i] = true;
+            else if (held[i]) parameters[i].grad = zeros_like(parameters[i]);
+        }
     }
 
     private static optim.Optimizer CreateOptimizer(IList<TorchSharp.Modules.Parameter> parameters, TrainingOptions options, double decay) =>

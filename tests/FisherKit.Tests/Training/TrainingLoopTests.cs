@@ -63,6 +63,65 @@ public sealed class TrainingLoopTests
         Assert.Equal(Weights(reference), Weights(model));   // bit for bit
     }
 
+    /// <summary>
+    /// A network with a layer its forward pass uses only for batches of 2 and one it never uses: the
+    /// backward pass reaches their parameters in some steps, or never.
+    /// </summary>
+    private sealed class PartlyUsedLayers : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module<Tensor, Tensor> always, sometimes, never;
+
+        public PartlyUsedLayers() : base(nameof(PartlyUsedLayers))
+        {
+            always = nn.Linear(3, 2);
+            sometimes = nn.Linear(3, 2);
+            never = nn.Linear(3, 2);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x) => x.shape[0] == 2 ? always.call(x) + sometimes.call(x) : always.call(x);
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.FusedAdam)]
+    public void Parameters_the_backward_pass_reaches_in_some_steps_or_never_are_updated_as_after_zero_grad(OptimizerKind kind)
+    {
+        using var g = new Generator(5);
+        using var x = randn([10, 3], generator: g);
+        using var y = x.select(1, 1).gt(0).to(ScalarType.Int64);
+        manual_seed(4);
+        using var model = new PartlyUsedLayers();
+        manual_seed(4);
+        using var reference = new PartlyUsedLayers();
+        var initial = Weights(reference);
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 4, LearningRate = 0.05, Optimizer = kind, Momentum = 0.9, WeightDecay = 1e-2 };
+        TrainingLoop.Run(model, new ClassificationLoss(2), new TensorBatches(x, y, 4), options);   // batches of 4, 4 and 2
+
+        // By hand with TorchSharp's zero_grad, which zeroes a gradient once it exists and keeps it.
+        var ps = reference.parameters().ToList();
+        using var optimizer = kind switch
+        {
+            OptimizerKind.Adam => optim.Adam(ps, lr: 0.05, weight_decay: 1e-2),
+            OptimizerKind.FusedAdam => new FisherKit.TorchSharpAdditions.FusedAdam(ps, lr: 0.05, weight_decay: 1e-2),
+            _ => (optim.Optimizer)optim.SGD(ps, 0.05, momentum: 0.9, weight_decay: 1e-2),
+        };
+        reference.train();
+        for (int epoch = 0; epoch < 3; epoch++)
+            foreach (var (start, size) in new[] { (0L, 4L), (4L, 4L), (8L, 2L) })
+            {
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                nn.functional.cross_entropy(reference.call(x.narrow(0, start, size)), y.narrow(0, start, size)).backward();
+                optimizer.step();
+            }
+        var trained = Weights(model);
+        Assert.Equal(Weights(reference), trained);           // bit for bit
+        Assert.NotEqual(initial[2], trained[2]);              // "sometimes" moved, also in the steps that did not reach it
+        Assert.Equal(initial[4], trained[4]);                 // "never" was skipped, as after zero_grad
+    }
+
     [Fact]
     public void Runs_longer_than_their_epochs_when_MinSteps_asks_and_equal_batches_split_evenly()
     {
