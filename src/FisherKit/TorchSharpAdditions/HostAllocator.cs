@@ -17,8 +17,9 @@ namespace FisherKit.TorchSharpAdditions;
 /// FisherKit applies the settings when it is first used in a process (<see cref="EnsureConfigured"/>,
 /// from <see cref="TorchEngine.Prepare"/>), on Linux with glibc, unless the environment variable
 /// <c>FISHERKIT_MALLOC=keep</c> is set or the process brings its own malloc settings (glibc's
-/// <c>MALLOC_TRIM_THRESHOLD_</c>, <c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TOP_PAD_</c> or
-/// <c>glibc.malloc</c> tunables). The settings are process-wide and the process keeps up to the trim
+/// <c>MALLOC_TRIM_THRESHOLD_</c>, <c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TOP_PAD_</c> or the
+/// <c>glibc.malloc</c> tunables of the same settings). Where another allocator is preloaded (jemalloc,
+/// tcmalloc), glibc's settings change nothing, although <see cref="Diagnosis"/> says they were applied. The settings are process-wide and the process keeps up to the trim
 /// threshold of freed memory for reuse instead of returning it at once.
 /// </para>
 /// <para>
@@ -69,6 +70,9 @@ public static class HostAllocator
     /// <summary>The environment variables by which a process sets glibc's malloc itself; FisherKit then leaves it alone.</summary>
     internal static readonly string[] GlibcVariables = ["MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_"];
 
+    /// <summary>The glibc tunables that set what <see cref="Configure"/> sets (others, such as perturb or arena_max, do not count).</summary>
+    private static readonly string[] TunedMallocSettings = ["glibc.malloc.trim_threshold", "glibc.malloc.mmap_threshold", "glibc.malloc.top_pad"];
+
     private static readonly object Gate = new();
     private static bool _ensured;
 
@@ -76,7 +80,7 @@ public static class HostAllocator
     /// Once per process (FisherKit calls it when first used): applies <see cref="Configure"/>'s default
     /// settings, unless <c>FISHERKIT_MALLOC=keep</c> is set or the process sets glibc's malloc itself
     /// (<c>MALLOC_TRIM_THRESHOLD_</c>, <c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TOP_PAD_</c>, or
-    /// <c>glibc.malloc</c> in <c>GLIBC_TUNABLES</c>). Returns whether the settings are applied;
+    /// <c>glibc.malloc.trim_threshold</c>, <c>mmap_threshold</c> or <c>top_pad</c> in <c>GLIBC_TUNABLES</c>). Returns whether the settings are applied;
     /// <see cref="Diagnosis"/> says why not. Never throws.
     /// </summary>
     public static bool EnsureConfigured()
@@ -111,7 +115,7 @@ public static class HostAllocator
         if (!string.IsNullOrEmpty(m) && m != "tune")
             return $"glibc's allocator left as it is: FISHERKIT_MALLOC={mode} is neither tune nor keep";
         var own = GlibcVariables.Where(v => !string.IsNullOrEmpty(variable(v))).ToList();
-        if (variable("GLIBC_TUNABLES") is { } tunables && tunables.Contains("glibc.malloc.", StringComparison.Ordinal)) own.Add("GLIBC_TUNABLES");
+        if (variable("GLIBC_TUNABLES") is { } tunables && TunedMallocSettings.Any(t => tunables.Contains(t, StringComparison.Ordinal))) own.Add("GLIBC_TUNABLES");
         return own.Count > 0 ? $"glibc's allocator left to this process's own settings ({string.Join(", ", own)})" : null;
     }
 

@@ -137,6 +137,9 @@ public static class TrainingLoop
         }
         finally
         {
+            // A run that stopped between dropping the gradients and the step leaves them as zero_grad would
+            // have: a later run on the same model then updates the same parameters.
+            RestoreZeroGradients(parameters, held);
             optimizer.Dispose();
         }
     }

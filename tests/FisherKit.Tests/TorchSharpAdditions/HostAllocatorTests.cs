@@ -36,6 +36,7 @@ public class HostAllocatorTests
     {
         if (!OperatingSystem.IsLinux()) return;
         const long pagesPerRound = 3 * (8L << 20) / 4096;                 // 6,144 pages of 4 KiB
+        bool tunedBefore = HostAllocator.Configured;
         try
         {
             // glibc's static defaults (128 KiB mmap and trim thresholds, no top pad): every tensor is a
@@ -56,20 +57,23 @@ public class HostAllocatorTests
         }
         finally
         {
-            HostAllocator.Configure();
+            // Back to what the process had: FisherKit's settings, or glibc's static defaults.
+            if (tunedBefore) HostAllocator.Configure();
+            else HostAllocator.Configure(trimThreshold: 128 << 10, mmapThreshold: 128 << 10, topPad: 0);
         }
     }
 
     [Fact]
     public void FisherKit_applies_its_settings_on_first_use_and_says_so()
     {
-        Assert.True(HostAllocator.EnsureConfigured() == HostAllocator.Configured);
-        if (OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("FISHERKIT_MALLOC") is null
-            && HostAllocator.GlibcVariables.All(v => Environment.GetEnvironmentVariable(v) is null))
-        {
-            Assert.True(HostAllocator.Configured, HostAllocator.Diagnosis);
+        // FisherKit's start-up (its module initializer, TorchEngine.Prepare) has decided before any test runs.
+        Assert.NotNull(HostAllocator.Diagnosis);
+        var expected = HostAllocator.Decide(Environment.GetEnvironmentVariable("FISHERKIT_MALLOC"), Environment.GetEnvironmentVariable);
+        if (expected is not null) Assert.Equal(expected, HostAllocator.Diagnosis);
+        else if (OperatingSystem.IsLinux() && System.Runtime.InteropServices.NativeLibrary.TryLoad("libc.so.6", out var libc)
+                 && System.Runtime.InteropServices.NativeLibrary.TryGetExport(libc, "gnu_get_libc_version", out _))   // glibc
             Assert.Equal("glibc's allocator keeps freed memory for reuse (FISHERKIT_MALLOC=keep leaves its defaults)", HostAllocator.Diagnosis);
-        }
+        Assert.Equal(HostAllocator.Configured, HostAllocator.EnsureConfigured());
         Assert.Contains(HostAllocator.Diagnosis!, TorchEngine.Describe());
     }
 
@@ -90,11 +94,12 @@ public class HostAllocatorTests
     }
 
     [Fact]
-    public void Malloc_tunables_count_as_the_processs_own_settings_and_others_do_not()
+    public void Malloc_tunables_of_the_same_settings_count_as_the_processs_own_and_others_do_not()
     {
         Assert.Equal("glibc's allocator left to this process's own settings (GLIBC_TUNABLES)",
             HostAllocator.Decide(null, v => v == "GLIBC_TUNABLES" ? "glibc.pthread.rseq=0:glibc.malloc.trim_threshold=0" : null));
         Assert.Null(HostAllocator.Decide(null, v => v == "GLIBC_TUNABLES" ? "glibc.pthread.rseq=0" : null));
+        Assert.Null(HostAllocator.Decide(null, v => v == "GLIBC_TUNABLES" ? "glibc.malloc.perturb=165:glibc.malloc.arena_max=2" : null));
     }
 
     [Fact]

@@ -123,6 +123,43 @@ public sealed class TrainingLoopTests
     }
 
     [Fact]
+    public void A_second_run_on_the_same_network_and_a_failed_run_keep_zero_grads_gradients()
+    {
+        using var g = new Generator(6);
+        using var x = randn([10, 3], generator: g);
+        using var y = x.select(1, 2).gt(0).to(ScalarType.Int64);
+        manual_seed(7);
+        using var model = new PartlyUsedLayers();
+        manual_seed(7);
+        using var reference = new PartlyUsedLayers();
+        var options = new TrainingOptions { Epochs = 1, BatchSize = 4, LearningRate = 0.05, WeightDecay = 1e-2 };
+        // Run 1 reaches "sometimes" in its last batch; run 2 fails at once (a non-finite target); run 3 starts
+        // with batches of 4, which do not reach it: the gradient it held is zeroed, not dropped.
+        TrainingLoop.Run(model, new ClassificationLoss(2), new TensorBatches(x, y, 4), options);
+        using (var bad = x.clone())
+        {
+            bad[0, 0] = float.NaN;
+            Assert.Throws<InvalidOperationException>(() => TrainingLoop.Run(model, new ClassificationLoss(2), new TensorBatches(bad, y, 4), options));
+        }
+        TrainingLoop.Run(model, new ClassificationLoss(2), new TensorBatches(x, y, 4), options);
+
+        var ps = reference.parameters().ToList();
+        reference.train();
+        for (int run = 0; run < 2; run++)
+        {
+            using var optimizer = optim.Adam(ps, lr: 0.05, weight_decay: 1e-2);   // each run starts its own optimiser
+            foreach (var (start, size) in new[] { (0L, 4L), (4L, 4L), (8L, 2L) })
+            {
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                nn.functional.cross_entropy(reference.call(x.narrow(0, start, size)), y.narrow(0, start, size)).backward();
+                optimizer.step();
+            }
+        }
+        Assert.Equal(Weights(reference), Weights(model));   // bit for bit
+    }
+
+    [Fact]
     public void Runs_longer_than_their_epochs_when_MinSteps_asks_and_equal_batches_split_evenly()
     {
         using var x = randn([10, 3]);
