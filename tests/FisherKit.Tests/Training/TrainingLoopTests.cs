@@ -82,19 +82,42 @@ public sealed class TrainingLoopTests
         public override Tensor forward(Tensor x) => x.shape[0] == 2 ? always.call(x) + sometimes.call(x) : always.call(x);
     }
 
+    /// <summary>Ten inputs of 3 features, labels from one feature's sign, and two equal networks of <see cref="PartlyUsedLayers"/>.</summary>
+    private sealed class PartlyUsedCase : IDisposable
+    {
+        public PartlyUsedCase(int seed, int labelColumn)
+        {
+            using var g = new Generator((ulong)seed);
+            X = randn([10, 3], generator: g);
+            Y = X.select(1, labelColumn).gt(0).to(ScalarType.Int64);
+            manual_seed(seed);
+            Model = new PartlyUsedLayers();
+            manual_seed(seed);
+            Reference = new PartlyUsedLayers();
+        }
+
+        public Tensor X { get; }
+        public Tensor Y { get; }
+        public PartlyUsedLayers Model { get; }
+        public PartlyUsedLayers Reference { get; }
+
+        public void Dispose()
+        {
+            X.Dispose();
+            Y.Dispose();
+            Model.Dispose();
+            Reference.Dispose();
+        }
+    }
+
     [Theory]
     [InlineData(OptimizerKind.Adam)]
     [InlineData(OptimizerKind.Sgd)]
     [InlineData(OptimizerKind.FusedAdam)]
     public void Parameters_the_backward_pass_reaches_in_some_steps_or_never_are_updated_as_after_zero_grad(OptimizerKind kind)
     {
-        using var g = new Generator(5);
-        using var x = randn([10, 3], generator: g);
-        using var y = x.select(1, 1).gt(0).to(ScalarType.Int64);
-        manual_seed(4);
-        using var model = new PartlyUsedLayers();
-        manual_seed(4);
-        using var reference = new PartlyUsedLayers();
+        using var c = new PartlyUsedCase(seed: 5, labelColumn: 1);
+        var (x, y, model, reference) = (c.X, c.Y, c.Model, c.Reference);
         var initial = Weights(reference);
         var options = new TrainingOptions { Epochs = 3, BatchSize = 4, LearningRate = 0.05, Optimizer = kind, Momentum = 0.9, WeightDecay = 1e-2 };
         TrainingLoop.Run(model, new ClassificationLoss(2), new TensorBatches(x, y, 4), options);   // batches of 4, 4 and 2
@@ -125,13 +148,8 @@ public sealed class TrainingLoopTests
     [Fact]
     public void A_second_run_on_the_same_network_and_a_failed_run_keep_zero_grads_gradients()
     {
-        using var g = new Generator(6);
-        using var x = randn([10, 3], generator: g);
-        using var y = x.select(1, 2).gt(0).to(ScalarType.Int64);
-        manual_seed(7);
-        using var model = new PartlyUsedLayers();
-        manual_seed(7);
-        using var reference = new PartlyUsedLayers();
+        using var c = new PartlyUsedCase(seed: 6, labelColumn: 2);
+        var (x, y, model, reference) = (c.X, c.Y, c.Model, c.Reference);
         var options = new TrainingOptions { Epochs = 1, BatchSize = 4, LearningRate = 0.05, WeightDecay = 1e-2 };
         // Run 1 reaches "sometimes" in its last batch; run 2 fails at once (a non-finite target); run 3 starts
         // with batches of 4, which do not reach it: the gradient it held is zeroed, not dropped.
