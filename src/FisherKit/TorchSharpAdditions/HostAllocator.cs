@@ -74,7 +74,6 @@ public static class HostAllocator
     private static readonly string[] TunedMallocSettings = ["glibc.malloc.trim_threshold", "glibc.malloc.mmap_threshold", "glibc.malloc.top_pad"];
 
     private static readonly object Gate = new();
-    private static bool _ensured;
 
     /// <summary>
     /// Once per process (FisherKit calls it when first used): applies <see cref="Configure"/>'s default
@@ -87,8 +86,7 @@ public static class HostAllocator
     {
         lock (Gate)
         {
-            if (_ensured) return Configured;
-            _ensured = true;
+            if (Diagnosis is not null) return Configured;   // decided before: every path below sets it
             Diagnosis = Decide(Environment.GetEnvironmentVariable("FISHERKIT_MALLOC"), Environment.GetEnvironmentVariable);
             if (Diagnosis is not null) return false;
             bool applied;
