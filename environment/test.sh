@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command of the project (README): set up, build, execute every notebook in quick mode with
 # `./fisherkit run` and again in the users' kernel, .NET Interactive's `.net-csharp` (same outputs, cell by
-# cell), then run every test project. Every step runs even when an earlier one fails; the exit code is 1 when
+# cell), check that bench/README.md's generated tables match the committed results files they name, then
+# run every test project. Every step runs even when an earlier one fails; the exit code is 1 when
 # any failed. Safe to run twice.
 # Usage: environment/test.sh [--filter EXPR]   (with a filter: only the matching tests, no notebooks)
 set -euo pipefail
@@ -24,6 +25,9 @@ if [ ${#filter[@]} -eq 0 ] && compgen -G "notebooks/*.ipynb" >/dev/null; then
   step "notebooks, quick, .net-csharp" environment/notebooks-in-dotnet-interactive.py notebooks/*.ipynb \
     -p quick=true -o out/notebooks-quick-dotnet-interactive --compare out/notebooks-quick
   environment/notebook-times.py --quick out/notebooks-quick >&2 || true
+fi
+if [ ${#filter[@]} -eq 0 ]; then
+  step "bench/README.md against bench/measured/" python3 bench/readme_tables.py --check
 fi
 # glibc fills every block it hands out with non-zero bytes (MALLOC_PERTURB_): FisherKit keeps freed memory
 # for reuse (HostAllocator), so a kernel that read memory it never wrote would get stale values, and a test fails.

@@ -10,7 +10,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace FisherKit.Bench;
 
 /// <summary>
-/// The measurements behind the kernel decisions of the TorchSharp port (issue 13), on libtorch 2.10:
+/// The measurements behind the kernel decisions of FisherKit on TorchSharp and libtorch 2.10:
 /// how to form per-input convolution weight gradients (and the output change along them), whether a
 /// custom max-pool kernel, a one-pass Adam update (FusedAdam) and glibc allocator tuning still pay. Every group
 /// times its alternatives interleaved in rounds; exactness is checked against float64 autograd.
@@ -60,19 +60,12 @@ internal static class Kernels
         using var w = randn([cout, c, k, k], generator: gen) * 0.05;
         long[] kernel = [k, k], one = [1, 1], zero = [0, 0];
 
-        Tensor PerInputTransposed(Tensor xs, Tensor bs)
-        {
-            var parts = new Tensor[xs.shape[0]];
-            for (long i = 0; i < parts.Length; i++)
-                parts[i] = ConvolutionGradients.Conv2dWeight(xs.narrow(0, i, 1), kernel, bs.narrow(0, i, 1), one, zero, one).unsqueeze(0);
-            return cat(parts, 0);
-        }
-        Tensor Grouped(Tensor xs, Tensor bs)
-        {
-            var (nn_, cc, oo) = (xs.shape[0], xs.shape[1], bs.shape[1]);
-            var r = F.conv2d(xs.transpose(0, 1), bs.reshape(nn_ * oo, 1, bs.shape[2], bs.shape[3]), groups: nn_);   // (C, N·O, k, k)
-            return r.view(cc, nn_, oo, k, k).permute(1, 2, 0, 3, 4).contiguous();
-        }
+        // FisherKit's own methods (ConvolutionGradients), and the alternatives a TorchSharp user has.
+        Tensor Library(Tensor xs, Tensor bs, PerInputConvolutionMethod method) =>
+            ConvolutionGradients.Conv2dWeightPerInput(xs, kernel, bs, one, zero, one, method);
+        Tensor LibraryUnfold(Tensor xs, Tensor bs) => Library(xs, bs, PerInputConvolutionMethod.Unfold);
+        Tensor LibraryPerInput(Tensor xs, Tensor bs) => Library(xs, bs, PerInputConvolutionMethod.PerInputConvolution);
+        Tensor LibraryGrouped(Tensor xs, Tensor bs) => Library(xs, bs, PerInputConvolutionMethod.GroupedConvolution);
         Tensor UnfoldBmm(Tensor xs, Tensor bs)
         {
             var u = F.unfold(xs, (k, k));                                                       // (N, C·k², L)
@@ -126,7 +119,8 @@ internal static class Kernels
             using var scope = NewDisposeScope();
             var reference = Reference();
             foreach (var (name, f) in new (string, Func<Tensor, Tensor, Tensor>)[]
-                     { ("per_input_transposed", PerInputTransposed), ("grouped", Grouped), ("unfold_bmm", UnfoldBmm), ("unfold_bmm_transposed", UnfoldBmmTransposed),
+                     { ("fisherkit_unfold", LibraryUnfold), ("fisherkit_per_input", LibraryPerInput), ("fisherkit_grouped", LibraryGrouped),
+                       ("libtorch_unfold_bmm", UnfoldBmm), ("libtorch_unfold_bmm_transposed", UnfoldBmmTransposed),
                        ("autograd_per_input", AutogradPerInput), ("autograd_grouped", AutogradGrouped) })
             {
                 var d64 = RelativeError(f(x64, b64), reference);
@@ -158,67 +152,62 @@ internal static class Kernels
             ("bmm (N,O,L)·(N,L,C·9), both contiguous", () => bflat.bmm(unfoldedT), null),
             ("bmm (N,O,L)·(N,C·9,L)ᵀ (transposed view)", () => bflat.bmm(unfolded.transpose(1, 2)), null),
             ("64 × mm (O,L)·(L,C·9)", () => { for (long i = 0; i < n; i++) bflat[i].mm(unfoldedT[i]); }, null),
-            ("one mm (N·O, L)... as reference: (4096,576)·(576,288)", () => bflat[0].reshape(-1, 576).mm(unfoldedT[0]), "1/64 of the work"),
+            ("one input's mm (O,L)·(L,C·9): (64,576)·(576,288)", () => bflat[0].mm(unfoldedT[0]), "1/64 of the work"),
             ("matmul 1024³ (GEMM rate reference)", () => { using var a = ones(1024, 1024); a.mm(a); }, null)));
 
         var rows = MicroBench.Compare($"Per-input weight gradients of conv2, batch {n} (64×32×3×3 each)", o.Rounds, o.Inner,
-            ("per input: transposed conv2d (ConvolutionGradients.Conv2dWeight, current)", () => PerInputTransposed(x, b), null),
-            ("one grouped conv2d over the batch", () => Grouped(x, b), null),
-            ("unfold + bmm", () => UnfoldBmm(x, b), null),
-            ("unfold, transpose to (N, L, C·9), bmm", () => UnfoldBmmTransposed(x, b), null),
+            ("FisherKit Unfold: own window copy + bmm (Auto's choice)", () => LibraryUnfold(x, b), null),
+            ("FisherKit PerInputConvolution: a transposed conv2d per input", () => LibraryPerInput(x, b), null),
+            ("FisherKit GroupedConvolution: one grouped conv2d over the batch", () => LibraryGrouped(x, b), null),
+            ("libtorch unfold (im2col) + bmm", () => UnfoldBmm(x, b), null),
+            ("libtorch unfold, transpose to (N, L, C·9), bmm", () => UnfoldBmmTransposed(x, b), null),
             ("per input: autograd of conv2d (libtorch's weight backward)", () => AutogradPerInput(x, b), "forward pass included"),
             ("grouped conv2d with repeated weight + autograd", () => AutogradGrouped(x, b), "forward pass included"),
             ("reference: conv2 forward over the batch", () => F.conv2d(x, w), "the convolution rate"));
         rows.InsertRange(0, backward);
 
-        // Gradient and output change together, as ConvRule.TangentsAndGrams needs them.
-        Tensor[] CurrentPair()
+        // Gradient and output change together, as ConvRule.TangentsAndGrams needs them: FisherKit's
+        // methods, and libtorch's unfold with two bmm as the alternative.
+        Tensor[] LibraryPair(PerInputConvolutionMethod method)
         {
-            var grads = new Tensor[n];
-            var outs = new Tensor[n];
-            for (long i = 0; i < n; i++)
-            {
-                var xi = x.narrow(0, i, 1);
-                grads[i] = ConvolutionGradients.Conv2dWeight(xi, kernel, b.narrow(0, i, 1), one, zero, one);
-                outs[i] = F.conv2d(xi, grads[i]);
-            }
-            return [stack(grads, 0), cat(outs, 0)];
+            var (g, y) = ConvolutionGradients.Conv2dWeightPerInputAndOutputs(x, kernel, b, one, zero, one, method);
+            return [g, y];
         }
-        Tensor[] UnfoldPair()
+        Tensor[] LibtorchUnfoldPair()
         {
             var u = F.unfold(x, (k, k));                                                       // (N, C·9, L)
             var g = b.flatten(2).bmm(u.transpose(1, 2));                                        // (N, O, C·9)
             var t = g.bmm(u);                                                                   // (N, O, L)
             return [g, t];
         }
-        Tensor[] GroupedPair()
-        {
-            var g = Grouped(x, b);
-            var t = F.conv2d(x.reshape(1, n * c, h, h), g.reshape(n * cout, c, k, k), groups: n);
-            return [g, t];
-        }
-        Tensor[] MixedPair()
-        {
-            var grads = UnfoldBmm(x, b);
-            var outs = new Tensor[n];
-            for (long i = 0; i < n; i++) outs[i] = F.conv2d(x.narrow(0, i, 1), grads[i]);
-            return [grads, cat(outs, 0)];
-        }
+        // What Auto picks for the output changes here: a grouped convolution where oneDNN runs float32
+        // CPU convolutions, else the unfolded products (ConvolutionGradients.ResolveOutputs).
+        var autoOutputs = OneDnn.Enabled ? PerInputConvolutionMethod.GroupedConvolution : PerInputConvolutionMethod.Unfold;
+        string Choice(PerInputConvolutionMethod m) => m == autoOutputs && m == PerInputConvolutionMethod.Unfold ? " (Auto's choice here)" : "";
         using (var scope = NewDisposeScope())
         {
-            var cur = CurrentPair();
-            var unf = UnfoldPair();
-            var grp = GroupedPair();
-            var d1 = RelativeError(unf[1].view(cur[1].shape).to(float64), cur[1].to(float64));
-            var d2 = RelativeError(grp[1].view(cur[1].shape).to(float64), cur[1].to(float64));
-            checks["conv_tangent_float32_agreement"] = new { unfold_vs_current = d1, grouped_vs_current = d2 };
-            Console.WriteLine($"  output changes agree (float32): unfold {d1:E2}, grouped {d2:E2} relative to the current path");
+            var reference = LibraryPair(PerInputConvolutionMethod.PerInputConvolution)[1].to(float64);
+            var agreement = new Dictionary<string, double>();
+            foreach (var (name, pair) in new (string, Func<Tensor[]>)[]
+                     { ("fisherkit_unfold", () => LibraryPair(PerInputConvolutionMethod.Unfold)),
+                       ("fisherkit_grouped", () => LibraryPair(PerInputConvolutionMethod.GroupedConvolution)),
+                       ("libtorch_unfold_bmm", LibtorchUnfoldPair) })
+            {
+                agreement[name] = RelativeError(pair()[1].view(reference.shape), reference);
+                Console.WriteLine($"  output changes agree (float32): {name} {agreement[name]:E2} relative to FisherKit's per-input convolutions");
+            }
+            checks["conv_tangent_float32_agreement"] = agreement;
         }
-        rows.AddRange(MicroBench.Compare($"Weight gradients and output changes conv(x_n, G_n) of conv2, batch {n}", o.Rounds, o.Inner,
-            ("per input: transposed conv2d + conv2d (current ConvRule)", () => CurrentPair(), null),
-            ("unfold once + bmm (gradient) + bmm (output change)", () => UnfoldPair(), null),
-            ("unfold + bmm (gradient), per-input conv2d (output change)", () => MixedPair(), null),
-            ("grouped conv2d (gradient) + grouped conv2d (output change)", () => GroupedPair(), null)));
+        var pairs = new List<(string, Action, string?)>
+        {
+            ($"FisherKit Unfold: window copy once, bmm + bmm{Choice(PerInputConvolutionMethod.Unfold)}", () => LibraryPair(PerInputConvolutionMethod.Unfold), null),
+            ("FisherKit PerInputConvolution: transposed conv2d + conv2d per input", () => LibraryPair(PerInputConvolutionMethod.PerInputConvolution), null),
+            ("FisherKit GroupedConvolution: grouped conv2d + grouped conv2d", () => LibraryPair(PerInputConvolutionMethod.GroupedConvolution), null),
+            ("libtorch unfold once + bmm (gradient) + bmm (output change)", () => LibtorchUnfoldPair(), null),
+        };
+        if (autoOutputs != PerInputConvolutionMethod.Unfold)   // Auto mixes the methods only where it picks a grouped convolution for the outputs
+            pairs.Insert(1, ("FisherKit Auto: Unfold gradients + grouped conv2d outputs (Auto's choice here)", () => LibraryPair(PerInputConvolutionMethod.Auto), null));
+        rows.AddRange(MicroBench.Compare($"Weight gradients and output changes conv(x_n, G_n) of conv2, batch {n}", o.Rounds, o.Inner, pairs.ToArray()));
         return rows;
     }
 
@@ -304,7 +293,7 @@ internal static class Kernels
             [.. new[] { 16, 32, 48, 64, 128, 256 }.Select(k => ($"{k} per call", (Action)(() => Forward(k)), (string?)(k == picked ? "ConvolutionWorkspace's choice" : null))),
              ($"ConvolutionWorkspace: {picked} per call", () => Forward(picked), null)]);
         rows.AddRange(MicroBench.Compare("CNN forward + input gradient over 256 images, by images per call", o.Rounds, o.Inner,
-            [.. new[] { 16, 32, 64, 128 }.Select(k => ($"{k} per call", (Action)(() => Backward(k)), (string?)null)),
+            [.. new[] { 16, 32, 64, 128, 256 }.Select(k => ($"{k} per call", (Action)(() => Backward(k)), (string?)(k == 256 ? "one call for a batch of 256, an attack's default" : null))),
              ($"ConvolutionWorkspace: {picked} per call", () => Backward(picked), null)]));
         return rows;
     }

@@ -7,7 +7,7 @@ namespace FisherKit.Notebooks.Tests;
 /// <summary>
 /// FISHERKIT_ONEDNN chooses what FisherKit does with libtorch's oneDNN on first use (OneDnn.EnsureCorrectConvolutions,
 /// once per process, hence a notebook run in a process of its own per mode). The default, off, is what every other
-/// test runs with; here the two other modes.
+/// test runs with; here the two other modes, and a value that is none of them.
 /// </summary>
 public sealed class OneDnnModeTests
 {
@@ -55,5 +55,14 @@ public sealed class OneDnnModeTests
             Assert.True(enabled && diagnosis.StartsWith("oneDNN on:", StringComparison.Ordinal), $"error {error:G3}: {diagnosis}");
         else
             Assert.True(!enabled && diagnosis.StartsWith("oneDNN switched off: its float32 convolution results", StringComparison.Ordinal), $"error {error:G3}: {diagnosis}");
+    }
+
+    [Fact]
+    public void A_mistyped_mode_switches_onednn_off_and_says_so()
+    {
+        var (returned, enabled, error, diagnosis) = Verdict(" Kep ");
+        Assert.Equal("oneDNN switched off, FisherKit's default: FISHERKIT_ONEDNN= Kep  is none of off, check, keep", diagnosis);
+        Assert.False(returned || enabled);
+        Assert.True(double.IsNaN(error), "nothing was measured");
     }
 }

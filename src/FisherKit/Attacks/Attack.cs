@@ -76,8 +76,8 @@ public abstract class Attack
             using (ModuleMode.Eval(model))
             using (var inner = NewDisposeScope())
             {
-                clean.AddRange(model.call(x).argmax(1).ToArray<long>());
-                adv.AddRange(model.call(xa).argmax(1).ToArray<long>());
+                clean.AddRange(Logits(model, x).argmax(1).ToArray<long>());
+                adv.AddRange(Logits(model, xa).argmax(1).ToArray<long>());
                 var d = (xa - x).flatten(1).to(ScalarType.Float64);
                 l2.AddRange(d.norm(1, p: 2).ToArray<double>());
                 linf.AddRange(d.abs().amax([1]).ToArray<double>());
@@ -108,13 +108,22 @@ public abstract class Attack
         return lo is null && hi is null ? x.alias() : x.clamp(lo, hi);
     }
 
+    /// <summary>
+    /// The network's logits for a batch, with or without a graph. In evaluation mode the samples never
+    /// interact, so the network runs in calls sized by <see cref="ConvolutionWorkspace"/> (where libtorch's
+    /// own CPU convolutions would unfold a whole large batch into one buffer that is mapped and faulted
+    /// in anew at every call); the values equal one call on the batch up to float rounding, and the
+    /// attack's own random draws stay per batch.
+    /// </summary>
+    protected static Tensor Logits(nn.Module<Tensor, Tensor> model, Tensor x) => ConvolutionWorkspace.Call(model, x);
+
     /// <summary>∇ₓ of the summed cross-entropy loss Σᵢ L(f(xᵢ), yᵢ): one backward pass, per-sample gradients.</summary>
     protected static Tensor LossGradient(nn.Module<Tensor, Tensor> model, Tensor x, Tensor labels)
     {
         using var scope = NewDisposeScope();
         var xg = x.detach().requires_grad_();
         using var enable = enable_grad();
-        var loss = nn.functional.cross_entropy(model.call(xg), labels, reduction: nn.Reduction.Sum);
+        var loss = nn.functional.cross_entropy(Logits(model, xg), labels, reduction: nn.Reduction.Sum);
         var g = SafeAutograd.grad(loss, xg);
         return scope.MoveToOuter(g);
     }

@@ -78,7 +78,7 @@ public sealed class CarliniWagnerL2(double initialConstant = 0.1, int binarySear
                 {
                     xa = (w.tanh() + 1) * (span / 2) + a;
                     dist = (xa - inputs).flatten(1).square().sum(1);
-                    var logits = model.call(xa);
+                    var logits = Logits(model, xa);
                     margin = Margin(logits, labels);
                     var loss = (dist + cT * margin.clamp_min(-Confidence)).sum();
                     loss.backward();

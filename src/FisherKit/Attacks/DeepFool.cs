@@ -46,7 +46,7 @@ public sealed class DeepFool(int maxIterations = 50, double overshoot = 0.02, in
         Tensor classes, original;
         using (no_grad())
         {
-            var logits0 = model.call(inputs);
+            var logits0 = Logits(model, inputs);
             TensorLogits(logits0);
             int k = (int)Math.Min(Candidates, logits0.size(1));
             classes = logits0.topk(k, 1).indexes;     // (N, K); column 0 is the predicted class k̂
@@ -60,7 +60,7 @@ public sealed class DeepFool(int maxIterations = 50, double overshoot = 0.02, in
             using var step = NewDisposeScope();
             var xg = x.detach().requires_grad_();
             Tensor logits;
-            using (enable_grad()) logits = model.call(xg);
+            using (enable_grad()) logits = Logits(model, xg);
             var active = logits.detach().argmax(1).eq(original);
             if (!active.any().item<bool>()) break;
             // Gradients of the candidate logits, one backward pass per candidate column.

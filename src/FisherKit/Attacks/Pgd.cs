@@ -78,7 +78,7 @@ public class Pgd : Attack
             var x = RunOnce(model, inputs, labels, generator);
             if (Restarts == 1) return scope.MoveToOuter(x);
             Tensor loss;
-            using (no_grad()) loss = nn.functional.cross_entropy(model.call(x), labels, reduction: nn.Reduction.None);
+            using (no_grad()) loss = nn.functional.cross_entropy(Logits(model, x), labels, reduction: nn.Reduction.None);
             if (best is null || bestLoss is null)
             {
                 best = x;

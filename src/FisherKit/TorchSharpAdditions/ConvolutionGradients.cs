@@ -47,12 +47,11 @@ public enum PerInputConvolutionMethod
 /// convolution: ∂L/∂W[o, c, i, j] = Σ_{y,x} g[o, y, x] · x_pad[c, y·s + i·d, x·s + j·d].
 /// </summary>
 /// <remarks>
-/// Measured for the benchmark CNN's second convolution (64 inputs of 32×26×26, 64 channels, 3×3),
-/// one thread, process CPU time (<c>bench/README.md</c>): with oneDNN off (libtorch's own kernels,
-/// which FisherKit uses where oneDNN computes wrong gradients) the per-input convolutions took 164 ms
-/// for the gradients, the unfolded products 23 ms; with oneDNN on 27 and 23 ms. For the per-input
-/// convolutions along the gradients, oneDNN's grouped convolution takes 11 ms, the products 20 ms
-/// (oneDNN off: all about 22 ms). Every method is exact (float64 against autograd to 10⁻¹⁵).
+/// Every method is exact (float64 against autograd at rounding level, tests in
+/// <c>ConvolutionGradientsTests</c>). Their speeds on the benchmark CNN's second convolution, with
+/// oneDNN on and off, are the "Per-input weight gradients" and "Weight gradients and output changes"
+/// tables of <c>bench/README.md</c> (<c>bench/FisherKit.Bench kernels --only conv</c>); <see cref="PerInputConvolutionMethod.Auto"/>
+/// follows them.
 /// </remarks>
 public static class ConvolutionGradients
 {

@@ -11,23 +11,25 @@ namespace FisherKit.TorchSharpAdditions;
 /// How many inputs one call of a convolutional network should take on the CPU where libtorch runs
 /// its own convolution kernels (oneDNN off, or any dtype but float32). Those kernels unfold the whole
 /// batch into one im2col buffer of (C_in/groups)·Πk × Π(output size) values per input, for the
-/// forward pass and again for the weight gradient. glibc serves blocks above 32 MiB (its largest
-/// mmap threshold) from a fresh mapping every time, so such a buffer is faulted in page by page at
-/// every call; below it, the block is reused. For the benchmark CNN on 28×28 images (conv2: 288 × 576
-/// values, 0.66 MB per input) calls of 64 to 256 images then cost several times more per image than
-/// calls of a few tens (<c>bench/FisherKit.Bench kernels --only batch</c>). FisherKit's deterministic
+/// forward pass and again for the weight gradient. glibc serves a block above its mmap threshold (at
+/// most 32 MiB) from free heap memory only where the heap already holds that much; otherwise it maps it
+/// afresh and the buffer is faulted in page by page at every call. For the benchmark CNN on 28×28
+/// images (conv2: 288 × 576 values, 0.66 MB per input) large calls can then cost several times more
+/// per image than calls of a few tens (the "by images per call" tables of <c>bench/README.md</c>,
+/// <c>bench/FisherKit.Bench kernels --only batch</c>, show where with FisherKit's allocator settings). FisherKit's deterministic
 /// batched loops (ClassifierEvaluation, the logit, ensemble and Mahalanobis scores, FeatureExtractors,
-/// the Monte Carlo dropout prefix, validation in TrainingLoop, PerInputFisher) therefore split larger
-/// batches into calls whose largest buffer stays within <see cref="BudgetBytes"/>; results are the same
-/// up to float rounding. Training batches and attacks keep their size: splitting them would change
-/// batch statistics and random draws.
+/// the Monte Carlo dropout prefix, validation in TrainingLoop, PerInputFisher) and the attacks' network
+/// calls (evaluation mode, with or without a graph; their random draws stay per batch) therefore split
+/// larger batches into calls whose largest buffer stays within <see cref="BudgetBytes"/>; results are
+/// the same up to float rounding. Training batches keep their size: splitting them would change batch
+/// statistics.
 /// </summary>
 public static class ConvolutionWorkspace
 {
     /// <summary>
-    /// Largest unfolded buffer one call may need: 16 MiB, half of glibc's 32 MiB mmap threshold (in the
-    /// benchmark, calls of 25 images, 16 MiB, beat calls of 32, 21 MiB, when gradients were taken too).
-    /// Tests lower it to force splits.
+    /// Largest unfolded buffer one call may need: 16 MiB, half of glibc's 32 MiB mmap threshold: a
+    /// margin below it (the "by images per call" tables of <c>bench/README.md</c> put its choice next to other call
+    /// sizes). Tests lower it to force splits.
     /// </summary>
     internal static long BudgetBytes { get; set; } = 16L << 20;
 

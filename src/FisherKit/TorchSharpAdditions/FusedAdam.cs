@@ -17,12 +17,11 @@ namespace FisherKit.TorchSharpAdditions;
 /// rounding level (float64: the same, less often).
 /// </summary>
 /// <remarks>
-/// Measured on the benchmark CNN's 1.2 M parameters (<c>bench/FisherKit.Bench kernels --threads 1
-/// --onednn off --only adam</c>, process CPU time, minimum of 7 rounds and of three runs, shared machine): TorchSharp's
-/// <c>Adam.step</c> 2.3 ms, this one 0.58 ms; a whole batch-1 training step 4.8 ms with <c>zero_grad</c>
-/// and TorchSharp's Adam, 2.9 ms with <c>zero_grad(set_to_none: true)</c> and this one; a batch-64
-/// step the same within the noise with <see cref="HostAllocator"/>'s settings (FisherKit's default), up to 17 % slower
-/// with glibc's defaults when gradients are set to none (fresh gradient memory faulted in each step; the
+/// Measured against TorchSharp's <c>Adam.step</c> (eight passes, two temporaries per tensor) on the
+/// benchmark CNN's 1.2 M parameters, alone and in whole training steps at batch 1 and 64: the "Adam
+/// update" and "Training step" tables of <c>bench/README.md</c> (<c>bench/FisherKit.Bench kernels
+/// --only adam</c>). It pays where the optimiser is a large part of a step (batch 1). With gradients
+/// set to none and glibc's allocator defaults, fresh gradient memory is faulted in at every step (the
 /// parameterless <c>zero_grad()</c> avoids that). The fast path takes contiguous float32 or float64 CPU
 /// tensors (dense gradients); any other parameter is updated by TorchSharp's own operations. Like every
 /// in-place update outside autograd it does not bump the parameters' version counters, so a graph

@@ -25,14 +25,11 @@ namespace FisherKit.TorchSharpAdditions;
 /// <para>
 /// Why by default. With glibc's defaults the cost of a step depends on the process's history: glibc
 /// raises its mmap threshold only after a large block has been freed, so a process that has not freed
-/// one yet maps and faults in every large temporary anew. Measured in fresh processes, one thread,
-/// oneDNN off (<c>bench/FisherKit.Bench kernels --threads 1 --onednn off --only malloc --rounds 3</c>,
-/// <c>bench/results/kernels-20261206-064513.json</c>, minimum over processes): a batch-1 training step
-/// of the benchmark CNN with TorchSharp's Adam, as the process's first work, 34.2 ms with glibc's
-/// defaults (2,223 minor page faults per step) and 6.3 ms with these settings (17); after a batch-64
-/// run the same step took 5.8 and 6.5 ms (medians 6.4 and 6.6; no faults either way). A batch-64 step
-/// 0.95 of the time with the defaults, a Hessian-vector product 0.91, 256 reduced Fisher forms 1.02
-/// (their calls are sized to stay below glibc's largest threshold, <see cref="ConvolutionWorkspace"/>).
+/// one yet maps and faults in every large temporary anew. The benchmark's "glibc allocator" rows
+/// (<c>bench/FisherKit.Bench kernels --only malloc</c>, tabled in <c>bench/README.md</c>) compare the two
+/// in fresh processes with page faults per step: a batch-1 training step as the process's first work
+/// gains most; batched calls whose buffers exceed glibc's largest threshold gain little, and FisherKit
+/// sizes its own below it (<see cref="ConvolutionWorkspace"/>).
 /// Notebooks 01 and 03 gave the same outputs with and without the settings, but for measured times.
 /// </para>
 /// <para>
@@ -108,10 +105,9 @@ public static class HostAllocator
     /// </summary>
     internal static string? Decide(string? mode, Func<string, string?> variable)
     {
-        var m = mode?.Trim().ToLowerInvariant();
-        if (m == "keep") return "glibc's allocator left as it is (FISHERKIT_MALLOC=keep)";
-        if (!string.IsNullOrEmpty(m) && m != "tune")
-            return $"glibc's allocator left as it is: FISHERKIT_MALLOC={mode} is neither tune nor keep";
+        var setting = EnvironmentSwitch.Parse("FISHERKIT_MALLOC", mode, "tune", "keep");
+        if (setting.Mode == "keep") return "glibc's allocator left as it is (FISHERKIT_MALLOC=keep)";
+        if (setting.Unknown is not null) return setting.Refuse("glibc's allocator left as it is");
         var own = GlibcVariables.Where(v => !string.IsNullOrEmpty(variable(v))).ToList();
         if (variable("GLIBC_TUNABLES") is { } tunables && TunedMallocSettings.Any(t => tunables.Contains(t, StringComparison.Ordinal))) own.Add("GLIBC_TUNABLES");
         return own.Count > 0 ? $"glibc's allocator left to this process's own settings ({string.Join(", ", own)})" : null;

@@ -16,8 +16,8 @@ namespace FisherKit.TorchSharpAdditions;
 /// </summary>
 /// <remarks>
 /// libtorch 2.10's CPU max pooling of the benchmark CNN's 64×64×24×24 activations (2×2 windows)
-/// takes 13 ms forward and 14 ms with its backward, more than the convolution before it; this kernel
-/// 2.1 and 3.4 ms (<c>bench/FisherKit.Bench kernels</c>, one thread, process CPU time). FisherKit
+/// costs more than the convolution before it; this kernel a fraction of that (the "Max pooling" tables
+/// of <c>bench/README.md</c>, <c>bench/FisherKit.Bench kernels --only pool</c>). FisherKit
 /// uses it where it runs a network's forward pass itself (the per-input Fisher computations of a
 /// chain of layers); a user's model keeps TorchSharp's <c>MaxPool2d</c>.
 /// </remarks>

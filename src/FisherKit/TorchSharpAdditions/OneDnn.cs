@@ -69,7 +69,8 @@ public static class OneDnn
             _checked = true;
             try
             {
-                var mode = Environment.GetEnvironmentVariable("FISHERKIT_ONEDNN")?.Trim().ToLowerInvariant();
+                var setting = EnvironmentSwitch.Read("FISHERKIT_ONEDNN", "off", "check", "keep");
+                var mode = setting.Mode;
                 DisableNnpack();
                 if (mode == "keep")
                 {
@@ -80,8 +81,8 @@ public static class OneDnn
                 {
                     // The default (also FISHERKIT_ONEDNN=off): see the remarks above for why no check can clear a CPU.
                     Enabled = false;
-                    Diagnosis = mode == "off"
-                        ? "oneDNN switched off (FISHERKIT_ONEDNN=off)"
+                    Diagnosis = mode == "off" ? "oneDNN switched off (FISHERKIT_ONEDNN=off)"
+                        : setting.Unknown is not null ? setting.Refuse("oneDNN switched off, FisherKit's default")
                         : "oneDNN switched off: libtorch 2.10's oneDNN computes wrong float32 convolution gradients on some CPUs, at times only (FISHERKIT_ONEDNN=check tests this CPU, =keep keeps it)";
                     return false;
                 }

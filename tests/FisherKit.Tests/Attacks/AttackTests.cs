@@ -164,6 +164,35 @@ public class AttackTests(AttackFixture f) : IClassFixture<AttackFixture>
         Assert.Equal(before + 6 + 4, Tensor.TotalCount);
     }
 
+    [Theory]
+    [MemberData(nameof(AttackNames))]
+    public void A_cnn_attacked_in_split_calls_gives_the_inputs_of_one_call(string name)
+    {
+        // Attacks run the network in calls sized by ConvolutionWorkspace (samples never interact in
+        // evaluation mode); a lowered budget forces the split that large batches get with libtorch's own
+        // convolution kernels, and the adversarial inputs must not change beyond float rounding.
+        using var cnn = TinyModels.TrainedCnn();
+        using var scope = NewDisposeScope();
+        var x = f.X.narrow(0, 0, 30);
+        var y = f.Y.narrow(0, 0, 30);
+        var whole = Make(name).Generate(cnn, x, y);
+        var budget = ConvolutionWorkspace.BudgetBytes;
+        ConvolutionWorkspace.BudgetBytes = 8L * 9 * 4 * 4 * sizeof(float) * 7;   // conv2 unfolds 8·9 × 4·4 floats per input: 7 inputs per call
+        try
+        {
+            if (!OneDnn.Enabled) Assert.Equal(7, ConvolutionWorkspace.InputsPerCall(cnn, x, 30));   // calls of 7, 7, 7, 7, 2
+            var batchSizes = new List<long>();
+            var hook = cnn.register_forward_hook((_, input, output) => { batchSizes.Add(input.shape[0]); return output; });
+            Tensor split;
+            try { split = Make(name).Generate(cnn, x, y); }
+            finally { hook.remove(); }
+            if (!OneDnn.Enabled) Assert.True(batchSizes.Count > 0 && batchSizes.Max() <= 7, $"{name}: the network saw batches of {string.Join(", ", batchSizes.Distinct())}");
+            Assert.Equal(whole.shape, split.shape);
+            Assert.True(split.allclose(whole, rtol: 1e-5, atol: 1e-6), $"{name}: largest difference {(split - whole).abs().max().ToDouble():G3}");
+        }
+        finally { ConvolutionWorkspace.BudgetBytes = budget; }
+    }
+
     [Fact]
     public void Bim_uses_the_iteration_count_of_the_paper()
     {
