@@ -201,6 +201,11 @@ def tables(bench_file, kernels_files, defaults_file=None):
             w("Checks: `" + json.dumps(k["checks"], ensure_ascii=False) + "`")
             w("")
         if k.get("malloc"):
+            thp = ke.get("libtorch_thp_mem_alloc_enable")
+            if thp:
+                w(f"These processes ran with libtorch's `THP_MEM_ALLOC_ENABLE={thp}` (transparent huge pages for its CPU blocks of 2 MiB and more; "
+                  f"kernel: `{ke.get('kernel_transparent_hugepage')}`).")
+                w("")
             w("| glibc allocator (separate processes) | defaults, ms min (median) | faults per step | FisherKit's settings | faults per step | ratio |")
             w("|---|---|---|---|---|---|")
             for name, m in k["malloc"].items():

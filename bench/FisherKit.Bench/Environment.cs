@@ -31,6 +31,9 @@ internal static class EnvironmentRecord
             ["openmp"] = LoadedLibrary("libgomp") ?? LoadedLibrary("libiomp"),
             ["threads"] = threads,
             ["glibc_malloc_configured_in_fisherkit_process"] = FisherKit.TorchSharpAdditions.HostAllocator.Configured,
+            // libtorch's own switch for transparent huge pages in its CPU allocator (read at its first allocation), and the kernel's mode.
+            ["libtorch_thp_mem_alloc_enable"] = Environment.GetEnvironmentVariable("THP_MEM_ALLOC_ENABLE"),
+            ["kernel_transparent_hugepage"] = Read("/sys/kernel/mm/transparent_hugepage/enabled"),
             ["onednn_enabled"] = EngineFlags.OneDnnEnabled,
             ["onednn_diagnosis"] = EngineFlags.Diagnosis,
             ["git_commit"] = Git(repoRoot, "rev-parse", "HEAD"),
