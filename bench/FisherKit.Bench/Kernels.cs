@@ -429,19 +429,12 @@ internal static class Kernels
         for (int r = 0; r < o.Rounds; r++)
             foreach (var on in new[] { false, true })
             {
-                var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
                 // FisherKit applies its settings when first used; "keep" holds glibc's defaults in the other process.
-                psi.Environment["FISHERKIT_MALLOC"] = on ? "tune" : "keep";
-                foreach (var a in new[] { typeof(Kernels).Assembly.Location, "malloc-probe", "--threads", $"{o.Threads}", "--tuned", on ? "1" : "0",
-                                          "--onednn", EngineFlags.OneDnnEnabled == false ? "off" : "on" })
-                    psi.ArgumentList.Add(a);
-
-                using var p = Process.Start(psi)!;
-                var stdout = p.StandardOutput.ReadToEndAsync();
-                var stderr = p.StandardError.ReadToEndAsync();
-                p.WaitForExit();
-                if (p.ExitCode != 0) throw new InvalidOperationException($"malloc-probe failed: {stderr.Result}");
-                var e = JsonDocument.Parse(stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+                var (code, output, errors) = BenchChild.Run(
+                    ["malloc-probe", "--threads", $"{o.Threads}", "--tuned", on ? "1" : "0", "--onednn", EngineFlags.OneDnnEnabled == false ? "off" : "on"],
+                    new Dictionary<string, string> { ["FISHERKIT_MALLOC"] = on ? "tune" : "keep" }, root);
+                if (code != 0) throw new InvalidOperationException($"malloc-probe failed: {errors}");
+                var e = BenchChild.LastJsonLine(output);
                 foreach (var k in keys)
                 {
                     (on ? with : without)[k].Add(e.GetProperty(k).GetProperty("seconds").GetDouble());

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,8 +8,8 @@ namespace FisherKit.Bench;
 /// <c>x * 2.0</c>) is freed by its finalizer, and its native object can be freed while the libtorch call that
 /// reads it still runs, when a garbage collection from another thread happens during that call (the
 /// wrapper passes the bare handle and does not keep the Scalar alive). The call then reads freed memory:
-/// an exception ("Expected false to be true" from <c>c10::Scalar::toDouble</c>), a value of another
-/// Scalar, or an abort. <c>scalar-race</c> runs <c>y = x.add(z, a)</c> with an implicit Scalar while a
+/// an exception ("Expected false to be true" from <c>c10::Scalar::toDouble</c>), an abort, or, where the
+/// memory was reused in time, a wrong value. <c>scalar-race</c> runs <c>y = x.add(z, a)</c> with an implicit Scalar while a
 /// second thread forces collections, in child processes (with and without glibc's <c>MALLOC_PERTURB_</c>,
 /// which overwrites freed blocks), and counts wrong values, exceptions and aborts; then the same with the
 /// Scalar made explicitly and held in a <c>using</c> variable for the call, the remedy bench/README.md gives.
@@ -25,18 +24,11 @@ internal static class ScalarRace
         Console.WriteLine($"scalar-race: {adds} calls x.add(z, a) with an implicit Scalar, a second thread forcing garbage collections");
         foreach (var (perturb, explicitScalar) in new[] { (false, false), (true, false), (true, true) })
         {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.ArgumentList.Add(typeof(ScalarRace).Assembly.Location);
-            psi.ArgumentList.Add(ChildCommand);
-            psi.ArgumentList.Add($"{adds}");
-            if (explicitScalar) psi.ArgumentList.Add("--explicit");
-            psi.Environment["FISHERKIT_MALLOC"] = "keep";   // TorchSharp as a program without FisherKit runs it
-            if (perturb) psi.Environment["MALLOC_PERTURB_"] = "165";
-            using var p = Process.Start(psi)!;
-            var err = p.StandardError.ReadToEndAsync();
-            var output = p.StandardOutput.ReadToEnd().Trim();
-            p.WaitForExit();
-            var outcome = p.ExitCode == 0 ? output : $"the process ended with exit code {p.ExitCode} (native abort) after: {output}";
+            var environment = new Dictionary<string, string> { ["FISHERKIT_MALLOC"] = "keep" };   // TorchSharp as a program without FisherKit runs it
+            if (perturb) environment["MALLOC_PERTURB_"] = "165";
+            var (code, output, _) = BenchChild.Run(explicitScalar ? [ChildCommand, $"{adds}", "--explicit"] : [ChildCommand, $"{adds}"], environment);
+            output = output.Trim();
+            var outcome = code == 0 ? output : $"the process ended with exit code {code} (native abort) after: {output}";
             Console.WriteLine($"  {(explicitScalar ? "explicit Scalar in a using variable" : "implicit Scalar"),-36} {(perturb ? "MALLOC_PERTURB_=165" : "glibc defaults"),-20} {outcome}");
         }
         return 0;

@@ -85,23 +85,16 @@ internal static class TorchSharpSide
     /// <summary>Runs the child once (same thread count, glibc defaults) and returns its JSON.</summary>
     internal static JsonElement Launch(BenchOptions o, string root, bool cnn, string? fisherFile)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-        var args = new List<string> { typeof(TorchSharpSide).Assembly.Location, Command, "--threads", $"{o.Threads}",
+        var args = new List<string> { Command, "--threads", $"{o.Threads}",
             "--inner64", $"{o.Cnn.Inner64}", "--inner1", $"{o.Cnn.Inner1}", "--hvp-batch", $"{o.Cnn.HvpBatch}", "--inner-hvp", $"{o.Cnn.InnerHvp}",
             "--loop-inputs", $"{o.Fisher.LoopInputs}", "--check", $"{o.Fisher.Check}" };
         if (EngineFlags.OneDnnEnabled is { } on) args.AddRange(["--onednn", on ? "on" : "off"]);
         if (cnn) args.Add("--cnn");
         if (fisherFile is not null) args.AddRange(["--fisher", "--file", fisherFile]);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        Program.SameThreads(psi, o.Threads);
         // The child uses FisherKit's helpers (the oneDNN switch), whose first use would tune glibc's allocator.
-        psi.Environment["FISHERKIT_MALLOC"] = "keep";
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the TorchSharp side");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"the TorchSharp side failed ({p.ExitCode}): {stderr.Result}");
-        var result = JsonDocument.Parse(stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.Clone();
+        var (code, output, errors) = BenchChild.Run(args, new Dictionary<string, string> { ["FISHERKIT_MALLOC"] = "keep" }, root, o.Threads);
+        if (code != 0) throw new InvalidOperationException($"the TorchSharp side failed ({code}): {errors}");
+        var result = BenchChild.LastJsonLine(output);
         if (result.TryGetProperty("glibc_malloc_configured", out var tuned) && tuned.GetBoolean())
             throw new InvalidOperationException("the TorchSharp side ran with FisherKit's allocator settings; it must keep glibc's defaults");
         return result;
