@@ -29,9 +29,17 @@ OLD_CNN = os.path.join(HERE, "reference", "old-fisherkit-cnn-20261205-144227.jso
 OLD_FISHER = os.path.join(HERE, "reference", "old-fisherkit-fisher-20261205-144744.json")
 
 
-def latest(pattern):
-    files = sorted(glob.glob(os.path.join(HERE, "results", pattern)))
-    return files[-1] if files else None
+def latest_main_run():
+    """The newest bench-*.json of a whole run (training and Fisher quantities) with FisherKit's allocator
+    settings: not a FISHERKIT_MALLOC=keep run or a part run, which --bench-defaults or --bench name."""
+    for f in reversed(sorted(glob.glob(os.path.join(HERE, "results", "bench-*.json")))):
+        try:
+            b = json.load(open(f))
+        except ValueError:
+            continue
+        if "cnn" in b and "fisher" in b and b["environment"].get("glibc_malloc_configured_in_fisherkit_process"):
+            return f
+    return None
 
 
 def ms(s, digits=None):
@@ -74,14 +82,17 @@ def old_numbers():
 
 
 def latest_kernels():
-    """The newest kernels-*.json with oneDNN on and the newest with it off (whichever exist)."""
+    """The newest whole kernels-*.json with oneDNN on and the newest with it off (whichever exist):
+    runs of some parts only (--only) or with libtorch's huge pages are named with --kernels instead."""
     chosen = {}
     for f in sorted(glob.glob(os.path.join(HERE, "results", "kernels-*.json"))):
         try:
-            env = json.load(open(f))["environment"]
+            k = json.load(open(f))
+            env = k["environment"]
         except (ValueError, KeyError):
             continue
-        if "onednn_enabled" in env:
+        whole = bool(k.get("variants")) and bool(k.get("malloc")) and not env.get("libtorch_thp_mem_alloc_enable")
+        if "onednn_enabled" in env and whole:
             chosen[env["onednn_enabled"]] = f
     return [chosen[k] for k in (True, False) if k in chosen]
 
@@ -276,10 +287,10 @@ def main():
     if a.check:
         check(readme)
         return
-    bench = a.bench or latest("bench-*.json")
+    bench = a.bench or latest_main_run()
     kernels = a.kernels or latest_kernels()
     if bench is None:
-        sys.exit("no bench/results/bench-*.json: run the benchmark first (see bench/README.md)")
+        sys.exit("no whole run in bench/results/bench-*.json: run the benchmark first (see bench/README.md)")
     text = tables(bench, kernels, a.bench_defaults)
     if not a.write:
         print(text)

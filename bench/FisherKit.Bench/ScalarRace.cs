@@ -45,6 +45,7 @@ internal static class ScalarRace
         long wrong = 0, errors = 0;
         using var x = ones(1 << 20);
         using var z = ones(1 << 20);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (long i = 0; i < n; i++)
         {
             using var scope = NewDisposeScope();
@@ -65,7 +66,7 @@ internal static class ScalarRace
         }
         Volatile.Write(ref stop, true);
         collector.Join();
-        Console.WriteLine($"{wrong} wrong values, {errors} exceptions in {n} calls");
+        Console.WriteLine(System.FormattableString.Invariant($"{wrong} wrong values, {errors} exceptions in {n} calls, {clock.Elapsed.TotalMilliseconds / n:F3} ms per call"));
         return 0;
     }
 }

@@ -61,7 +61,7 @@ public sealed class OneDnnModeTests
     public void A_mistyped_mode_switches_onednn_off_and_says_so()
     {
         var (returned, enabled, error, diagnosis) = Verdict(" Kep ");
-        Assert.Equal("oneDNN switched off, FisherKit's default: FISHERKIT_ONEDNN= Kep  is none of off, check, keep", diagnosis);
+        Assert.Equal("oneDNN switched off, FisherKit's default: FISHERKIT_ONEDNN=\" Kep \" is none of off, check, keep", diagnosis);
         Assert.False(returned || enabled);
         Assert.True(double.IsNaN(error), "nothing was measured");
     }

@@ -25,13 +25,13 @@ internal readonly record struct EnvironmentSwitch(string Name, string? Mode, str
     }
 
     /// <summary>
-    /// For an unknown value: the diagnosis "<paramref name="consequence"/>: NAME=value is neither a nor b",
+    /// For an unknown value: the diagnosis <c>CONSEQUENCE: NAME="value" is neither a nor b</c> (the value quoted as given),
     /// also written as one line to stderr, because a mistyped switch would otherwise go unnoticed.
     /// </summary>
     internal string Refuse(string consequence)
     {
         var choices = Values.Length == 2 ? $"neither {Values[0]} nor {Values[1]}" : $"none of {string.Join(", ", Values)}";
-        var diagnosis = $"{consequence}: {Name}={Unknown} is {choices}";
+        var diagnosis = $"{consequence}: {Name}=\"{Unknown}\" is {choices}";
         Console.Error.WriteLine($"FisherKit: {diagnosis}.");
         return diagnosis;
     }

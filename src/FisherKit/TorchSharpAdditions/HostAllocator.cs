@@ -28,15 +28,15 @@ namespace FisherKit.TorchSharpAdditions;
 /// one yet maps and faults in every large temporary anew. The benchmark's "glibc allocator" rows
 /// (<c>bench/FisherKit.Bench kernels --only malloc</c>, tabled in <c>bench/README.md</c>) compare the two
 /// in fresh processes with page faults per step: a batch-1 training step as the process's first work
-/// gains most; batched calls whose buffers exceed glibc's largest threshold gain little, and FisherKit
+/// gains most; batched calls whose buffers exceed glibc's largest threshold gain less, and FisherKit
 /// sizes its own below it (<see cref="ConvolutionWorkspace"/>).
 /// Notebooks 01 and 03 gave the same outputs with and without the settings, but for measured times.
 /// </para>
 /// <para>
 /// Memory reused from the heap is not zeroed like fresh pages, so a kernel that read memory it never
 /// wrote would stop getting zeros. libtorch 2.10's oneDNN convolution input gradient does on some CPUs
-/// (see <see cref="OneDnn"/>, switched off by default): with these settings its fault struck within 2
-/// training steps instead of about 70. With oneDNN off, the whole FisherKit.Tests suite passes with these
+/// (see <see cref="OneDnn"/>, switched off by default): with these settings its fault struck much
+/// sooner in a small training run. With oneDNN off, the whole FisherKit.Tests suite passes with these
 /// settings and glibc's <c>MALLOC_PERTURB_</c>, which fills every allocated block with non-zero bytes,
 /// and the test command runs the test projects that way, so such a read in what the tests cover fails a
 /// test instead of going unnoticed. NaN losses seen earlier in four training tests with these settings

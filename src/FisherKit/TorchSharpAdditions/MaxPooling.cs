@@ -16,7 +16,8 @@ namespace FisherKit.TorchSharpAdditions;
 /// </summary>
 /// <remarks>
 /// libtorch 2.10's CPU max pooling of the benchmark CNN's 64×64×24×24 activations (2×2 windows)
-/// costs more than the convolution before it; this kernel a fraction of that (the "Max pooling" tables
+/// costs more than the convolution before it with oneDNN on and a large part of it with oneDNN off;
+/// this kernel a fraction of libtorch's time with either setting (the "Max pooling" tables
 /// of <c>bench/README.md</c>, <c>bench/FisherKit.Bench kernels --only pool</c>). FisherKit
 /// uses it where it runs a network's forward pass itself (the per-input Fisher computations of a
 /// chain of layers); a user's model keeps TorchSharp's <c>MaxPool2d</c>.

@@ -83,7 +83,7 @@ public class HostAllocatorTests
     [InlineData(" Tune ", null, null)]
     [InlineData("keep", null, "glibc's allocator left as it is (FISHERKIT_MALLOC=keep)")]
     [InlineData("KEEP", "MALLOC_TOP_PAD_", "glibc's allocator left as it is (FISHERKIT_MALLOC=keep)")]
-    [InlineData("off", null, "glibc's allocator left as it is: FISHERKIT_MALLOC=off is neither tune nor keep")]
+    [InlineData("off", null, "glibc's allocator left as it is: FISHERKIT_MALLOC=\"off\" is neither tune nor keep")]
     [InlineData(null, "MALLOC_MMAP_THRESHOLD_", "glibc's allocator left to this process's own settings (MALLOC_MMAP_THRESHOLD_)")]
     [InlineData("tune", "MALLOC_TRIM_THRESHOLD_", "glibc's allocator left to this process's own settings (MALLOC_TRIM_THRESHOLD_)")]
     [InlineData(null, "MALLOC_PERTURB_", null)]
