@@ -1,5 +1,13 @@
 using System.Runtime.CompilerServices;
 
+// Test classes run one at a time. TorchSharp 0.107 leaves a Scalar made by an implicit conversion
+// (x * 2.0, x.add(y, 2.0)) to its finalizer and hands libtorch only its bare handle, so a garbage
+// collection started by another thread during the call can free the Scalar in use (README, "Implicit
+// Scalars and other threads"; bench scalar-race measures it). Classes running in parallel allocate
+// on other threads all the time and made this strike at random in clean test runs (an exception from
+// c10::Scalar::toDouble in a Monte-Carlo test); FisherKit's users run tensor work on one thread.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace FisherKit.Tests;
 
 /// <summary>Engine settings for the whole test run, applied when the test assembly loads.</summary>
