@@ -4,9 +4,9 @@ using System.Text.Json;
 namespace FisherKit.Bench;
 
 /// <summary>
-/// This benchmark program started again as a child process, for a side or probe that must start from
-/// its own defaults (the plain TorchSharp side, the allocator probes, the Scalar hazard, which may abort),
-/// with its output collected.
+/// The benchmark's child processes, with their output collected: this program started again, for a side
+/// or probe that must start from its own defaults (the plain TorchSharp side, the allocator probes, the
+/// Scalar hazard, which may abort), and the PyTorch scripts.
 /// </summary>
 internal static class BenchChild
 {
@@ -16,15 +16,19 @@ internal static class BenchChild
     /// <param name="workingDirectory">The child's working directory (default: this process's).</param>
     /// <param name="threads">Thread counts of libtorch, OpenMP and MKL to pass on (<see cref="Program.SameThreads"/>), or null.</param>
     internal static (int ExitCode, string Output, string Errors) Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
-                                                                     string? workingDirectory = null, int? threads = null)
+                                                                     string? workingDirectory = null, int? threads = null) =>
+        Start("dotnet", args.Prepend(typeof(BenchChild).Assembly.Location), environment, workingDirectory, threads);
+
+    /// <summary>Runs <paramref name="program"/> with <paramref name="args"/> (and <paramref name="environment"/> added), and waits for it.</summary>
+    internal static (int ExitCode, string Output, string Errors) Start(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
+                                                                       string? workingDirectory = null, int? threads = null)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
-        psi.ArgumentList.Add(typeof(BenchChild).Assembly.Location);
         foreach (var a in args) psi.ArgumentList.Add(a);
         if (threads is { } t) Program.SameThreads(psi, t);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start the benchmark's child process ({string.Join(' ', args)})");
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {program} {string.Join(' ', args)}");
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         p.WaitForExit();

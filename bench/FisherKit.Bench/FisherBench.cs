@@ -140,18 +140,12 @@ internal sealed class FisherSuite : IDisposable
 
     private JsonElement RunPython()
     {
-        var psi = new ProcessStartInfo(_o.Python) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _root };
-        foreach (var a in new[] { Path.Combine(_root, "bench", "pytorch", "fisher_bench.py"), "--file", _handOver, "--loop-inputs", $"{_o.LoopInputs}",
-                                  "--batched-inputs", $"{_o.BatchedInputs}", "--batch", $"{_o.Batch}", "--threads", $"{_o.Threads}", "--check", $"{_o.Check}" })
-            psi.ArgumentList.Add(a);
-        if (_o.OneDnn is { } on) { psi.ArgumentList.Add("--mkldnn"); psi.ArgumentList.Add(on ? "on" : "off"); }
-        Program.SameThreads(psi, _o.Threads);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {_o.Python}");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"fisher_bench.py failed ({p.ExitCode}): {stderr.Result}");
-        return JsonDocument.Parse(stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.Clone();
+        var args = new List<string> { Path.Combine(_root, "bench", "pytorch", "fisher_bench.py"), "--file", _handOver, "--loop-inputs", $"{_o.LoopInputs}",
+                                      "--batched-inputs", $"{_o.BatchedInputs}", "--batch", $"{_o.Batch}", "--threads", $"{_o.Threads}", "--check", $"{_o.Check}" };
+        if (_o.OneDnn is { } on) args.AddRange(["--mkldnn", on ? "on" : "off"]);
+        var (code, output, errors) = BenchChild.Start(_o.Python, args, workingDirectory: _root, threads: _o.Threads);
+        if (code != 0) throw new InvalidOperationException($"fisher_bench.py failed ({code}): {errors}");
+        return BenchChild.LastJsonLine(output);
     }
 
     /// <summary>The Fashion-MNIST test images when they are on this machine, otherwise uniform noise of the same shape.</summary>

@@ -137,21 +137,14 @@ internal partial class Program
 
     private static JsonElement RunCnnPython(BenchOptions o, string root)
     {
-        var psi = new ProcessStartInfo(o.Python) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-        foreach (var a in new[] { Path.Combine(root, "bench", "pytorch", "cnn_bench.py"), "--threads", $"{o.Threads}", "--repeats", "1",
-                                  "--gemm-n", $"{o.Cnn.GemmN}", "--inner64", $"{o.Cnn.Inner64}", "--inner1", $"{o.Cnn.Inner1}",
-                                  "--hvp-batch", $"{o.Cnn.HvpBatch}", "--inner-hvp", $"{o.Cnn.InnerHvp}" })
-            psi.ArgumentList.Add(a);
-        if (EngineFlags.OneDnnEnabled is { } on) { psi.ArgumentList.Add("--mkldnn"); psi.ArgumentList.Add(on ? "on" : "off"); }
-        SameThreads(psi, o.Threads);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {o.Python}");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-            throw new InvalidOperationException($"{o.Python} cnn_bench.py failed ({p.ExitCode}): {stderr.Result.Trim().Split('\n')[^1]}");
-        var last = stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
-        return JsonDocument.Parse(last).RootElement.Clone();
+        var args = new List<string> { Path.Combine(root, "bench", "pytorch", "cnn_bench.py"), "--threads", $"{o.Threads}", "--repeats", "1",
+                                      "--gemm-n", $"{o.Cnn.GemmN}", "--inner64", $"{o.Cnn.Inner64}", "--inner1", $"{o.Cnn.Inner1}",
+                                      "--hvp-batch", $"{o.Cnn.HvpBatch}", "--inner-hvp", $"{o.Cnn.InnerHvp}" };
+        if (EngineFlags.OneDnnEnabled is { } on) args.AddRange(["--mkldnn", on ? "on" : "off"]);
+        var (code, output, errors) = BenchChild.Start(o.Python, args, workingDirectory: root, threads: o.Threads);
+        if (code != 0)
+            throw new InvalidOperationException($"{o.Python} cnn_bench.py failed ({code}): {errors.Trim().Split('\n')[^1]}");
+        return BenchChild.LastJsonLine(output);
     }
 }
 
