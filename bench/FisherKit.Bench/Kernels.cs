@@ -180,9 +180,8 @@ internal static class Kernels
             var t = g.bmm(u);                                                                   // (N, O, L)
             return [g, t];
         }
-        // What Auto picks for the output changes here: a grouped convolution where oneDNN runs float32
-        // CPU convolutions, else the unfolded products (ConvolutionGradients.ResolveOutputs).
-        var autoOutputs = OneDnn.Enabled ? PerInputConvolutionMethod.GroupedConvolution : PerInputConvolutionMethod.Unfold;
+        // What Auto picks for the output changes of these inputs, asked of FisherKit itself.
+        var autoOutputs = ConvolutionGradients.ResolveOutputs(PerInputConvolutionMethod.Auto, x);
         string Choice(PerInputConvolutionMethod m) => m == autoOutputs && m == PerInputConvolutionMethod.Unfold ? " (Auto's choice here)" : "";
         using (var scope = NewDisposeScope())
         {

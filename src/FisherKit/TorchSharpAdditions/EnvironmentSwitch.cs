@@ -3,7 +3,7 @@ namespace FisherKit.TorchSharpAdditions;
 /// <summary>
 /// One of FisherKit's engine switches in the environment (<c>FISHERKIT_ONEDNN</c>, <c>FISHERKIT_MALLOC</c>),
 /// read the same way for each: unset or empty is the switch's default, a value is compared without case
-/// or surrounding spaces, and a value outside the switch's set is reported (<see cref="Refuse"/>), never
+/// or surrounding spaces, and a value outside the switch's set is reported (<see cref="Refusal"/>, <see cref="Warn"/>), never
 /// silently taken for the default.
 /// </summary>
 /// <param name="Name">The variable's name.</param>
@@ -24,15 +24,16 @@ internal readonly record struct EnvironmentSwitch(string Name, string? Mode, str
         return values.Contains(mode) ? new(name, mode, null, values) : new(name, null, value, values);
     }
 
-    /// <summary>
-    /// For an unknown value: the diagnosis <c>CONSEQUENCE: NAME="value" is neither a nor b</c> (the value quoted as given),
-    /// also written as one line to stderr, because a mistyped switch would otherwise go unnoticed.
-    /// </summary>
-    internal string Refuse(string consequence)
+    /// <summary>For an unknown value: the diagnosis <c>CONSEQUENCE: NAME="value" is neither a nor b</c> (the value quoted as given).</summary>
+    internal string Refusal(string consequence)
     {
         var choices = Values.Length == 2 ? $"neither {Values[0]} nor {Values[1]}" : $"none of {string.Join(", ", Values)}";
-        var diagnosis = $"{consequence}: {Name}=\"{Unknown}\" is {choices}";
-        Console.Error.WriteLine($"FisherKit: {diagnosis}.");
-        return diagnosis;
+        return $"{consequence}: {Name}=\"{Unknown}\" is {choices}";
     }
+
+    /// <summary>
+    /// Writes a refusal as one line to stderr, where the switch takes effect (once per process), because a
+    /// mistyped switch would otherwise go unnoticed.
+    /// </summary>
+    internal static void Warn(string refusal) => Console.Error.WriteLine($"FisherKit: {refusal}.");
 }

@@ -84,7 +84,9 @@ public static class HostAllocator
         lock (Gate)
         {
             if (Diagnosis is not null) return Configured;   // decided before: every path below sets it
-            Diagnosis = Decide(Environment.GetEnvironmentVariable("FISHERKIT_MALLOC"), Environment.GetEnvironmentVariable);
+            var mode = Environment.GetEnvironmentVariable("FISHERKIT_MALLOC");
+            Diagnosis = Decide(mode, Environment.GetEnvironmentVariable);
+            if (Switch(mode).Unknown is not null) EnvironmentSwitch.Warn(Diagnosis!);
             if (Diagnosis is not null) return false;
             bool applied;
             try { applied = Configure(); }
@@ -105,13 +107,15 @@ public static class HostAllocator
     /// </summary>
     internal static string? Decide(string? mode, Func<string, string?> variable)
     {
-        var setting = EnvironmentSwitch.Parse("FISHERKIT_MALLOC", mode, "tune", "keep");
+        var setting = Switch(mode);
         if (setting.Mode == "keep") return "glibc's allocator left as it is (FISHERKIT_MALLOC=keep)";
-        if (setting.Unknown is not null) return setting.Refuse("glibc's allocator left as it is");
+        if (setting.Unknown is not null) return setting.Refusal("glibc's allocator left as it is");
         var own = GlibcVariables.Where(v => !string.IsNullOrEmpty(variable(v))).ToList();
         if (variable("GLIBC_TUNABLES") is { } tunables && TunedMallocSettings.Any(t => tunables.Contains(t, StringComparison.Ordinal))) own.Add("GLIBC_TUNABLES");
         return own.Count > 0 ? $"glibc's allocator left to this process's own settings ({string.Join(", ", own)})" : null;
     }
+
+    private static EnvironmentSwitch Switch(string? mode) => EnvironmentSwitch.Parse("FISHERKIT_MALLOC", mode, "tune", "keep");
 
     /// <summary>
     /// Sets glibc's trim threshold, mmap threshold and top pad (<c>mallopt</c>). Returns false where

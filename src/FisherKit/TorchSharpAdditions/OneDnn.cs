@@ -82,8 +82,9 @@ public static class OneDnn
                     // The default (also FISHERKIT_ONEDNN=off): see the remarks above for why no check can clear a CPU.
                     Enabled = false;
                     Diagnosis = mode == "off" ? "oneDNN switched off (FISHERKIT_ONEDNN=off)"
-                        : setting.Unknown is not null ? setting.Refuse("oneDNN switched off, FisherKit's default")
+                        : setting.Unknown is not null ? setting.Refusal("oneDNN switched off, FisherKit's default")
                         : "oneDNN switched off: libtorch 2.10's oneDNN computes wrong float32 convolution gradients on some CPUs, at times only (FISHERKIT_ONEDNN=check tests this CPU, =keep keeps it)";
+                    if (setting.Unknown is not null) EnvironmentSwitch.Warn(Diagnosis);
                     return false;
                 }
                 if (!Enabled)

@@ -33,9 +33,9 @@ public sealed class EnvironmentSwitchTests
         var two = EnvironmentSwitch.Parse("FISHERKIT_X", "kep", "tune", "keep");
         Assert.Null(two.Mode);
         Assert.Equal("kep", two.Unknown);
-        Assert.Equal("left alone: FISHERKIT_X=\"kep\" is neither tune nor keep", two.Refuse("left alone"));
+        Assert.Equal("left alone: FISHERKIT_X=\"kep\" is neither tune nor keep", two.Refusal("left alone"));
         var three = EnvironmentSwitch.Parse("FISHERKIT_Y", "on", "off", "check", "keep");
-        Assert.Equal("switched off: FISHERKIT_Y=\"on\" is none of off, check, keep", three.Refuse("switched off"));
+        Assert.Equal("switched off: FISHERKIT_Y=\"on\" is none of off, check, keep", three.Refusal("switched off"));
     }
 
     [Fact]
