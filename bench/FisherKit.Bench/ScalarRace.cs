@@ -12,7 +12,10 @@ namespace FisherKit.Bench;
 /// memory was reused in time, a wrong value. <c>scalar-race</c> runs <c>y = x.add(z, a)</c> with an implicit Scalar while a
 /// second thread forces collections, in child processes (with and without glibc's <c>MALLOC_PERTURB_</c>,
 /// which overwrites freed blocks), and counts wrong values, exceptions and aborts; then the same with the
-/// Scalar made explicitly and held in a <c>using</c> variable for the call, the remedy bench/README.md gives.
+/// Scalar made explicitly and held in a <c>using</c> variable for the call; then <c>y = x.add(z)</c>, where the
+/// caller passes no Scalar at all but TorchSharp makes its own (alpha = 1) the same way; then <c>x.add(z)</c> with the
+/// collections forced on the same thread between the calls and no other thread (a single-threaded program). Finally it lists,
+/// from their IL, the public TorchSharp methods that make such a Scalar themselves (no caller can own it).
 /// </summary>
 internal static class ScalarRace
 {
@@ -21,27 +24,88 @@ internal static class ScalarRace
     internal static int Run(string[] args)
     {
         long adds = args.Length > 1 && args[0] == "--adds" ? long.Parse(args[1]) : 20000;
-        Console.WriteLine($"scalar-race: {adds} calls x.add(z, a) with an implicit Scalar, a second thread forcing garbage collections");
-        foreach (var (perturb, explicitScalar) in new[] { (false, false), (true, false), (true, true) })
+        Console.WriteLine($"scalar-race: {adds} calls per variant, a second thread forcing garbage collections (the last variant: collections between the calls, on their own thread)");
+        foreach (var (perturb, variant) in new[] { (false, Implicit), (true, Implicit), (true, Explicit), (true, TorchSharpsOwn), (true, OneThread) })
         {
             var environment = new Dictionary<string, string> { ["FISHERKIT_MALLOC"] = "keep" };   // TorchSharp as a program without FisherKit runs it
             if (perturb) environment["MALLOC_PERTURB_"] = "165";
-            var (code, output, _) = BenchChild.Run(explicitScalar ? [ChildCommand, $"{adds}", "--explicit"] : [ChildCommand, $"{adds}"], environment);
+            var (code, output, _) = BenchChild.Run([ChildCommand, $"{adds}", variant], environment);
             output = output.Trim();
             var outcome = code == 0 ? output : $"the process ended with exit code {code} (native abort) after: {output}";
-            Console.WriteLine($"  {(explicitScalar ? "explicit Scalar in a using variable" : "implicit Scalar"),-36} {(perturb ? "MALLOC_PERTURB_=165" : "glibc defaults"),-20} {outcome}");
+            Console.WriteLine($"  {Describe(variant),-44} {(perturb ? "MALLOC_PERTURB_=165" : "glibc defaults"),-20} {outcome}");
         }
+        var makers = MethodsMakingTheirOwnScalars();
+        Console.WriteLine($"Public TorchSharp methods that make a Scalar themselves and pass it on unowned ({makers.Count}, from their IL):");
+        foreach (var group in makers.GroupBy(m => m.Split('(')[0]))
+            Console.WriteLine($"  {group.Key}({string.Join(" | ", group.Select(m => m[(m.IndexOf('(') + 1)..^1]))})");
         return 0;
+    }
+
+    private const string Implicit = "--implicit", Explicit = "--explicit", TorchSharpsOwn = "--torchsharps-own", OneThread = "--one-thread";
+
+    private static string Describe(string variant) => variant switch
+    {
+        Implicit => "x.add(z, a): implicit Scalar",
+        Explicit => "x.add(z, alpha): Scalar in a using variable",
+        TorchSharpsOwn => "x.add(z): TorchSharp's own alpha = 1",
+        _ => "x.add(z), collections on the same thread",
+    };
+
+    /// <summary>
+    /// Public methods of TorchSharp whose IL makes a Scalar (an implicit conversion or <c>ToScalar</c>) without a
+    /// <c>using</c> (no exception handler in the method), as "Type.Method(parameter types)". The Scalar is handed
+    /// to the next call and left to its finalizer there.
+    /// </summary>
+    private static List<string> MethodsMakingTheirOwnScalars()
+    {
+        var assembly = typeof(Tensor).Assembly;
+        Type[] types;
+        try { types = assembly.GetTypes(); }
+        catch (System.Reflection.ReflectionTypeLoadException e) { types = e.Types.OfType<Type>().ToArray(); }   // types of optional dependencies
+        const System.Reflection.BindingFlags declared = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static
+                                                      | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly;
+        var found = new List<string>();
+        // Scalar's own conversions return the Scalar they make: their caller owns it.
+        foreach (var type in types.Where(t => (t.IsPublic || t.IsNestedPublic) && t != typeof(Scalar)))
+            foreach (var method in type.GetMethods(declared))
+            {
+                System.Reflection.MethodBody? body;
+                try { body = method.GetMethodBody(); }
+                catch (Exception e) when (e is FileNotFoundException or TypeLoadException) { continue; }
+                if (body?.GetILAsByteArray() is not { } il || body.ExceptionHandlingClauses.Count > 0) continue;
+                if (CalledMethods(method, il).Any(MakesScalar))
+                    found.Add($"{type.Name}.{method.Name}({string.Join(",", method.GetParameters().Select(p => p.ParameterType.Name))})");
+            }
+        return found.Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static bool MakesScalar(System.Reflection.MethodBase called) =>
+        called.DeclaringType == typeof(Scalar) && called.Name == "op_Implicit"
+        || called.DeclaringType?.Name == "ScalarExtensionMethods" && called.Name.StartsWith("To", StringComparison.Ordinal) && called.Name.EndsWith("Scalar", StringComparison.Ordinal);
+
+    /// <summary>The methods a method body calls (call and callvirt), read from its IL; bytes that only look like a call resolve to nothing.</summary>
+    private static IEnumerable<System.Reflection.MethodBase> CalledMethods(System.Reflection.MethodInfo method, byte[] il)
+    {
+        for (int i = 0; i + 4 < il.Length; i++)
+        {
+            if (il[i] is not (0x28 or 0x6F)) continue;   // call, callvirt
+            System.Reflection.MethodBase? called = null;
+            try { called = method.Module.ResolveMethod(BitConverter.ToInt32(il, i + 1)); }
+            catch (Exception e) when (e is ArgumentException or BadImageFormatException or FileNotFoundException or TypeLoadException) { }
+            if (called is null) continue;
+            i += 4;
+            yield return called;
+        }
     }
 
     /// <summary>The loop itself, in its own process (it may abort).</summary>
     internal static int Child(string[] args)
     {
         long n = long.Parse(args[0]);
-        bool explicitScalar = args.Contains("--explicit");
+        var variant = args.Length > 1 ? args[1] : Implicit;
         var stop = false;
         var collector = new Thread(() => { while (!Volatile.Read(ref stop)) { GC.Collect(); GC.WaitForPendingFinalizers(); } });
-        collector.Start();
+        if (variant != OneThread) collector.Start();   // the other thread that allocates, here by forcing collections
         long wrong = 0, errors = 0;
         using var x = ones(1 << 20);
         using var z = ones(1 << 20);
@@ -53,19 +117,25 @@ internal static class ScalarRace
             try
             {
                 float v;
-                if (explicitScalar)
+                if (variant == Explicit)
                 {
                     using var alpha = a.ToScalar();           // held by the using variable until the call has returned
                     v = x.add(z, alpha)[12345].item<float>();
                 }
-                else v = x.add(z, a)[12345].item<float>();  // the alpha Scalar: implicit, left to its finalizer
+                else if (variant == Implicit) v = x.add(z, a)[12345].item<float>();  // the alpha Scalar: implicit, left to its finalizer
+                else
+                {
+                    a = 1;
+                    if (variant == OneThread) GC.Collect();   // a collection between two calls; the finalizers run while the next call runs
+                    v = x.add(z)[12345].item<float>();        // TorchSharp makes alpha = 1 itself, the same way
+                }
                 if (v != 1 + a) wrong++;
             }
             catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or InvalidOperationException) { errors++; }
             if ((i + 1) % 1000 == 0) Console.Out.Flush();
         }
         Volatile.Write(ref stop, true);
-        collector.Join();
+        if (variant != OneThread) collector.Join();
         Console.WriteLine(System.FormattableString.Invariant($"{wrong} wrong values, {errors} exceptions in {n} calls, {clock.Elapsed.TotalMilliseconds / n:F3} ms per call"));
         return 0;
     }
