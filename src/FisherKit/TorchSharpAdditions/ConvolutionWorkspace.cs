@@ -18,7 +18,8 @@ namespace FisherKit.TorchSharpAdditions;
 /// per image than calls of a few tens (the "by images per call" tables of <c>bench/README.md</c>,
 /// <c>bench/FisherKit.Bench kernels --only batch</c>, show where with FisherKit's allocator settings). FisherKit's deterministic
 /// batched loops (ClassifierEvaluation, the logit, ensemble and Mahalanobis scores, FeatureExtractors,
-/// the Monte Carlo dropout prefix, validation in TrainingLoop, PerInputFisher) and the attacks' network
+/// the Monte Carlo dropout prefix, validation in TrainingLoop, PerInputFisher, the U-Net ensembles'
+/// deterministic predictions and their last-layer Laplace fits and variances) and the attacks' network
 /// calls (evaluation mode, with or without a graph; their random draws stay per batch) therefore split
 /// larger batches into calls whose largest buffer stays within <see cref="BudgetBytes"/>; results are
 /// the same up to float rounding. Training batches keep their size: splitting them would change batch
@@ -39,8 +40,8 @@ public static class ConvolutionWorkspace
     /// <summary>
     /// The number of inputs of <paramref name="inputs"/> (N, ...) that one call of
     /// <paramref name="model"/> should take, at most <paramref name="requested"/>: the requested number
-    /// where libtorch's own CPU convolution kernels are not used (float32 with oneDNN on, CUDA, no
-    /// convolution), otherwise the most whose unfolded buffers stay within <see cref="BudgetBytes"/>
+    /// where libtorch's own CPU convolution kernels are not used (float32 with oneDNN on, CUDA inputs or
+    /// a network on CUDA, no convolution), otherwise the most whose unfolded buffers stay within <see cref="BudgetBytes"/>
     /// (at least 1). The buffer sizes come from one probe call on a single input (evaluation mode, no
     /// gradient), once per network and input shape; the network's own forward hooks see that call.
     /// Not for a network that another thread runs at the same time (TorchSharp modules are not
@@ -51,6 +52,7 @@ public static class ConvolutionWorkspace
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs);
         if (requested <= 1 || inputs.ndim == 0 || inputs.shape[0] <= 1 || inputs.device_type != DeviceType.CPU) return Math.Max(requested, 1);
+        if (model.parameters().FirstOrDefault() is { } first && first.device_type != DeviceType.CPU) return requested;   // inputs moved to the network's device per call
         if (inputs.dtype == ScalarType.Float32 && OneDnn.EnabledOrDefault) return requested;   // oneDNN's kernels need no whole-batch buffer
         return InputsPerCall(UnfoldedBytesPerInput(model, inputs), requested);
     }

@@ -117,7 +117,10 @@ public sealed class DeepEnsemble : IDisposable
         return new DeepEnsemble(options with { Members = members.Count }, [.. members], members.Select(_ => new TrainingRun(null, null, new TrainingHistory(), false, "given")).ToList());
     }
 
-    /// <summary>The raw member predictions for inputs [B, C_in, H, W] (evaluation mode, batched, no gradients).</summary>
+    /// <summary>
+    /// The raw member predictions for inputs [B, C_in, H, W] (evaluation mode, no gradients), in calls of at most
+    /// <paramref name="batchSize"/> inputs (fewer where <see cref="ConvolutionWorkspace"/> says so).
+    /// </summary>
     public MemberPredictions PredictMembers(Tensor inputs, int batchSize = 64) => PredictMembers(_members, inputs, batchSize, stochastic: false);
 
     /// <summary>The combined predictive distribution, with an optional correction of the epistemic part.</summary>
@@ -161,11 +164,13 @@ public sealed class DeepEnsemble : IDisposable
         {
             using var mode = stochastic ? ModuleMode.MonteCarloDropout(model) : ModuleMode.Eval(model);
             var device = UNetTraining.ModelDevice(model);
+            // Deterministic passes in calls of ConvolutionWorkspace's size; dropout passes keep the caller's batches (their masks).
+            int perCall = stochastic ? batchSize : ConvolutionWorkspace.InputsPerCall(model, inputs, batchSize);
             var ms = new List<Tensor>();
             var vs = new List<Tensor>();
-            for (long start = 0; start < inputs.shape[0]; start += batchSize)
+            for (long start = 0; start < inputs.shape[0]; start += perCall)
             {
-                long count = Math.Min(batchSize, inputs.shape[0] - start);
+                long count = Math.Min(perCall, inputs.shape[0] - start);
                 var x = inputs.narrow(0, start, count).to(device);
                 var (mean, variance) = model.Split(model.call(x));
                 ms.Add(mean.to(CPU));

@@ -45,12 +45,16 @@ public sealed class LastLayerLaplace
         return tensor(_covariances[channel], [f, f]);
     }
 
-    /// <summary>Fits the approximation on the training data (evaluation mode, no gradients).</summary>
+    /// <summary>
+    /// Fits the approximation on the training data (evaluation mode, no gradients), in calls of at most
+    /// <paramref name="batchSize"/> inputs (fewer where <see cref="ConvolutionWorkspace"/> says so).
+    /// </summary>
     public static LastLayerLaplace Fit(UNet model, RegressionData train, double priorPrecision = 1.0, int batchSize = 64)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
         if (!(priorPrecision > 0) || double.IsInfinity(priorPrecision)) throw new ArgumentOutOfRangeException(nameof(priorPrecision), priorPrecision, "The prior precision must be positive and finite.");
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
         model.CheckInput(train.Inputs);
         int c = model.Options.OutChannels, f = model.Options.BaseWidth + 1;
         bool gaussian = model.Options.Head == RegressionHead.Gaussian;
@@ -96,10 +100,14 @@ public sealed class LastLayerLaplace
         return new LastLayerLaplace(model, cov, noise, priorPrecision);
     }
 
-    /// <summary>The local predictive variance φ̃ᵀ H_c⁻¹ φ̃ of the mean, [B, C, H, W] in the model's dtype (on the CPU).</summary>
+    /// <summary>
+    /// The local predictive variance φ̃ᵀ H_c⁻¹ φ̃ of the mean, [B, C, H, W] in the model's dtype (on the CPU), in calls
+    /// of at most <paramref name="batchSize"/> inputs (fewer where <see cref="ConvolutionWorkspace"/> says so).
+    /// </summary>
     public Tensor Variance(Tensor inputs, int batchSize = 64)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
         _model.CheckInput(inputs);
         int c = _model.Options.OutChannels, f = _model.Options.BaseWidth + 1;
         using var mode = ModuleMode.Eval(_model);
@@ -108,10 +116,11 @@ public sealed class LastLayerLaplace
         var device = UNetTraining.ModelDevice(_model);
         var covs = _covariances.Select(v => tensor(v, [f, f])).ToArray();
         var parts = new List<Tensor>();
-        for (long start = 0; start < inputs.shape[0]; start += batchSize)
+        int perCall = ConvolutionWorkspace.InputsPerCall(_model, inputs, batchSize);
+        for (long start = 0; start < inputs.shape[0]; start += perCall)
         {
             using var batchScope = NewDisposeScope();
-            long count = Math.Min(batchSize, inputs.shape[0] - start);
+            long count = Math.Min(perCall, inputs.shape[0] - start);
             var (output, feat) = _model.ForwardWithFeatures(inputs.narrow(0, start, count).to(device));
             var phi = Augmented(feat.to(CPU));                                // [b·H·W, F+1]
             long hgt = feat.shape[2], wid = feat.shape[3];
@@ -134,10 +143,11 @@ public sealed class LastLayerLaplace
     private static void ForEachBatch(UNet model, RegressionData data, int batchSize, Device device, BatchAction action)
     {
         long n = data.Count;
-        for (long start = 0; start < n; start += batchSize)
+        int perCall = ConvolutionWorkspace.InputsPerCall(model, data.Inputs, batchSize);   // evaluation mode: inputs do not interact
+        for (long start = 0; start < n; start += perCall)
         {
             using var scope = NewDisposeScope();
-            long count = Math.Min(batchSize, n - start);
+            long count = Math.Min(perCall, n - start);
             var (output, feat) = model.ForwardWithFeatures(data.Inputs.narrow(0, start, count).to(device));
             var (mean, variance) = model.Split(output);
             var target = data.Targets.narrow(0, start, count).to(ScalarType.Float64);

@@ -66,4 +66,42 @@ public class LastLayerLaplaceTests
         Assert.True(allclose(local.Mean, plain.Mean, rtol: 0, atol: 0));
         Assert.True(allclose(local.AleatoricVariance, plain.AleatoricVariance, rtol: 0, atol: 0));
     }
+
+    [Fact]
+    public void Ensemble_predictions_and_local_fits_in_calls_of_the_workspace_size_equal_whole_batches()
+    {
+        using var data = new TinyTwiData(count: 16);
+        using var scope = NewDisposeScope();
+        var options = new EnsembleOptions(2, new UNetOptions(9, Depth: 2, BaseWidth: 4, Head: RegressionHead.Gaussian), new TrainingOptions { Epochs = 1, BatchSize = 8, Schedule = LearningRateSchedule.Cosine });
+        using var ens = DeepEnsemble.Train(options, data.Data);
+        var member = ens.Members[0];
+        var sizes = new List<long>();
+        var firstConvolution = member.named_modules().Select(m => m.module).OfType<TorchSharp.Modules.Conv2d>().First();
+        var hook = firstConvolution.register_forward_hook((_, input, output) => { sizes.Add(input.shape[0]); return output; });
+        try
+        {
+            ens.FitLocalPosterior(data.Data);
+            var whole = ens.Predict(data.Inputs, EnsembleCorrection.LocalPosterior);
+            var wholeFit = LastLayerLaplace.Fit(member, data.Data);
+            Assert.Equal(16, sizes.Max());                          // the default workspace takes these small inputs in one call
+            sizes.Clear();
+            var budget = ConvolutionWorkspace.BudgetBytes;
+            ConvolutionWorkspace.BudgetBytes = 1;                   // one input per call where libtorch's own kernels run
+            try
+            {
+                ens.FitLocalPosterior(data.Data);
+                var split = ens.Predict(data.Inputs, EnsembleCorrection.LocalPosterior);
+                var splitFit = LastLayerLaplace.Fit(member, data.Data);
+                Assert.Equal(1, sizes.Max());
+                Assert.True(sizes.Count > 16, $"{sizes.Count} calls");
+                Assert.True(allclose(split.Mean, whole.Mean, rtol: 1e-5, atol: 1e-6));
+                Assert.True(allclose(split.AleatoricVariance, whole.AleatoricVariance, rtol: 1e-5, atol: 1e-9));
+                Assert.True(allclose(split.EpistemicVariance, whole.EpistemicVariance, rtol: 1e-4, atol: 1e-9));
+                Assert.True(allclose(splitFit.Covariance(0), wholeFit.Covariance(0), rtol: 1e-6, atol: 1e-12));
+                Assert.Equal(wholeFit.NoiseVariances, splitFit.NoiseVariances);
+            }
+            finally { ConvolutionWorkspace.BudgetBytes = budget; }
+        }
+        finally { hook.remove(); }
+    }
 }
