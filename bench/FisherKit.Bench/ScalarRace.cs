@@ -13,9 +13,10 @@ namespace FisherKit.Bench;
 /// second thread forces collections, in child processes (with and without glibc's <c>MALLOC_PERTURB_</c>,
 /// which overwrites freed blocks), and counts wrong values, exceptions and aborts; then the same with the
 /// Scalar made explicitly and held in a <c>using</c> variable for the call; then <c>y = x.add(z)</c>, where the
-/// caller passes no Scalar at all but TorchSharp makes its own (alpha = 1) the same way; then <c>x.add(z)</c> with the
-/// collections forced on the same thread between the calls and no other thread (a single-threaded program). Finally it lists,
-/// from their IL, the public TorchSharp methods that make such a Scalar themselves (no caller can own it).
+/// caller passes no Scalar at all but TorchSharp makes its own (alpha = 1) the same way; then, as a control, <c>x.add(z)</c>
+/// with the collections forced on the same thread between the calls and no other thread (their finalizers run during the
+/// next call, but only for Scalars of calls that have returned). Finally it lists, from their IL, TorchSharp methods that
+/// make such a Scalar themselves (no caller can own it).
 /// </summary>
 internal static class ScalarRace
 {
@@ -24,7 +25,7 @@ internal static class ScalarRace
     internal static int Run(string[] args)
     {
         long adds = args.Length > 1 && args[0] == "--adds" ? long.Parse(args[1]) : 20000;
-        Console.WriteLine($"scalar-race: {adds} calls per variant, a second thread forcing garbage collections (the last variant: collections between the calls, on their own thread)");
+        Console.WriteLine($"scalar-race: {adds} calls per variant, a second thread forcing garbage collections (the last variant, a control: collections between the calls, on their own thread)");
         foreach (var (perturb, variant) in new[] { (false, Implicit), (true, Implicit), (true, Explicit), (true, TorchSharpsOwn), (true, OneThread) })
         {
             var environment = new Dictionary<string, string> { ["FISHERKIT_MALLOC"] = "keep" };   // TorchSharp as a program without FisherKit runs it
@@ -34,8 +35,9 @@ internal static class ScalarRace
             var outcome = code == 0 ? output : $"the process ended with exit code {code} (native abort) after: {output}";
             Console.WriteLine($"  {Describe(variant),-44} {(perturb ? "MALLOC_PERTURB_=165" : "glibc defaults"),-20} {outcome}");
         }
-        var makers = MethodsMakingTheirOwnScalars();
-        Console.WriteLine($"Public TorchSharp methods that make a Scalar themselves and pass it on unowned ({makers.Count}, from their IL):");
+        var (makers, withHandlers) = MethodsMakingTheirOwnScalars();
+        Console.WriteLine($"TorchSharp methods that make a Scalar themselves and pass it on unowned, from their IL: at least these {makers.Count}"
+                          + $" (another {withHandlers} that make one have a try/finally and are not examined):");
         foreach (var group in makers.GroupBy(m => m.Split('(')[0]))
             Console.WriteLine($"  {group.Key}({string.Join(" | ", group.Select(m => m[(m.IndexOf('(') + 1)..^1]))})");
         return 0;
@@ -52,51 +54,90 @@ internal static class ScalarRace
     };
 
     /// <summary>
-    /// Public methods of TorchSharp whose IL makes a Scalar (an implicit conversion or <c>ToScalar</c>) without a
-    /// <c>using</c> (no exception handler in the method), as "Type.Method(parameter types)". The Scalar is handed
-    /// to the next call and left to its finalizer there.
+    /// Methods of TorchSharp whose IL makes a Scalar (an implicit conversion or <c>ToScalar</c>) and has no exception
+    /// handler, so no <c>using</c> can hold that Scalar: it is handed to the next call and left to its finalizer there.
+    /// Lambdas are reported under the type that declares them; constructors as ".ctor". A lower bound: methods with
+    /// a try/finally (a dispose scope, a foreach, or a <c>using</c> on the Scalar) are counted apart, not examined.
     /// </summary>
-    private static List<string> MethodsMakingTheirOwnScalars()
+    private static (List<string> Unowned, int WithHandlers) MethodsMakingTheirOwnScalars()
     {
         var assembly = typeof(Tensor).Assembly;
         Type[] types;
         try { types = assembly.GetTypes(); }
         catch (System.Reflection.ReflectionTypeLoadException e) { types = e.Types.OfType<Type>().ToArray(); }   // types of optional dependencies
-        const System.Reflection.BindingFlags declared = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static
-                                                      | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly;
-        var found = new List<string>();
-        // Scalar's own conversions return the Scalar they make: their caller owns it.
-        foreach (var type in types.Where(t => (t.IsPublic || t.IsNestedPublic) && t != typeof(Scalar)))
-            foreach (var method in type.GetMethods(declared))
+        const System.Reflection.BindingFlags declared = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic
+                                                      | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Instance
+                                                      | System.Reflection.BindingFlags.DeclaredOnly;
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        int withHandlers = 0;
+        // Scalar's own conversions and ToScalar return the Scalar they make: their caller owns it.
+        foreach (var type in types.Where(t => t != typeof(Scalar) && t.Name != "ScalarExtensionMethods"))
+            foreach (var method in type.GetMethods(declared).Cast<System.Reflection.MethodBase>().Concat(type.GetConstructors(declared)))
             {
                 System.Reflection.MethodBody? body;
                 try { body = method.GetMethodBody(); }
                 catch (Exception e) when (e is FileNotFoundException or TypeLoadException) { continue; }
-                if (body?.GetILAsByteArray() is not { } il || body.ExceptionHandlingClauses.Count > 0) continue;
-                if (CalledMethods(method, il).Any(MakesScalar))
-                    found.Add($"{type.Name}.{method.Name}({string.Join(",", method.GetParameters().Select(p => p.ParameterType.Name))})");
+                if (body?.GetILAsByteArray() is not { } il || !CalledMethods(method, il).Any(MakesScalar)) continue;
+                if (body.ExceptionHandlingClauses.Count > 0) { withHandlers++; continue; }
+                found.Add(Describe(type, method));
             }
-        return found.Order(StringComparer.Ordinal).ToList();
+        return (found.ToList(), withHandlers);
+    }
+
+    /// <summary>"Type.Method(parameter types)"; a lambda or other compiler-made method under the type that declares it.</summary>
+    private static string Describe(Type type, System.Reflection.MethodBase method)
+    {
+        var outer = type;
+        while (outer.IsNested && outer.Name.Contains('<')) outer = outer.DeclaringType!;   // closure classes: <>c, <>c__DisplayClass
+        var name = method.Name.Contains('<') || type != outer ? $"lambda {method.Name}" : method.Name;
+        return $"{outer.Name}.{name}({string.Join(",", method.GetParameters().Select(p => p.ParameterType.Name))})";
     }
 
     private static bool MakesScalar(System.Reflection.MethodBase called) =>
         called.DeclaringType == typeof(Scalar) && called.Name == "op_Implicit"
         || called.DeclaringType?.Name == "ScalarExtensionMethods" && called.Name.StartsWith("To", StringComparison.Ordinal) && called.Name.EndsWith("Scalar", StringComparison.Ordinal);
 
-    /// <summary>The methods a method body calls (call and callvirt), read from its IL; bytes that only look like a call resolve to nothing.</summary>
-    private static IEnumerable<System.Reflection.MethodBase> CalledMethods(System.Reflection.MethodInfo method, byte[] il)
+    /// <summary>The methods a method body calls (call, callvirt, newobj), decoded instruction by instruction.</summary>
+    private static IEnumerable<System.Reflection.MethodBase> CalledMethods(System.Reflection.MethodBase method, byte[] il)
     {
-        for (int i = 0; i + 4 < il.Length; i++)
+        var generic = method.DeclaringType?.IsGenericType == true ? method.DeclaringType.GetGenericArguments() : null;
+        var methodGeneric = method.IsGenericMethod ? method.GetGenericArguments() : null;
+        for (int i = 0; i < il.Length;)
         {
-            if (il[i] is not (0x28 or 0x6F)) continue;   // call, callvirt
+            var code = il[i] == 0xFE ? TwoByteOpCodes[il[i + 1]] : OneByteOpCodes[il[i]];
+            int operand = i + code.Size;
+            i = operand + OperandSize(code, il, operand);
+            if (code.OperandType != System.Reflection.Emit.OperandType.InlineMethod) continue;
             System.Reflection.MethodBase? called = null;
-            try { called = method.Module.ResolveMethod(BitConverter.ToInt32(il, i + 1)); }
+            try { called = method.Module.ResolveMethod(BitConverter.ToInt32(il, operand), generic, methodGeneric); }
             catch (Exception e) when (e is ArgumentException or BadImageFormatException or FileNotFoundException or TypeLoadException) { }
-            if (called is null) continue;
-            i += 4;
-            yield return called;
+            if (called is not null) yield return called;
         }
     }
+
+    private static readonly System.Reflection.Emit.OpCode[] OneByteOpCodes = new System.Reflection.Emit.OpCode[256];
+    private static readonly System.Reflection.Emit.OpCode[] TwoByteOpCodes = new System.Reflection.Emit.OpCode[256];
+
+    static ScalarRace()
+    {
+        foreach (var field in typeof(System.Reflection.Emit.OpCodes).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+        {
+            var code = (System.Reflection.Emit.OpCode)field.GetValue(null)!;
+            if (code.Size == 1) OneByteOpCodes[code.Value & 0xFF] = code;
+            else TwoByteOpCodes[code.Value & 0xFF] = code;
+        }
+    }
+
+    private static int OperandSize(System.Reflection.Emit.OpCode code, byte[] il, int at) => code.OperandType switch
+    {
+        System.Reflection.Emit.OperandType.InlineNone => 0,
+        System.Reflection.Emit.OperandType.ShortInlineBrTarget or System.Reflection.Emit.OperandType.ShortInlineI
+            or System.Reflection.Emit.OperandType.ShortInlineVar => 1,
+        System.Reflection.Emit.OperandType.InlineVar => 2,
+        System.Reflection.Emit.OperandType.InlineI8 or System.Reflection.Emit.OperandType.InlineR => 8,
+        System.Reflection.Emit.OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, at),
+        _ => 4,
+    };
 
     /// <summary>The loop itself, in its own process (it may abort).</summary>
     internal static int Child(string[] args)

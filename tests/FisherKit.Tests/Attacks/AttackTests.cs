@@ -1,4 +1,5 @@
 using FisherKit.Attacks;
+using FisherKit.Tests.TorchSharpAdditions;
 using TorchSharp.Modules;
 
 namespace FisherKit.Tests.Attacks;
@@ -176,9 +177,7 @@ public class AttackTests(AttackFixture f) : IClassFixture<AttackFixture>
         var x = f.X.narrow(0, 0, 30);
         var y = f.Y.narrow(0, 0, 30);
         var whole = Make(name).Generate(cnn, x, y);
-        var budget = ConvolutionWorkspace.BudgetBytes;
-        ConvolutionWorkspace.BudgetBytes = 8L * 9 * 4 * 4 * sizeof(float) * 7;   // conv2 unfolds 8·9 × 4·4 floats per input: 7 inputs per call
-        try
+        using (new WorkspaceBudget(8L * 9 * 4 * 4 * sizeof(float) * 7))   // conv2 unfolds 8·9 × 4·4 floats per input: 7 inputs per call
         {
             if (!OneDnn.Enabled) Assert.Equal(7, ConvolutionWorkspace.InputsPerCall(cnn, x, 30));   // calls of 7, 7, 7, 7, 2
             var batchSizes = new List<long>();
@@ -190,7 +189,6 @@ public class AttackTests(AttackFixture f) : IClassFixture<AttackFixture>
             Assert.Equal(whole.shape, split.shape);
             Assert.True(split.allclose(whole, rtol: 1e-5, atol: 1e-6), $"{name}: largest difference {(split - whole).abs().max().ToDouble():G3}");
         }
-        finally { ConvolutionWorkspace.BudgetBytes = budget; }
     }
 
     [Fact]

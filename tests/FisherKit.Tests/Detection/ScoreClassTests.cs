@@ -1,6 +1,7 @@
 using FisherKit.Detection;
 using TorchSharp.Modules;
 using FisherKit.Models;
+using FisherKit.Tests.TorchSharpAdditions;
 
 namespace FisherKit.Tests.Detection;
 
@@ -82,14 +83,11 @@ public class ScoreClassTests
         Assert.True(fast.allclose(expected, rtol: 0, atol: 1e-12), $"largest difference {(fast - expected).abs().max().ToDouble():G3}");
         Assert.True(fast.std(0).max().ToDouble() > 1e-3, "the passes differ (dropout is active)");
         // The shared part in several calls (a tiny workspace budget) gives the same values.
-        var budget = ConvolutionWorkspace.BudgetBytes;
-        ConvolutionWorkspace.BudgetBytes = 1;
-        try
+        using (new WorkspaceBudget(1))
         {
             var chunked = score.SampleProbabilities(x);
             Assert.True(chunked.allclose(expected, rtol: 0, atol: 1e-12));
         }
-        finally { ConvolutionWorkspace.BudgetBytes = budget; }
         // A module that is not a Sequential, or one whose first layer drops, runs whole.
         using var dropsFirst = nn.Sequential(nn.Dropout(0.5), nn.Linear(2, 2));
         Assert.Empty(dropsFirst.SplitAtFirstDropout().Deterministic);

@@ -53,9 +53,7 @@ public class ConvolutionWorkspaceTests
         manual_seed(5);
         using var x = rand(70, 1, 28, 28);
         long before = LeakChecks.SettledCount();
-        var budget = ConvolutionWorkspace.BudgetBytes;
-        ConvolutionWorkspace.BudgetBytes = 288L * 24 * 24 * 4 * 16;   // 16 inputs per call where libtorch's own kernels run
-        try
+        using (new WorkspaceBudget(288L * 24 * 24 * 4 * 16))   // 16 inputs per call where libtorch's own kernels run
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
@@ -67,7 +65,6 @@ public class ConvolutionWorkspaceTests
             var logits = ClassifierEvaluation.Logits(cnn, x, batchSize: 256);
             Assert.True(logits.allclose(whole, rtol: 1e-5, atol: 1e-6));
         }
-        finally { ConvolutionWorkspace.BudgetBytes = budget; }
         Assert.Equal(before, Tensor.TotalCount);
     }
 }
