@@ -7,6 +7,10 @@ namespace FisherKit.Tests.Uncertainty;
 
 public class LastLayerLaplaceTests
 {
+    // Two small U-Nets with a Gaussian head, one epoch on the tiny interferometer data.
+    private static readonly EnsembleOptions TwoGaussianMembers = new(2, new UNetOptions(9, Depth: 2, BaseWidth: 4, Head: RegressionHead.Gaussian),
+        new TrainingOptions { Epochs = 1, BatchSize = 8, Schedule = LearningRateSchedule.Cosine });
+
     [Fact]
     public void The_last_layer_covariance_is_the_inverse_autograd_hessian_of_the_negative_log_posterior()
     {
@@ -56,8 +60,7 @@ public class LastLayerLaplaceTests
     {
         using var data = new TinyTwiData(count: 16);
         using var scope = NewDisposeScope();
-        var options = new EnsembleOptions(2, new UNetOptions(9, Depth: 2, BaseWidth: 4, Head: RegressionHead.Gaussian), new TrainingOptions { Epochs = 1, BatchSize = 8, Schedule = LearningRateSchedule.Cosine });
-        using var ens = DeepEnsemble.Train(options, data.Data);
+        using var ens = DeepEnsemble.Train(TwoGaussianMembers, data.Data);
         Assert.Throws<InvalidOperationException>(() => ens.Predict(data.Inputs, EnsembleCorrection.LocalPosterior));
         ens.FitLocalPosterior(data.Data, priorPrecision: 1.0);
         var plain = ens.Predict(data.Inputs);
@@ -73,8 +76,7 @@ public class LastLayerLaplaceTests
     {
         using var data = new TinyTwiData(count: 16);
         using var scope = NewDisposeScope();
-        var options = new EnsembleOptions(2, new UNetOptions(9, Depth: 2, BaseWidth: 4, Head: RegressionHead.Gaussian), new TrainingOptions { Epochs = 1, BatchSize = 8, Schedule = LearningRateSchedule.Cosine });
-        using var ens = DeepEnsemble.Train(options, data.Data);
+        using var ens = DeepEnsemble.Train(TwoGaussianMembers, data.Data);
         manual_seed(3);
         using var meanHead = new UNet(new UNetOptions(9, Depth: 2, BaseWidth: 4));   // its fit estimates the noise variance
         var member = ens.Members[0];
