@@ -17,10 +17,10 @@ internal static class BenchChild
     /// <param name="threads">Thread counts of libtorch, OpenMP and MKL to pass on (<see cref="Program.SameThreads"/>), or null.</param>
     internal static (int ExitCode, string Output, string Errors) Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
                                                                      string? workingDirectory = null, int? threads = null) =>
-        Start("dotnet", args.Prepend(typeof(BenchChild).Assembly.Location), environment, workingDirectory, threads);
+        RunProgram("dotnet", args.Prepend(typeof(BenchChild).Assembly.Location), environment, workingDirectory, threads);
 
     /// <summary>Runs <paramref name="program"/> with <paramref name="args"/> (and <paramref name="environment"/> added), and waits for it.</summary>
-    internal static (int ExitCode, string Output, string Errors) Start(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
+    internal static (int ExitCode, string Output, string Errors) RunProgram(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
                                                                        string? workingDirectory = null, int? threads = null)
     {
         var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -143,7 +143,7 @@ internal sealed class FisherSuite : IDisposable
         var args = new List<string> { Path.Combine(_root, "bench", "pytorch", "fisher_bench.py"), "--file", _handOver, "--loop-inputs", $"{_o.LoopInputs}",
                                       "--batched-inputs", $"{_o.BatchedInputs}", "--batch", $"{_o.Batch}", "--threads", $"{_o.Threads}", "--check", $"{_o.Check}" };
         if (_o.OneDnn is { } on) args.AddRange(["--mkldnn", on ? "on" : "off"]);
-        var (code, output, errors) = BenchChild.Start(_o.Python, args, workingDirectory: _root, threads: _o.Threads);
+        var (code, output, errors) = BenchChild.RunProgram(_o.Python, args, workingDirectory: _root, threads: _o.Threads);
         if (code != 0) throw new InvalidOperationException($"fisher_bench.py failed ({code}): {errors}");
         return BenchChild.LastJsonLine(output);
     }

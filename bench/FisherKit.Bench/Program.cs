@@ -141,7 +141,7 @@ internal partial class Program
                                       "--gemm-n", $"{o.Cnn.GemmN}", "--inner64", $"{o.Cnn.Inner64}", "--inner1", $"{o.Cnn.Inner1}",
                                       "--hvp-batch", $"{o.Cnn.HvpBatch}", "--inner-hvp", $"{o.Cnn.InnerHvp}" };
         if (EngineFlags.OneDnnEnabled is { } on) args.AddRange(["--mkldnn", on ? "on" : "off"]);
-        var (code, output, errors) = BenchChild.Start(o.Python, args, workingDirectory: root, threads: o.Threads);
+        var (code, output, errors) = BenchChild.RunProgram(o.Python, args, workingDirectory: root, threads: o.Threads);
         if (code != 0)
             throw new InvalidOperationException($"{o.Python} cnn_bench.py failed ({code}): {errors.Trim().Split('\n')[^1]}");
         return BenchChild.LastJsonLine(output);

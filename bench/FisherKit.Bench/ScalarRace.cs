@@ -79,13 +79,13 @@ internal static class ScalarRace
                 catch (Exception e) when (e is FileNotFoundException or TypeLoadException) { continue; }
                 if (body?.GetILAsByteArray() is not { } il || !CalledMethods(method, il).Any(MakesScalar)) continue;
                 if (body.ExceptionHandlingClauses.Count > 0) { withHandlers++; continue; }
-                found.Add(Describe(type, method));
+                found.Add(MethodName(type, method));
             }
         return (found.ToList(), withHandlers);
     }
 
     /// <summary>"Type.Method(parameter types)"; a lambda or other compiler-made method under the type that declares it.</summary>
-    private static string Describe(Type type, System.Reflection.MethodBase method)
+    private static string MethodName(Type type, System.Reflection.MethodBase method)
     {
         var outer = type;
         while (outer.IsNested && outer.Name.Contains('<')) outer = outer.DeclaringType!;   // closure classes: <>c, <>c__DisplayClass
@@ -97,7 +97,7 @@ internal static class ScalarRace
         called.DeclaringType == typeof(Scalar) && called.Name == "op_Implicit"
         || called.DeclaringType?.Name == "ScalarExtensionMethods" && called.Name.StartsWith("To", StringComparison.Ordinal) && called.Name.EndsWith("Scalar", StringComparison.Ordinal);
 
-    /// <summary>The methods a method body calls (call, callvirt, newobj), decoded instruction by instruction.</summary>
+    /// <summary>The methods a method body names (call, callvirt, newobj, ldftn: every method operand), decoded instruction by instruction.</summary>
     private static IEnumerable<System.Reflection.MethodBase> CalledMethods(System.Reflection.MethodBase method, byte[] il)
     {
         var generic = method.DeclaringType?.IsGenericType == true ? method.DeclaringType.GetGenericArguments() : null;

@@ -84,9 +84,9 @@ public static class HostAllocator
         lock (Gate)
         {
             if (Diagnosis is not null) return Configured;   // decided before: every path below sets it
-            var mode = Environment.GetEnvironmentVariable("FISHERKIT_MALLOC");
-            Diagnosis = Decide(mode, Environment.GetEnvironmentVariable);
-            if (Switch(mode).Unknown is not null) EnvironmentSwitch.Warn(Diagnosis!);
+            var setting = Switch(Environment.GetEnvironmentVariable("FISHERKIT_MALLOC"));
+            Diagnosis = Decide(setting, Environment.GetEnvironmentVariable);
+            if (setting.Unknown is not null) EnvironmentSwitch.Warn(Diagnosis!);
             if (Diagnosis is not null) return false;
             bool applied;
             try { applied = Configure(); }
@@ -103,11 +103,10 @@ public static class HostAllocator
 
     /// <summary>
     /// Why <see cref="EnsureConfigured"/> leaves the allocator alone, or null when it configures it:
-    /// <paramref name="mode"/> is FISHERKIT_MALLOC's value, <paramref name="variable"/> reads the environment.
+    /// <paramref name="setting"/> is FISHERKIT_MALLOC (<see cref="Switch"/>), <paramref name="variable"/> reads the environment.
     /// </summary>
-    internal static string? Decide(string? mode, Func<string, string?> variable)
+    internal static string? Decide(EnvironmentSwitch setting, Func<string, string?> variable)
     {
-        var setting = Switch(mode);
         if (setting.Mode == "keep") return "glibc's allocator left as it is (FISHERKIT_MALLOC=keep)";
         if (setting.Unknown is not null) return setting.Refusal("glibc's allocator left as it is");
         var own = GlibcVariables.Where(v => !string.IsNullOrEmpty(variable(v))).ToList();
@@ -115,7 +114,8 @@ public static class HostAllocator
         return own.Count > 0 ? $"glibc's allocator left to this process's own settings ({string.Join(", ", own)})" : null;
     }
 
-    private static EnvironmentSwitch Switch(string? mode) => EnvironmentSwitch.Parse("FISHERKIT_MALLOC", mode, "tune", "keep");
+    /// <summary>FISHERKIT_MALLOC's value <paramref name="mode"/>, read as the switch it is.</summary>
+    internal static EnvironmentSwitch Switch(string? mode) => EnvironmentSwitch.Parse("FISHERKIT_MALLOC", mode, "tune", "keep");
 
     /// <summary>
     /// Sets glibc's trim threshold, mmap threshold and top pad (<c>mallopt</c>). Returns false where

@@ -68,7 +68,7 @@ public class HostAllocatorTests
     {
         // FisherKit's start-up (its module initializer, TorchEngine.Prepare) has decided before any test runs.
         Assert.NotNull(HostAllocator.Diagnosis);
-        var expected = HostAllocator.Decide(Environment.GetEnvironmentVariable("FISHERKIT_MALLOC"), Environment.GetEnvironmentVariable);
+        var expected = HostAllocator.Decide(HostAllocator.Switch(Environment.GetEnvironmentVariable("FISHERKIT_MALLOC")), Environment.GetEnvironmentVariable);
         if (expected is not null) Assert.Equal(expected, HostAllocator.Diagnosis);
         else if (OperatingSystem.IsLinux() && System.Runtime.InteropServices.NativeLibrary.TryLoad("libc.so.6", out var libc)
                  && System.Runtime.InteropServices.NativeLibrary.TryGetExport(libc, "gnu_get_libc_version", out _))   // glibc
@@ -90,16 +90,16 @@ public class HostAllocatorTests
     public void The_process_can_keep_glibcs_defaults_or_its_own_settings(string? mode, string? setVariable, string? expected)
     {
         string? Variable(string name) => name == setVariable ? "1048576" : null;
-        Assert.Equal(expected, HostAllocator.Decide(mode, Variable));
+        Assert.Equal(expected, HostAllocator.Decide(HostAllocator.Switch(mode), Variable));
     }
 
     [Fact]
     public void Malloc_tunables_of_the_same_settings_count_as_the_processs_own_and_others_do_not()
     {
         Assert.Equal("glibc's allocator left to this process's own settings (GLIBC_TUNABLES)",
-            HostAllocator.Decide(null, v => v == "GLIBC_TUNABLES" ? "glibc.pthread.rseq=0:glibc.malloc.trim_threshold=0" : null));
-        Assert.Null(HostAllocator.Decide(null, v => v == "GLIBC_TUNABLES" ? "glibc.pthread.rseq=0" : null));
-        Assert.Null(HostAllocator.Decide(null, v => v == "GLIBC_TUNABLES" ? "glibc.malloc.perturb=165:glibc.malloc.arena_max=2" : null));
+            HostAllocator.Decide(HostAllocator.Switch(null), v => v == "GLIBC_TUNABLES" ? "glibc.pthread.rseq=0:glibc.malloc.trim_threshold=0" : null));
+        Assert.Null(HostAllocator.Decide(HostAllocator.Switch(null), v => v == "GLIBC_TUNABLES" ? "glibc.pthread.rseq=0" : null));
+        Assert.Null(HostAllocator.Decide(HostAllocator.Switch(null), v => v == "GLIBC_TUNABLES" ? "glibc.malloc.perturb=165:glibc.malloc.arena_max=2" : null));
     }
 
     [Fact]
