@@ -8,7 +8,8 @@
 
 The newest kernels files with oneDNN on and off are both used by default. --bench-defaults names a
 `cnn` run whose FisherKit process kept glibc's allocator defaults (FISHERKIT_MALLOC=keep): its
-ratios go under the training table. --write copies the results files it used into bench/measured/
+ratios go under the training table. The newest scalar-race and onednn-fault runs (or those named with
+--scalar-race and --onednn-fault) give the measured hazards that README.md describes. --write copies the results files it used into bench/measured/
 (committed, unlike bench/results/) with a manifest, sources.json, so that --check (part of the test
 command) can regenerate the tables from a clean clone and fail when README.md and the files differ. The old FisherKit's numbers (its own libtorch 1.13 binding, measured on the same machine before the
 move to TorchSharp) come from the results files that version of the benchmark wrote, kept in
@@ -97,7 +98,62 @@ def latest_kernels():
     return [chosen[k] for k in (True, False) if k in chosen]
 
 
-def tables(bench_file, kernels_files, defaults_file=None):
+def latest_results(kind):
+    """The newest bench/results/KIND-*.json, or None."""
+    files = sorted(glob.glob(os.path.join(HERE, "results", f"{kind}-*.json")))
+    return files[-1] if files else None
+
+
+def tables(bench_file, kernels_files, defaults_file=None, scalar_file=None, onednn_file=None):
+    """The generated section: the main run's tables, the kernels runs', then the measured hazards (when given)."""
+    return "\n".join([performance_tables(bench_file, kernels_files, defaults_file)] + ([hazards(scalar_file, onednn_file)] if scalar_file or onednn_file else []))
+
+
+def hazards(scalar_file, onednn_file):
+    """README.md's statements about TorchSharp's implicit Scalars and libtorch's oneDNN fault rest on these runs."""
+    out = []
+    w = out.append
+    base = os.path.basename
+    if onednn_file:
+        f = json.load(open(onednn_file))
+        e, o, m = f["environment"], f["options"], f["summary"]
+        w(f"**oneDNN's float32 convolutions** (`{base(onednn_file)}`, `dotnet $B onednn-fault`, {e['date_utc'][:16].replace('T', ' ')} UTC on {e['cpu_model']}, "
+          f"SIMD {e['cpu_flags_simd']}; load average {e['load_average_at_start'].split()[0]}): {m['processes']} processes with oneDNN on, "
+          f"{o['passes']} passes each over the three convolutions of FisherKit's check (forward, input and weight gradients in float32 against float64; "
+          f"wrong: relative error above {o['tolerance']:g}).")
+        w("")
+        w("| | count |")
+        w("|---|---|")
+        w(f"| processes with at least one wrong pass | {m['processes_with_a_wrong_pass']} of {m['processes']} |")
+        w(f"| processes where the check's first {o['check_passes']} passes find it | {m['processes_found_by_the_check']} of {m['processes']} |")
+        w(f"| wrong passes | {m['passes_wrong']} of {m['passes']} |")
+        w(f"| passes with a non-finite result (NaN or ∞) | {m['passes_non_finite']} |")
+        w("")
+        w(f"Largest finite relative error with oneDNN on: {float(m['largest_finite_error_onednn_on']):.3g} (median over wrong passes "
+          f"{float(m['median_finite_error_of_wrong_passes']):.3g}); with oneDNN off, in the same processes: {float(m['largest_error_onednn_off']):.2g}.")
+        w("")
+    if scalar_file:
+        f = json.load(open(scalar_file))
+        e = f["environment"]
+        w(f"**Implicit Scalars and a second thread** (`{base(scalar_file)}`, `dotnet $B scalar-race`, {e['date_utc'][:16].replace('T', ' ')} UTC; "
+          f"load average {e['load_average_at_start'].split()[0]}): one child process per line, a second thread forcing garbage collections "
+          "(the last line: collections between the calls on the working thread, no other thread).")
+        w("")
+        w("| variant | glibc | calls | wrong values | exceptions | outcome |")
+        w("|---|---|---|---|---|---|")
+        for v in f["outcomes"]:
+            aborted = v["exit_code"] != 0
+            w(f"| {v['variant']} | {'MALLOC_PERTURB_=165' if v['malloc_perturb'] else 'defaults'} | {v['calls']} | "
+              f"{'–' if aborted else v['wrong_values']} | {'–' if aborted else v['exceptions']} | "
+              f"{'native abort (exit code ' + str(v['exit_code']) + ')' if aborted else 'ran to the end'} |")
+        w("")
+        w(f"TorchSharp methods whose IL makes a Scalar and hands it on unowned: at least {len(f['methods_making_unowned_scalars'])} "
+          f"(another {f['methods_with_handlers_not_examined']} with a try/finally not examined); the run's file lists them.")
+        w("")
+    return "\n".join(out)
+
+
+def performance_tables(bench_file, kernels_files, defaults_file=None):
     b = json.load(open(bench_file))
     env = b["environment"]
     old, old_f, old_py, old_cnn, old_fisher = old_numbers()
@@ -242,10 +298,10 @@ def write_atomically(path, text):
     os.replace(tmp, path)
 
 
-def keep_sources(bench, kernels, defaults):
+def keep_sources(bench, kernels, defaults, scalar=None, onednn=None):
     """Copy the results files into bench/measured/ (and only those), with the manifest --check reads."""
     os.makedirs(MEASURED, exist_ok=True)
-    wanted = [bench] + list(kernels) + ([defaults] if defaults else [])
+    wanted = [bench] + list(kernels) + ([defaults] if defaults else []) + [f for f in (scalar, onednn) if f]
     names = [os.path.basename(f) for f in wanted]
     for f in wanted:
         target = os.path.join(MEASURED, os.path.basename(f))
@@ -254,7 +310,8 @@ def keep_sources(bench, kernels, defaults):
     for old in glob.glob(os.path.join(MEASURED, "*.json")):
         if os.path.basename(old) not in names and old != MANIFEST:
             os.remove(old)
-    manifest = {"bench": names[0], "kernels": names[1:1 + len(kernels)], "bench_defaults": names[-1] if defaults else None}
+    manifest = {"bench": names[0], "kernels": names[1:1 + len(kernels)], "bench_defaults": os.path.basename(defaults) if defaults else None,
+                "scalar_race": os.path.basename(scalar) if scalar else None, "onednn_fault": os.path.basename(onednn) if onednn else None}
     write_atomically(MANIFEST, json.dumps(manifest, indent=1) + "\n")
 
 
@@ -263,7 +320,8 @@ def check(readme):
         sys.exit(f"{MANIFEST} is missing: run readme_tables.py --write")
     m = json.load(open(MANIFEST))
     at = lambda name: os.path.join(MEASURED, name)
-    text = tables(at(m["bench"]), [at(k) for k in m["kernels"]], at(m["bench_defaults"]) if m.get("bench_defaults") else None)
+    optional = lambda key: at(m[key]) if m.get(key) else None
+    text = tables(at(m["bench"]), [at(k) for k in m["kernels"]], optional("bench_defaults"), optional("scalar_race"), optional("onednn_fault"))
     _, body, _ = generated_section(open(readme, encoding="utf-8").read())
     if body.strip("\n") != text.strip("\n"):
         import difflib
@@ -271,8 +329,7 @@ def check(readme):
         print("\n".join(list(diff)[:40]))
         sys.exit("bench/README.md's generated section differs from the tables of the files in bench/measured/: "
                  "run bench/readme_tables.py --write (or restore the files)")
-    print(f"bench/README.md matches bench/measured/ ({m['bench']}, {', '.join(m['kernels'])}"
-          + (f", {m['bench_defaults']}" if m.get("bench_defaults") else "") + ")")
+    print(f"bench/README.md matches bench/measured/ ({', '.join([m['bench']] + m['kernels'] + [m[k] for k in ('bench_defaults', 'scalar_race', 'onednn_fault') if m.get(k)])})")
 
 
 def main():
@@ -280,6 +337,8 @@ def main():
     ap.add_argument("--bench", default=None)
     ap.add_argument("--kernels", nargs="+", default=None)
     ap.add_argument("--bench-defaults", default=None, help="a cnn run with FISHERKIT_MALLOC=keep")
+    ap.add_argument("--scalar-race", default=None, help="a scalar-race run (default: the newest in bench/results/)")
+    ap.add_argument("--onednn-fault", default=None, help="an onednn-fault run (default: the newest in bench/results/)")
     ap.add_argument("--write", action="store_true", help="replace the generated part of bench/README.md and keep its sources in bench/measured/")
     ap.add_argument("--check", action="store_true", help="fail if bench/README.md differs from the tables of bench/measured/")
     a = ap.parse_args()
@@ -291,15 +350,17 @@ def main():
     kernels = a.kernels or latest_kernels()
     if bench is None:
         sys.exit("no whole run in bench/results/bench-*.json: run the benchmark first (see bench/README.md)")
-    text = tables(bench, kernels, a.bench_defaults)
+    scalar = a.scalar_race or latest_results("scalar-race")
+    onednn = a.onednn_fault or latest_results("onednn-fault")
+    text = tables(bench, kernels, a.bench_defaults, scalar, onednn)
     if not a.write:
         print(text)
         return
     head, _, tail = generated_section(open(readme, encoding="utf-8").read())
-    keep_sources(bench, kernels, a.bench_defaults)
+    keep_sources(bench, kernels, a.bench_defaults, scalar, onednn)
     write_atomically(readme, head + BEGIN + "\n" + text + "\n" + END + tail)
     print(f"updated {readme} from {bench}" + "".join(f" and {k}" for k in kernels)
-          + (f" and {a.bench_defaults}" if a.bench_defaults else "") + f"; sources kept in {MEASURED}")
+          + "".join(f" and {f}" for f in (a.bench_defaults, scalar, onednn) if f) + f"; sources kept in {MEASURED}")
 
 
 if __name__ == "__main__":

@@ -17,8 +17,10 @@ if (args.Length > 0 && args[0] == TorchSharpSide.Command) return TorchSharpSide.
 if (args.Length > 0 && args[0] == "kernels") return Kernels.Run(args[1..], root);
 if (args.Length > 0 && args[0] == "profile") return Profile.Run(args[1..], root);
 if (args.Length > 0 && args[0] == "malloc-probe") return Kernels.MallocProbe(args[1..]);
-if (args.Length > 0 && args[0] == "scalar-race") return ScalarRace.Run(args[1..]);
+if (args.Length > 0 && args[0] == "scalar-race") return ScalarRace.Run(args[1..], root);
 if (args.Length > 0 && args[0] == ScalarRace.ChildCommand) return ScalarRace.Child(args[1..]);
+if (args.Length > 0 && args[0] == "onednn-fault") return OneDnnFault.Run(args[1..], root);
+if (args.Length > 0 && args[0] == OneDnnFault.ChildCommand) return OneDnnFault.Child(args[1..]);
 var parts = args.Length > 0 && args[0] is "cnn" or "fisher" or "all" ? args[0] : "all";
 var opts = BenchOptions.Parse(args.Length > 0 && args[0] is "cnn" or "fisher" or "all" ? args[1..] : args);
 return Program.Main2(parts, opts, root);

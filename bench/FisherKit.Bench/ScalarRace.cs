@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,26 +23,46 @@ internal static class ScalarRace
 {
     internal const string ChildCommand = "scalar-race-child";
 
-    internal static int Run(string[] args)
+    internal static int Run(string[] args, string root)
     {
         long adds = args.Length > 1 && args[0] == "--adds" ? long.Parse(args[1]) : 20000;
+        var env = EnvironmentRecord.Collect(get_num_threads(), root);
         Console.WriteLine($"scalar-race: {adds} calls per variant, a second thread forcing garbage collections (the last variant, a control: collections between the calls, on their own thread)");
+        var outcomes = new List<Dictionary<string, object?>>();
         foreach (var (perturb, variant) in new[] { (false, Implicit), (true, Implicit), (true, Explicit), (true, TorchSharpsOwn), (true, OneThread) })
         {
             var environment = new Dictionary<string, string> { ["FISHERKIT_MALLOC"] = "keep" };   // TorchSharp as a program without FisherKit runs it
             if (perturb) environment["MALLOC_PERTURB_"] = "165";
             var (code, output, _) = BenchChild.Run([ChildCommand, $"{adds}", variant], environment);
-            output = output.Trim();
-            var outcome = code == 0 ? output : $"the process ended with exit code {code} (native abort) after: {output}";
+            // A child that ends normally prints its counts as its last line; an abort leaves no counts.
+            var counts = code == 0 ? JsonSerializer.Deserialize<ChildCounts>(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]) : null;
+            var outcome = counts is not null
+                ? System.FormattableString.Invariant($"{counts.Wrong} wrong values, {counts.Exceptions} exceptions in {counts.Calls} calls, {counts.MsPerCall:F3} ms per call")
+                : $"the process ended with exit code {code} (native abort)";
             Console.WriteLine($"  {Describe(variant),-44} {(perturb ? "MALLOC_PERTURB_=165" : "glibc defaults"),-20} {outcome}");
+            outcomes.Add(new Dictionary<string, object?>
+            {
+                ["variant"] = Describe(variant), ["malloc_perturb"] = perturb, ["exit_code"] = code, ["calls"] = adds,
+                ["wrong_values"] = counts?.Wrong, ["exceptions"] = counts?.Exceptions, ["ms_per_call"] = counts?.MsPerCall,
+            });
         }
         var (makers, withHandlers) = MethodsMakingTheirOwnScalars();
         Console.WriteLine($"TorchSharp methods that make a Scalar themselves and pass it on unowned, from their IL: at least these {makers.Count}"
                           + $" (another {withHandlers} that make one have a try/finally and are not examined):");
         foreach (var group in makers.GroupBy(m => m.Split('(')[0]))
             Console.WriteLine($"  {group.Key}({string.Join(" | ", group.Select(m => m[(m.IndexOf('(') + 1)..^1]))})");
+        var file = Results.Write(root, "scalar-race", new Dictionary<string, object?>
+        {
+            ["environment"] = env,
+            ["outcomes"] = outcomes,
+            ["methods_making_unowned_scalars"] = makers,
+            ["methods_with_handlers_not_examined"] = withHandlers,
+        });
+        Console.WriteLine($"Results: {Path.GetRelativePath(root, file)}");
         return 0;
     }
+
+    private sealed record ChildCounts(long Wrong, long Exceptions, long Calls, double MsPerCall);
 
     private const string Implicit = "--implicit", Explicit = "--explicit", TorchSharpsOwn = "--torchsharps-own", OneThread = "--one-thread";
 
@@ -177,7 +198,7 @@ internal static class ScalarRace
         }
         Volatile.Write(ref stop, true);
         if (variant != OneThread) collector.Join();
-        Console.WriteLine(System.FormattableString.Invariant($"{wrong} wrong values, {errors} exceptions in {n} calls, {clock.Elapsed.TotalMilliseconds / n:F3} ms per call"));
+        Console.WriteLine(JsonSerializer.Serialize(new ChildCounts(wrong, errors, n, clock.Elapsed.TotalMilliseconds / n)));
         return 0;
     }
 }
