@@ -45,7 +45,31 @@ public class GroundTruthTests
     }
 
     [Fact]
-    public void The_EUREF_style_fit_of_Monte_Carlo_readings_recovers_the_ideal_threshold()
+    public void The_EUREF_style_fit_reads_the_ideal_observer_about_ten_per_cent_low()
+    {
+        // Binomial readings drawn from the ideal observer's exact proportions, with no image at all: the fit's mean over
+        // repetitions approaches FittedThreshold, and both lie below Threshold (the logistic in ln t is the wrong shape).
+        var observer = new IdealObserver(new MammographyDevice());
+        double t = observer.Threshold(0.25);
+        var ladder = Enumerable.Range(-4, 9).Select(i => t * Math.Pow(2, i / 2.0)).ToList();
+        double limit = observer.FittedThreshold(0.25, ladder);
+        Assert.InRange(limit / t, 0.85, 0.95);
+        var rng = new Random(7);
+        var p = ladder.Select(x => observer.ProportionCorrect(0.25, x)).ToArray();
+        const int trials = 2000, repetitions = 40;
+        var ratios = new List<double>();
+        for (int r = 0; r < repetitions; r++)
+        {
+            var hits = p.Select(pi => (long)Enumerable.Range(0, trials).Count(_ => rng.NextDouble() < pi)).ToArray();
+            ratios.Add(Math.Log(PsychometricFit.Fit(0.25, ladder, hits, ladder.Select(_ => (long)trials).ToArray()).ThresholdUm / limit));
+        }
+        double mean = ratios.Average(), standardError = Math.Sqrt(ratios.Sum(v => (v - mean) * (v - mean)) / (repetitions - 1) / repetitions);
+        Assert.True(Math.Abs(mean) < 4 * standardError + 0.005, $"mean ln(fit / FittedThreshold) {mean:F4} ± {standardError:F4}");
+        Assert.True(mean - Math.Log(t / limit) < -0.05, "the fits should lie well below Threshold");
+    }
+
+    [Fact]
+    public void The_EUREF_style_fit_of_Monte_Carlo_readings_recovers_the_fit_of_the_ideal_observer()
     {
         var device = new MammographyDevice();
         var observer = new IdealObserver(device);
@@ -56,7 +80,7 @@ public class GroundTruthTests
         using var batch = sim.Render(layout, 2, seed: 4);
         using var hits = CdmamReader.Read(sim, batch, CdmamReaderKind.MatchedFilter);
         var fit = Assert.Single(CdmamReader.Thresholds(hits, layout));
-        Assert.InRange(fit.ThresholdUm / t, 0.9, 1.1);
+        Assert.InRange(fit.ThresholdUm / observer.FittedThreshold(0.25, ladder), 0.93, 1.07);
         Assert.False(fit.Extrapolated);
         // The search reader (CDCOM-like) is less efficient than the matched filter: its threshold is not lower.
         using var searchHits = CdmamReader.Read(sim, batch, CdmamReaderKind.Search);
