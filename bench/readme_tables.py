@@ -8,15 +8,17 @@
 
 The newest kernels files with oneDNN on and off are both used by default. --bench-defaults names a
 `cnn` run whose FisherKit process kept glibc's allocator defaults (FISHERKIT_MALLOC=keep): its
-ratios go under the training table. The newest scalar-race and onednn-fault runs (or those named with
---scalar-race and --onednn-fault) give the measured hazards that README.md describes. --write copies the results files it used into bench/measured/
+ratios go under the training table. The scalar-race and onednn-fault runs recorded in bench/measured/ (or new ones
+named with --scalar-race and --onednn-fault) give the measured hazards that README.md describes. --write copies the results files it used into bench/measured/
 (committed, unlike bench/results/) with a manifest, sources.json, so that --check (part of the test
 command) can regenerate the tables from a clean clone and fail when README.md and the files differ. The old FisherKit's numbers (its own libtorch 1.13 binding, measured on the same machine before the
 move to TorchSharp) come from the results files that version of the benchmark wrote, kept in
 bench/reference/. Only the standard library is used.
 """
 import argparse
+import collections
 import glob
+import math
 import json
 import os
 import statistics
@@ -98,10 +100,13 @@ def latest_kernels():
     return [chosen[k] for k in (True, False) if k in chosen]
 
 
-def latest_results(kind):
-    """The newest bench/results/KIND-*.json, or None."""
-    files = sorted(glob.glob(os.path.join(HERE, "results", f"{kind}-*.json")))
-    return files[-1] if files else None
+def recorded(key):
+    """The hazard run the manifest names under KEY (kept in bench/measured/), or None: a new run replaces it only when
+    named (--scalar-race, --onednn-fault), so a quick or partial run in bench/results/ never does by accident."""
+    if not os.path.exists(MANIFEST):
+        return None
+    name = json.load(open(MANIFEST)).get(key)
+    return os.path.join(MEASURED, name) if name else None
 
 
 def tables(bench_file, kernels_files, defaults_file=None, scalar_file=None, onednn_file=None):
@@ -129,8 +134,11 @@ def hazards(scalar_file, onednn_file):
         w(f"| wrong passes | {m['passes_wrong']} of {m['passes']} |")
         w(f"| passes with a non-finite result (NaN or ∞) | {m['passes_non_finite']} |")
         w("")
+        wrong = [float(e) for p in f["processes"] for e in p["errors_onednn_on"] if not float(e) <= o["tolerance"] and math.isfinite(float(e))]
+        common, times = collections.Counter(f"{e:.4g}" for e in wrong).most_common(1)[0] if wrong else ("–", 0)
         w(f"Largest finite relative error with oneDNN on: {float(m['largest_finite_error_onednn_on']):.3g} (median over wrong passes "
-          f"{float(m['median_finite_error_of_wrong_passes']):.3g}); with oneDNN off, in the same processes: {float(m['largest_error_onednn_off']):.2g}.")
+          f"{float(m['median_finite_error_of_wrong_passes']):.3g}; the wrong passes take {len(set(f'{e:.4g}' for e in wrong))} distinct finite values, "
+          f"{common} in {times} of them); with oneDNN off, in the same processes: {float(m['largest_error_onednn_off']):.2g}.")
         w("")
     if scalar_file:
         f = json.load(open(scalar_file))
@@ -143,7 +151,7 @@ def hazards(scalar_file, onednn_file):
         w("|---|---|---|---|---|---|")
         for v in f["outcomes"]:
             aborted = v["exit_code"] != 0
-            w(f"| {v['variant']} | {'MALLOC_PERTURB_=165' if v['malloc_perturb'] else 'defaults'} | {v['calls']} | "
+            w(f"| {v['variant']} | {'MALLOC_PERTURB_=165' if v['malloc_perturb'] else 'defaults'} | {'–' if aborted else v['calls']} | "
               f"{'–' if aborted else v['wrong_values']} | {'–' if aborted else v['exceptions']} | "
               f"{'native abort (exit code ' + str(v['exit_code']) + ')' if aborted else 'ran to the end'} |")
         w("")
@@ -319,7 +327,11 @@ def check(readme):
     if not os.path.exists(MANIFEST):
         sys.exit(f"{MANIFEST} is missing: run readme_tables.py --write")
     m = json.load(open(MANIFEST))
-    at = lambda name: os.path.join(MEASURED, name)
+    def at(name):
+        path = os.path.join(MEASURED, name)
+        if not os.path.exists(path):
+            sys.exit(f"{MANIFEST} names {name}, which is not in {MEASURED}: restore it or run readme_tables.py --write")
+        return path
     optional = lambda key: at(m[key]) if m.get(key) else None
     text = tables(at(m["bench"]), [at(k) for k in m["kernels"]], optional("bench_defaults"), optional("scalar_race"), optional("onednn_fault"))
     _, body, _ = generated_section(open(readme, encoding="utf-8").read())
@@ -337,8 +349,8 @@ def main():
     ap.add_argument("--bench", default=None)
     ap.add_argument("--kernels", nargs="+", default=None)
     ap.add_argument("--bench-defaults", default=None, help="a cnn run with FISHERKIT_MALLOC=keep")
-    ap.add_argument("--scalar-race", default=None, help="a scalar-race run (default: the newest in bench/results/)")
-    ap.add_argument("--onednn-fault", default=None, help="an onednn-fault run (default: the newest in bench/results/)")
+    ap.add_argument("--scalar-race", default=None, help="a scalar-race run (default: the one recorded in bench/measured/)")
+    ap.add_argument("--onednn-fault", default=None, help="an onednn-fault run (default: the one recorded in bench/measured/)")
     ap.add_argument("--write", action="store_true", help="replace the generated part of bench/README.md and keep its sources in bench/measured/")
     ap.add_argument("--check", action="store_true", help="fail if bench/README.md differs from the tables of bench/measured/")
     a = ap.parse_args()
@@ -350,8 +362,8 @@ def main():
     kernels = a.kernels or latest_kernels()
     if bench is None:
         sys.exit("no whole run in bench/results/bench-*.json: run the benchmark first (see bench/README.md)")
-    scalar = a.scalar_race or latest_results("scalar-race")
-    onednn = a.onednn_fault or latest_results("onednn-fault")
+    scalar = a.scalar_race or recorded("scalar_race")
+    onednn = a.onednn_fault or recorded("onednn_fault")
     text = tables(bench, kernels, a.bench_defaults, scalar, onednn)
     if not a.write:
         print(text)

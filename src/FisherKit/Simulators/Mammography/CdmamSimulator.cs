@@ -7,7 +7,8 @@ namespace FisherKit.Simulators.Mammography;
 /// <summary>
 /// The virtual CDMAM mammography chain, batched on TorchSharp tensors (equations in Simulators/README.md):
 /// projection of the phantom plane with magnification M and a random sub-pixel detector shift per image;
-/// area-weighted gold discs (each pixel supersampled s × s, so no disc loses or gains area to voxelisation);
+/// gold discs sampled at s × s points per pixel and averaged (point sampling: a disc of less than about a pixel's radius
+/// gains or loses visibility with s; notebook 09 leaves such discs out of its Monte-Carlo check);
 /// energy-resolved attenuation through the device's spectrum (gold replacing PMMA: per-cell transmission
 /// T(t) = Σ_k w_k exp(−(μ_Au − μ_PMMA)(E_k) t)); scatter as SPR times a Gaussian low-pass of the primary (a
 /// kernel of fixed width in mm, periodic boundary); quantum noise (Gaussian with variance g·signal, g = DN per

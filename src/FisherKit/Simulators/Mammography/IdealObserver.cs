@@ -106,7 +106,8 @@ public sealed class IdealObserver
 
     /// <summary>
     /// The threshold the EUREF-style fit (<see cref="PsychometricFit"/>) reports for this observer when it reads
-    /// <paramref name="thicknessesUm"/> infinitely often: the fit of the exact proportions correct. The fit's logistic in
+    /// <paramref name="thicknessesUm"/> infinitely often, each equally often: the fit of the exact proportions correct
+    /// (with a misfitting model the limit depends on the weights, so readings with unequal trials per thickness differ). The fit's logistic in
     /// ln t does not have the shape of the 4-AFC curve of d′ ∝ 1 − T(t), so this is not <see cref="Threshold"/>: for a ladder
     /// of factors √2 around t* it lies about 10 % lower. Monte-Carlo readings fitted the same way scatter around this
     /// value, not around <see cref="Threshold"/>.

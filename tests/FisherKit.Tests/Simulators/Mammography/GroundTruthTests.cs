@@ -47,15 +47,36 @@ public class GroundTruthTests
     [Fact]
     public void The_EUREF_style_fit_reads_the_ideal_observer_about_ten_per_cent_low()
     {
-        // Binomial readings drawn from the ideal observer's exact proportions, with no image at all: the fit's mean over
-        // repetitions approaches FittedThreshold, and both lie below Threshold (the logistic in ln t is the wrong shape).
         var observer = new IdealObserver(new MammographyDevice());
         double t = observer.Threshold(0.25);
         var ladder = Enumerable.Range(-4, 9).Select(i => t * Math.Pow(2, i / 2.0)).ToList();
         double limit = observer.FittedThreshold(0.25, ladder);
-        Assert.InRange(limit / t, 0.85, 0.95);
-        var rng = new Random(7);
+        // An independent fit of the same exact proportions: Newton's method on the expected binomial log-likelihood of
+        // the logistic in ln t (equal weights), from the analytic threshold, instead of PsychometricFit's grid search.
         var p = ladder.Select(x => observer.ProportionCorrect(0.25, x)).ToArray();
+        var x = ladder.Select(v => Math.Log(v)).ToArray();
+        double m = Math.Log(t), k = 2;
+        for (int iteration = 0; iteration < 100; iteration++)
+        {
+            double gm = 0, gk = 0, hmm = 0, hmk = 0, hkk = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double z = k * (x[i] - m), s = 1 / (1 + Math.Exp(-z)), q = 0.25 + 0.75 * s;
+                double dq = 0.75 * s * (1 - s);                          // dq/dz
+                double w = (p[i] - q) / (q * (1 - q));                    // d log-likelihood / dq
+                double dzdm = -k, dzdk = x[i] - m;
+                gm += w * dq * dzdm; gk += w * dq * dzdk;
+                double fisher = dq * dq / (q * (1 - q));                  // expected information per unit of z
+                hmm -= fisher * dzdm * dzdm; hmk -= fisher * dzdm * dzdk; hkk -= fisher * dzdk * dzdk;
+            }
+            double det = hmm * hkk - hmk * hmk;
+            m -= (gm * hkk - gk * hmk) / det;
+            k -= (gk * hmm - gm * hmk) / det;
+        }
+        Assert.Equal(Math.Exp(m), limit, limit * 0.01);   // the grid search's resolution
+        Assert.InRange(limit / t, 0.85, 0.95);            // the fit's offset, about 10 %
+        // Binomial readings drawn from the exact proportions, with no image at all, fit around FittedThreshold.
+        var rng = new Random(7);
         const int trials = 2000, repetitions = 40;
         var ratios = new List<double>();
         for (int r = 0; r < repetitions; r++)
@@ -65,7 +86,6 @@ public class GroundTruthTests
         }
         double mean = ratios.Average(), standardError = Math.Sqrt(ratios.Sum(v => (v - mean) * (v - mean)) / (repetitions - 1) / repetitions);
         Assert.True(Math.Abs(mean) < 4 * standardError + 0.005, $"mean ln(fit / FittedThreshold) {mean:F4} ± {standardError:F4}");
-        Assert.True(mean - Math.Log(t / limit) < -0.05, "the fits should lie well below Threshold");
     }
 
     [Fact]
@@ -80,7 +100,8 @@ public class GroundTruthTests
         using var batch = sim.Render(layout, 2, seed: 4);
         using var hits = CdmamReader.Read(sim, batch, CdmamReaderKind.MatchedFilter);
         var fit = Assert.Single(CdmamReader.Thresholds(hits, layout));
-        Assert.InRange(fit.ThresholdUm / observer.FittedThreshold(0.25, ladder), 0.93, 1.07);
+        // 200 readings per thickness: the fitted ln t* scatters by about 0.04 (slope about 2.4), so ±12 % is 3σ.
+        Assert.InRange(fit.ThresholdUm / observer.FittedThreshold(0.25, ladder), 0.88, 1.12);
         Assert.False(fit.Extrapolated);
         // The search reader (CDCOM-like) is less efficient than the matched filter: its threshold is not lower.
         using var searchHits = CdmamReader.Read(sim, batch, CdmamReaderKind.Search);
