@@ -30,11 +30,9 @@ internal static class OneDnnFault
             // keep: FisherKit leaves oneDNN on, so the child measures oneDNN itself.
             var (code, output, errors) = BenchChild.Run([ChildCommand, $"{passes}"], new Dictionary<string, string> { ["FISHERKIT_ONEDNN"] = "keep" }, threads: threads);
             if (code != 0) throw new InvalidOperationException($"process {p + 1} ended with exit code {code}: {errors.Trim()}");
-            var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
-            var r = JsonSerializer.Deserialize<ChildResult>(line, Results.Json) ?? throw new InvalidOperationException($"process {p + 1}: no result");
+            var r = BenchChild.LastJsonLine(output).Deserialize<ChildResult>(Results.Json) ?? throw new InvalidOperationException($"process {p + 1}: no result");
             if (!r.OneDnnWasOn) throw new InvalidOperationException("oneDNN was off in the child: libtorch without it, or FISHERKIT_ONEDNN ignored");
             results.Add(r);
-            bool Faulty(double e) => !(e <= OneDnn.Tolerance);
             Console.WriteLine($"  process {p + 1,2}: {r.ErrorsOn.Count(Faulty),3} of {passes} passes wrong (first wrong pass: "
                               + $"{(Array.FindIndex(r.ErrorsOn, Faulty) is var i and >= 0 ? (i + 1).ToString() : "none")}), largest error {r.ErrorsOn.Max():G3}; oneDNN off: {r.ErrorsOff.Max():G3}");
         }
@@ -51,9 +49,11 @@ internal static class OneDnnFault
         return 0;
     }
 
+    /// <summary>A pass the check counts as wrong: relative error above the tolerance, or not finite.</summary>
+    private static bool Faulty(double error) => !(error <= OneDnn.Tolerance);
+
     private static Dictionary<string, object?> Summarize(List<ChildResult> results)
     {
-        bool Faulty(double e) => !(e <= OneDnn.Tolerance);
         var faultyFinite = results.SelectMany(r => r.ErrorsOn).Where(e => Faulty(e) && double.IsFinite(e)).ToList();
         return new Dictionary<string, object?>
         {

@@ -35,7 +35,7 @@ internal static class ScalarRace
             if (perturb) environment["MALLOC_PERTURB_"] = "165";
             var (code, output, _) = BenchChild.Run([ChildCommand, $"{adds}", variant], environment);
             // A child that ends normally prints its counts as its last line; an abort leaves no counts.
-            var counts = code == 0 ? JsonSerializer.Deserialize<ChildCounts>(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]) : null;
+            var counts = code == 0 ? BenchChild.LastJsonLine(output).Deserialize<ChildCounts>() : null;
             var outcome = counts is not null
                 ? System.FormattableString.Invariant($"{counts.Wrong} wrong values, {counts.Exceptions} exceptions in {counts.Calls} calls, {counts.MsPerCall:F3} ms per call")
                 : $"the process ended with exit code {code} (native abort)";

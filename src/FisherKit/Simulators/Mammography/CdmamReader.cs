@@ -70,7 +70,7 @@ public static class CdmamReader
         var result = zeros([b, layout.Cells, 4]);
         foreach (var d in layout.Diameters.Distinct())
         {
-            double radiusPx = d * sim.Device.Magnification / sim.Device.PixelPitchMm / 2;
+            double radiusPx = sim.Device.DiscRadiusPx(d);
             var smooth = CdmamSimulator.Blur(img, Math.Max(1.5, radiusPx / 2)).view(b, -1);
             var minimum = smooth.gather(1, index).view(b, layout.Cells, 4, offsets.Count).amin(3);
             var select = tensor(layout.Diameters.Select(x => x == d).ToArray()).view(1, -1, 1);

@@ -49,7 +49,7 @@ public sealed class IdealObserver
     {
         if (!(diameterMm > 0 && diameterMm <= 20)) throw new ArgumentOutOfRangeException(nameof(diameterMm), diameterMm, "The diameter must lie in (0, 20] mm.");
         var d = Device;
-        double radiusPx = diameterMm * d.Magnification / d.PixelPitchMm / 2;
+        double radiusPx = d.DiscRadiusPx(diameterMm);
         var kb = CdmamSimulator.Kernel(d.BlurSigmaPx);
         var kc = CdmamSimulator.Kernel(d.NoiseCorrelationSigmaPx);
         int n = 2 * (int)Math.Ceiling(radiusPx) + 2 * (kb.Length + kc.Length) + 5;

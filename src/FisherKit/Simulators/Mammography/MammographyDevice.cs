@@ -76,6 +76,9 @@ public sealed record MammographyDevice
     /// <summary>Geometric magnification of the phantom plane, SID/(SID − height).</summary>
     public double Magnification => SourceDetectorMm / (SourceDetectorMm - PhantomHeightMm);
 
+    /// <summary>The radius in detector pixels of a disc of <paramref name="diameterMm"/> mm in the phantom plane (magnified).</summary>
+    public double DiscRadiusPx(double diameterMm) => diameterMm * Magnification / PixelPitchMm / 2;
+
     /// <summary>The reference simulator's noise parameter "SNR" as an electronic noise std in DN (× 1.0899, its discrete kernel's factor).</summary>
     public static double ElectronicNoiseFromReferenceSnr(double snr) => snr * 1.0899;
 
