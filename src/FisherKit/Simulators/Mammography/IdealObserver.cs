@@ -80,10 +80,15 @@ public sealed class IdealObserver
     public double DPrime(double diameterMm, double thicknessUm) => Contrast(thicknessUm) * DetectabilityPerDn(diameterMm);
 
     /// <summary>The 4-AFC proportion correct, averaged over the sub-pixel positions of the disc.</summary>
-    public double ProportionCorrect(double diameterMm, double thicknessUm)
+    public double ProportionCorrect(double diameterMm, double thicknessUm) =>
+        ProportionCorrect(DetectabilityPerDnAtPositions(diameterMm), thicknessUm);
+
+    // The position-mean proportion correct from the detectabilities of the disc's sub-pixel positions, which cost
+    // convolutions: Threshold and FittedThreshold compute them once per diameter, not once per thickness.
+    private double ProportionCorrect(double[] detectabilityPerDn, double thicknessUm)
     {
         double c = Contrast(thicknessUm);
-        return DetectabilityPerDnAtPositions(diameterMm).Average(k => FourAfc.ProportionCorrect(c * k));
+        return detectabilityPerDn.Average(k => FourAfc.ProportionCorrect(c * k));
     }
 
     /// <summary>
@@ -93,7 +98,7 @@ public sealed class IdealObserver
     public double Threshold(double diameterMm)
     {
         var k = DetectabilityPerDnAtPositions(diameterMm);
-        double Pc(double t) { double c = Contrast(t); return k.Average(x => FourAfc.ProportionCorrect(c * x)); }
+        double Pc(double t) => ProportionCorrect(k, t);
         if (Pc(100) < CdmamPhantom.ThresholdProportionCorrect) return double.PositiveInfinity;
         double lo = Math.Log(1e-6), hi = Math.Log(100);
         for (int i = 0; i < 50; i++)
@@ -117,7 +122,8 @@ public sealed class IdealObserver
         ArgumentNullException.ThrowIfNull(thicknessesUm);
         // Counts of 10⁹ trials per thickness: the proportions to nine digits, far below the fit's grid resolution.
         const long trials = 1_000_000_000;
-        var hits = thicknessesUm.Select(t => (long)Math.Round(ProportionCorrect(diameterMm, t) * trials)).ToArray();
+        var k = DetectabilityPerDnAtPositions(diameterMm);
+        var hits = thicknessesUm.Select(t => (long)Math.Round(ProportionCorrect(k, t) * trials)).ToArray();
         return PsychometricFit.Fit(diameterMm, thicknessesUm, hits, thicknessesUm.Select(_ => trials).ToArray()).ThresholdUm;
     }
 
