@@ -76,14 +76,8 @@ public class GroundTruthTests
         Assert.Equal(Math.Exp(m), limit, limit * 0.01);   // the grid search's resolution
         Assert.InRange(limit / t, 0.85, 0.95);            // the fit's offset, about 10 %
         // Binomial readings drawn from the exact proportions, with no image at all, fit around FittedThreshold.
-        var rng = new Random(7);
-        const int trials = 2000, repetitions = 40;
-        var ratios = new List<double>();
-        for (int r = 0; r < repetitions; r++)
-        {
-            var hits = p.Select(pi => (long)Enumerable.Range(0, trials).Count(_ => rng.NextDouble() < pi)).ToArray();
-            ratios.Add(Math.Log(PsychometricFit.Fit(0.25, ladder, hits, ladder.Select(_ => (long)trials).ToArray()).ThresholdUm / limit));
-        }
+        const int repetitions = 40;
+        var ratios = BinomialFitLogRatios(0.25, ladder, p, trials: 2000, repetitions, seed: 7, limit);
         double mean = ratios.Average(), standardError = Math.Sqrt(ratios.Sum(v => (v - mean) * (v - mean)) / (repetitions - 1) / repetitions);
         Assert.True(Math.Abs(mean) < 4 * standardError + 0.005, $"mean ln(fit / FittedThreshold) {mean:F4} ± {standardError:F4}");
     }
@@ -105,11 +99,8 @@ public class GroundTruthTests
         // way, give the scatter of ln t* that 200 readings allow; the images' reading must lie within 3 of its sd.
         double limit = observer.FittedThreshold(0.25, ladder);
         var p = ladder.Select(x => observer.ProportionCorrect(0.25, x)).ToArray();
-        var rng = new Random(11);
-        var scatter = Enumerable.Range(0, 200).Select(_ => Math.Log(PsychometricFit.Fit(0.25, ladder,
-            p.Select(pi => (long)Enumerable.Range(0, 200).Count(_ => rng.NextDouble() < pi)).ToArray(),
-            ladder.Select(_ => 200L).ToArray()).ThresholdUm / limit)).ToArray();
-        double sd = Math.Sqrt(scatter.Sum(v => v * v) / scatter.Length);
+        var scatter = BinomialFitLogRatios(0.25, ladder, p, trials: 200, repetitions: 200, seed: 11, limit);
+        double sd = Math.Sqrt(scatter.Sum(v => v * v) / scatter.Length);   // around the limit, not the sample mean
         Assert.InRange(sd, 0.02, 0.08);   // about 0.04 with the fit's slope of about 2.4
         double offset = Math.Log(fit.ThresholdUm / limit);
         Assert.True(Math.Abs(offset) < 3 * sd, $"ln(image fit / FittedThreshold) = {offset:F4}, binomial sd {sd:F4}");
@@ -117,6 +108,18 @@ public class GroundTruthTests
         using var searchHits = CdmamReader.Read(sim, batch, CdmamReaderKind.Search);
         var search = Assert.Single(CdmamReader.Thresholds(searchHits, layout));
         Assert.True(search.ThresholdUm > 0.95 * fit.ThresholdUm, $"search {search.ThresholdUm}, matched filter {fit.ThresholdUm}");
+    }
+
+    /// <summary>
+    /// ln(fitted t* / <paramref name="limit"/>) for <paramref name="repetitions"/> sets of binomial readings drawn from the
+    /// proportions <paramref name="p"/>, <paramref name="trials"/> per thickness, each fitted by <see cref="PsychometricFit"/>.
+    /// </summary>
+    private static double[] BinomialFitLogRatios(double diameterMm, IReadOnlyList<double> ladder, double[] p, int trials, int repetitions, int seed, double limit)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, repetitions).Select(_ => Math.Log(PsychometricFit.Fit(diameterMm, ladder,
+            p.Select(pi => (long)Enumerable.Range(0, trials).Count(_ => rng.NextDouble() < pi)).ToArray(),
+            ladder.Select(_ => (long)trials).ToArray()).ThresholdUm / limit)).ToArray();
     }
 
     [Fact]
