@@ -105,7 +105,7 @@ public abstract class Attack
     {
         double? lo = double.IsNegativeInfinity(ClipMin) ? null : ClipMin;
         double? hi = double.IsPositiveInfinity(ClipMax) ? null : ClipMax;
-        return lo is null && hi is null ? x.alias() : x.clamp(lo, hi);
+        return lo is null && hi is null ? x.alias() : x.clamp(lo is { } l ? Hold(l) : null, hi is { } h ? Hold(h) : null);
     }
 
     /// <summary>

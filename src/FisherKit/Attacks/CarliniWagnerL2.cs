@@ -51,15 +51,15 @@ public sealed class CarliniWagnerL2(double initialConstant = 0.1, int binarySear
         unit[0] = n;
         double a = ClipMin, span = ClipMax - ClipMin;
         // w₀ = atanh of the input mapped to (−1, 1), shrunk slightly so that it is finite at the bounds.
-        var z0 = ((inputs - a) / span * 2 - 1) * (1 - 1e-6);
-        var w0 = ((z0 + 1) / (1 - z0)).log() * 0.5;
+        var z0 = ((inputs - Hold(a)) / Hold(span) * Hold(2) - Hold(1)) * Hold(1 - 1e-6);
+        var w0 = (z0.add(Hold(1), One) / (z0 - Hold(1)).neg()).log() * Hold(0.5);
 
         var c = new double[n];
         var lower = new double[n];
         var upper = new double[n];
         Array.Fill(c, InitialConstant);
         Array.Fill(upper, double.PositiveInfinity);
-        var bestL2 = full([n], double.PositiveInfinity, inputs.dtype, inputs.device);
+        var bestL2 = full([n], Hold(double.PositiveInfinity), inputs.dtype, inputs.device);
         var best = inputs.clone();
 
         for (int search = 0; search < BinarySearchSteps; search++)
@@ -68,7 +68,8 @@ public sealed class CarliniWagnerL2(double initialConstant = 0.1, int binarySear
             var cT = tensor(c, device: inputs.device).to(inputs.dtype);
             var w = new TorchSharp.Modules.Parameter(w0.detach().clone(), requires_grad: true);
             var succeeded = zeros([n], ScalarType.Bool, inputs.device);
-            using var adam = optim.Adam([w], lr: LearningRate);
+            // TorchSharp's Adam bit for bit, with held Scalars (its own step leaves them to the finalizer: HeldScalars).
+            using var adam = new FusedAdam([w], lr: LearningRate) { OnePass = false };
             for (int it = 0; it < MaxIterations; it++)
             {
                 using var step = NewDisposeScope();
@@ -76,19 +77,19 @@ public sealed class CarliniWagnerL2(double initialConstant = 0.1, int binarySear
                 Tensor xa, dist, margin;
                 using (enable_grad())
                 {
-                    xa = (w.tanh() + 1) * (span / 2) + a;
-                    dist = (xa - inputs).flatten(1).square().sum(1);
+                    xa = (w.tanh().add(Hold(1), One) * Hold(span / 2)).add(Hold(a), One);
+                    dist = (xa - inputs).flatten(1).pow(Hold(2)).sum(1);
                     var logits = Logits(model, xa);
                     margin = Margin(logits, labels);
-                    var loss = (dist + cT * margin.clamp_min(-Confidence)).sum();
+                    var loss = dist.add(cT * margin.clamp_min(Hold(-Confidence)), One).sum();
                     loss.backward();
                 }
                 adam.step();
                 // Keep the best successful iterate (evaluated before this step's update).
                 using (no_grad())
                 {
-                    var ok = margin.detach() <= -Confidence;
-                    if (Confidence == 0) ok = ok & margin.detach().lt(0);
+                    var ok = margin.detach() <= Hold(-Confidence);
+                    if (Confidence == 0) ok = ok & margin.detach().lt(Hold(0));
                     var improved = ok & (dist.detach() < bestL2);
                     bestL2.copy_(where(improved, dist.detach(), bestL2));
                     best.copy_(where(improved.reshape(unit), xa.detach(), best));
@@ -121,7 +122,7 @@ public sealed class CarliniWagnerL2(double initialConstant = 0.1, int binarySear
         using var scope = NewDisposeScope();
         var idx = labels.unsqueeze(1);
         var zy = logits.gather(1, idx).squeeze(1);
-        var others = logits.scatter(1, idx, full_like(idx, double.NegativeInfinity, dtype: logits.dtype));
+        var others = logits.scatter(1, idx, full_like(idx, Hold(double.NegativeInfinity), dtype: logits.dtype));
         var zmax = others.amax([1]);
         return scope.MoveToOuter(zy - zmax);
     }

@@ -77,9 +77,9 @@ public sealed class DeepFool(int maxIterations = 50, double overshoot = 0.02, in
             {
                 var w = grads[j] - g0;                                           // w'_k
                 var fk = (f[.., j] - f[.., 0]).abs();                            // |f'_k|
-                var wn = SampleNorms(w, PerturbationNorm.L2).reshape(n).clamp_min(1e-12);
+                var wn = SampleNorms(w, PerturbationNorm.L2).reshape(n).clamp_min(Hold(1e-12));
                 var ratio = fk / wn;
-                var r = w * ((fk + 1e-4) / wn.square()).reshape(unit);
+                var r = w * (fk.add(Hold(1e-4), One) / wn.pow(Hold(2))).reshape(unit);
                 if (bestRatio is null || bestStep is null)
                 {
                     bestRatio = ratio;
@@ -90,8 +90,8 @@ public sealed class DeepFool(int maxIterations = 50, double overshoot = 0.02, in
                 bestStep = where(better.reshape(unit), r, bestStep);
                 bestRatio = where(better, ratio, bestRatio);
             }
-            var newTotal = rTotal + bestStep! * active.reshape(unit).to(inputs.dtype);
-            var next = Clip(inputs + newTotal * (1 + Overshoot));
+            var newTotal = rTotal.add(bestStep! * active.reshape(unit).to(inputs.dtype), One);
+            var next = Clip(inputs.add(newTotal * Hold(1 + Overshoot), One));
             var (previousTotal, previous) = (rTotal, x);
             rTotal = step.MoveToOuter(newTotal);
             x = step.MoveToOuter(next);

@@ -21,6 +21,6 @@ public sealed class Fgsm(double epsilon) : Attack
     {
         using var scope = NewDisposeScope();
         var g = LossGradient(model, inputs, labels);
-        return scope.MoveToOuter(Clip(inputs + g.sign() * Epsilon));
+        return scope.MoveToOuter(Clip(inputs.add(g.sign() * Hold(Epsilon), One)));
     }
 }

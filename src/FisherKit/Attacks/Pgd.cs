@@ -96,7 +96,7 @@ public class Pgd : Attack
     private Tensor RunOnce(nn.Module<Tensor, Tensor> model, Tensor x0, Tensor labels, Generator generator)
     {
         using var scope = NewDisposeScope();
-        var x = RandomStart ? Clip(x0 + RandomPoint(x0, generator)) : x0.clone();
+        var x = RandomStart ? Clip(x0.add(RandomPoint(x0, generator), One)) : x0.clone();
         for (int t = 0; t < Steps; t++)
         {
             using var step = NewDisposeScope();
@@ -104,14 +104,14 @@ public class Pgd : Attack
             Tensor moved;
             if (Norm == PerturbationNorm.Linf)
             {
-                moved = x + g.sign() * StepSize;
+                moved = x.add(g.sign() * Hold(StepSize), One);
             }
             else
             {
-                var gn = SampleNorms(g, PerturbationNorm.L2).clamp_min(1e-12);
-                moved = x + g / gn * StepSize;
+                var gn = SampleNorms(g, PerturbationNorm.L2).clamp_min(Hold(1e-12));
+                moved = x.add(g / gn * Hold(StepSize), One);
             }
-            var next = Clip(x0 + Project(moved - x0));
+            var next = Clip(x0.add(Project(moved - x0), One));
             var previous = x;
             x = step.MoveToOuter(next);
             previous.Dispose();
@@ -122,10 +122,10 @@ public class Pgd : Attack
     /// <summary>Projects perturbations onto the ε-ball of the attack's norm.</summary>
     private Tensor Project(Tensor delta)
     {
-        if (Norm == PerturbationNorm.Linf) return delta.clamp(-Epsilon, Epsilon);
+        if (Norm == PerturbationNorm.Linf) return delta.clamp(Hold(-Epsilon), Hold(Epsilon));
         using var scope = NewDisposeScope();
-        var n = SampleNorms(delta, PerturbationNorm.L2).clamp_min(1e-12);
-        var factor = (Epsilon / n).clamp_max(1.0);
+        var n = SampleNorms(delta, PerturbationNorm.L2).clamp_min(Hold(1e-12));
+        var factor = (Hold(Epsilon) / n).clamp_max(Hold(1.0));
         return scope.MoveToOuter(delta * factor);
     }
 
@@ -136,16 +136,16 @@ public class Pgd : Attack
         if (Norm == PerturbationNorm.Linf)
         {
             var u = rand(like.shape, like.dtype, CPU, generator: generator).to(like.device);
-            return scope.MoveToOuter((u * 2 - 1) * Epsilon);
+            return scope.MoveToOuter((u * Hold(2) - Hold(1)) * Hold(Epsilon));
         }
         // Uniform in the L2 ball of dimension d: a Gaussian direction, radius ε·U^(1/d).
         long d = like.numel() / like.size(0);
         var z = randn(like.shape, like.dtype, CPU, generator: generator).to(like.device);
-        var dir = z / SampleNorms(z, PerturbationNorm.L2).clamp_min(1e-12);
+        var dir = z / SampleNorms(z, PerturbationNorm.L2).clamp_min(Hold(1e-12));
         var shape = new long[like.ndim];
         Array.Fill(shape, 1L);
         shape[0] = like.size(0);
-        var radius = rand(shape, like.dtype, CPU, generator: generator).to(like.device).pow(1.0 / d) * Epsilon;
+        var radius = rand(shape, like.dtype, CPU, generator: generator).to(like.device).pow(Hold(1.0 / d)) * Hold(Epsilon);
         return scope.MoveToOuter(dir * radius);
     }
 }

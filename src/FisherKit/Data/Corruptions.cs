@@ -53,7 +53,7 @@ public static class Corruptions
         using var _ = no_grad();
         if (sigma == 0) return scope.MoveToOuter(images.clone());
         var eps = randn(images.shape, images.dtype, CPU, generator: generator).to(images.device);
-        return scope.MoveToOuter((images + eps * sigma).clamp(0, 1));
+        return scope.MoveToOuter(images.add(eps * Hold(sigma), One).clamp(Hold(0), Hold(1)));
     }
 
     /// <summary>
@@ -77,7 +77,7 @@ public static class Corruptions
         var padded = nn.functional.pad(images, [r, r, r, r], PaddingModes.Replicate);
         var rows = nn.functional.conv2d(padded, kx, groups: c);
         var both = nn.functional.conv2d(rows, ky, groups: c);
-        return scope.MoveToOuter(both.clamp(0, 1));
+        return scope.MoveToOuter(both.clamp(Hold(0), Hold(1)));
     }
 
     /// <summary>The normalised 1-D Gaussian kernel used by <see cref="GaussianBlur"/> (length 2r+1).</summary>
@@ -114,7 +114,7 @@ public static class Corruptions
         // align_corners given (false, libtorch's default): left unset, libtorch prints a warning on every call.
         var grid = nn.functional.affine_grid(theta, images.shape, align_corners: false);
         var rotated = nn.functional.grid_sample(images, grid, align_corners: false);
-        return scope.MoveToOuter(rotated.clamp(0, 1));
+        return scope.MoveToOuter(rotated.clamp(Hold(0), Hold(1)));
     }
 
     /// <summary>
@@ -130,7 +130,7 @@ public static class Corruptions
         using var _ = no_grad();
         if (reduction == 0) return scope.MoveToOuter(images.clone());    // bit for bit, not m + (x − m) rounded
         var m = images.mean([2, 3], keepdim: true);
-        return scope.MoveToOuter((m + (images - m) * (1 - reduction)).clamp(0, 1));
+        return scope.MoveToOuter(m.add((images - m) * Hold(1 - reduction), One).clamp(Hold(0), Hold(1)));
     }
 
     /// <summary>
@@ -150,10 +150,10 @@ public static class Corruptions
         if (k == 0) return scope.MoveToOuter(images.clone());
         var top = randint(0, h - k + 1, [n, 1, 1], generator: generator).to(images.device);
         var left = randint(0, w - k + 1, [n, 1, 1], generator: generator).to(images.device);
-        var rows = arange(0, h, dtype: ScalarType.Int64, device: images.device).view(1, h, 1);
-        var cols = arange(0, w, dtype: ScalarType.Int64, device: images.device).view(1, 1, w);
-        var inside = (rows >= top) & (rows < top + k) & (cols >= left) & (cols < left + k);
-        return scope.MoveToOuter(images.masked_fill(inside.unsqueeze(1), fill));
+        var rows = arange(Hold(0), Hold(h), Hold(1), dtype: ScalarType.Int64, device: images.device).view(1, h, 1);
+        var cols = arange(Hold(0), Hold(w), Hold(1), dtype: ScalarType.Int64, device: images.device).view(1, 1, w);
+        var inside = (rows >= top) & (rows < top.add(Hold(k), One)) & (cols >= left) & (cols < left.add(Hold(k), One));
+        return scope.MoveToOuter(images.masked_fill(inside.unsqueeze(1), Hold(fill)));
     }
 
     private static void CheckImages(Tensor images)

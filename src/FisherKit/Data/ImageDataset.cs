@@ -74,7 +74,7 @@ public sealed class ImageDataset : IDisposable
             throw new ArgumentException($"{count} images but {labels.LongLength} labels.", nameof(labels));
         using var scope = NewDisposeScope();
         var raw = tensor(pixels, [count, channels, height, width]);
-        var images = raw.to(ScalarType.Float32).div_(255.0);
+        var images = raw.to(ScalarType.Float32).div_(Hold(255.0));
         var y = tensor(labels);
         return new ImageDataset(images, y, classNames, name);
     }
@@ -249,7 +249,7 @@ public sealed class ImageDataset : IDisposable
                 var y = transform(x);
                 if (!y.shape.SequenceEqual(x.shape))
                     throw new InvalidOperationException($"The transform changed the batch shape from {TensorChecks.Shape(x.shape)} to {TensorChecks.Shape(y.shape)}.");
-                parts.Add(y.to(ScalarType.Float32).clamp(0, 1));
+                parts.Add(y.to(ScalarType.Float32).clamp(Hold(0), Hold(1)));
             }
         }
         return new ImageDataset(cat(parts, 0), _labels.clone(), _classNames, name ?? Name, true);

@@ -86,17 +86,17 @@ public sealed class MahalanobisScore : IDetectionScore, IDisposable
         var centred = zeros_like(z);
         foreach (var c in classes)
         {
-            var mask = y.eq((double)c);
+            var mask = y.eq(Hold((double)c));
             var members = z[mask];
             var mu = members.mean([0]);
             means.Add(mu);
             centred[mask] = members - mu;
         }
         if (n <= 1) throw new ArgumentException("At least two training features are needed.", nameof(features));
-        var cov = centred.t().mm(centred) / n;
+        var cov = centred.t().mm(centred) / Hold(n);
         var trace = cov.trace().ToDouble();
         var lambda = ridge * (trace > 0 ? trace / d : 1);
-        var regularised = cov + eye(d, dtype: ScalarType.Float64) * lambda;
+        var regularised = cov.add(eye(d, dtype: ScalarType.Float64) * Hold(lambda), One);
         Tensor chol;
         try { chol = linalg.cholesky(regularised); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
@@ -140,7 +140,7 @@ public sealed class MahalanobisScore : IDetectionScore, IDisposable
         using var grad = no_grad();
         var zw = features.detach().to(ScalarType.Float64).cpu().mm(_whitening.t());
         var diff = zw.unsqueeze(1) - _whitenedMeans.unsqueeze(0);
-        return scope.MoveToOuter(diff.square().sum(2));
+        return scope.MoveToOuter(diff.pow(Hold(2)).sum(2));
     }
 
     /// <summary>Scores given features (N, D): the squared distance to the closest class mean.</summary>

@@ -19,6 +19,6 @@ public sealed class MaxSoftmaxScore(nn.Module<Tensor, Tensor> model) : LogitScor
     public override Tensor FromLogits(Tensor logits)
     {
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(1 - ScoreFunctions.MaxSoftmaxProbability(logits));
+        return scope.MoveToOuter((ScoreFunctions.MaxSoftmaxProbability(logits) - Hold(1)).neg());
     }
 }

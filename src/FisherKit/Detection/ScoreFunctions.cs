@@ -26,7 +26,7 @@ public static class ScoreFunctions
         if (probabilities.ndim < 1) throw new ArgumentException("Probabilities need a class dimension (last).", nameof(probabilities));
         using var scope = NewDisposeScope();
         var p = probabilities.to(ScalarType.Float64);
-        var plogp = where(p > 0, p * p.clamp_min(1e-300).log(), 0.0);
+        var plogp = where(p > Hold(0), p * p.clamp_min(Hold(1e-300)).log(), 0.0);
         return scope.MoveToOuter(-plogp.sum(-1));
     }
 
@@ -45,8 +45,8 @@ public static class ScoreFunctions
         TensorChecks.Logits(logits, nameof(logits));
         if (!(temperature > 0) || !double.IsFinite(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be positive.");
         using var scope = NewDisposeScope();
-        var z = logits.to(ScalarType.Float64) / temperature;
-        return scope.MoveToOuter(z.logsumexp(1) * -temperature);
+        var z = logits.to(ScalarType.Float64) / Hold(temperature);
+        return scope.MoveToOuter(z.logsumexp(1) * Hold(-temperature));
     }
 
     /// <summary>
@@ -64,10 +64,10 @@ public static class ScoreFunctions
         var mean = p.mean([0]);
         Tensor result = measure switch
         {
-            SampleMeasure.MutualInformation => (Entropy(mean) - Entropy(p).mean([0])).clamp_min(0),
+            SampleMeasure.MutualInformation => (Entropy(mean) - Entropy(p).mean([0])).clamp_min(Hold(0)),
             SampleMeasure.PredictiveEntropy => Entropy(mean),
-            SampleMeasure.VariationRatio => 1 - nn.functional.one_hot(p.argmax(2), c).sum([0]).amax([1]).to(ScalarType.Float64) / s,
-            SampleMeasure.MeanStandardDeviation => (p.square().mean([0]) - mean.square()).clamp_min(0).sqrt().mean([1]),
+            SampleMeasure.VariationRatio => (nn.functional.one_hot(p.argmax(2), c).sum([0]).amax([1]).to(ScalarType.Float64) / Hold(s) - Hold(1)).neg(),
+            SampleMeasure.MeanStandardDeviation => (p.pow(Hold(2)).mean([0]) - mean.pow(Hold(2))).clamp_min(Hold(0)).sqrt().mean([1]),
             _ => throw new ArgumentOutOfRangeException(nameof(measure), measure, "Unknown measure."),
         };
         return scope.MoveToOuter(result);
@@ -94,14 +94,14 @@ public static class ScoreFunctions
         var lo = m.amin([1, 2], keepdim: true);
         var hi = m.amax([1, 2], keepdim: true);
         var range = hi - lo;
-        var scaled = where(range > 0, (m - lo) / range.clamp_min(1e-300), 0.0);
-        var q = (scaled * bins).floor().clamp(0, bins - 1).unsqueeze(1);     // (N, 1, H, W)
+        var scaled = where(range > Hold(0), (m - lo) / range.clamp_min(Hold(1e-300)), 0.0);
+        var q = (scaled * Hold(bins)).floor().clamp(Hold(0), Hold(bins - 1)).unsqueeze(1);     // (N, 1, H, W)
         Tensor? h = null;
         for (int b = 0; b < bins; b++)
         {
-            var p = nn.functional.avg_pool2d(q.eq(b).to(ScalarType.Float64), [window], [1]);
-            var term = where(p > 0, p * p.clamp_min(1e-300).log2(), 0.0);
-            h = h is null ? term : h + term;
+            var p = nn.functional.avg_pool2d(q.eq(Hold(b)).to(ScalarType.Float64), [window], [1]);
+            var term = where(p > Hold(0), p * p.clamp_min(Hold(1e-300)).log2(), 0.0);
+            h = h is null ? term : h.add(term, One);
         }
         return scope.MoveToOuter((-h!).mean([1, 2, 3]));
     }

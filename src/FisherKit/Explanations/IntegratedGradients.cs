@@ -52,16 +52,16 @@ public static class IntegratedGradients
         {
             using var inner = NewDisposeScope();
             int n = Math.Min(batch, steps - start);
-            var alphas = (arange(start, start + n, dtype: x.dtype) + 0.5) / steps;                           // [n]
+            var alphas = arange(Hold(start), Hold(start + n), Hold(1), dtype: x.dtype).add(Hold(0.5), One) / Hold(steps);                           // [n]
             var shape = new long[] { n, 1 }.Concat(Enumerable.Repeat(1L, rest.Length)).ToArray();
-            var path = (x0.unsqueeze(0) + alphas.view(shape) * delta.unsqueeze(0)).reshape(new long[] { n * b }.Concat(rest).ToArray()).requires_grad_(true);
+            var path = x0.unsqueeze(0).add(alphas.view(shape) * delta.unsqueeze(0), One).reshape(new long[] { n * b }.Concat(rest).ToArray()).requires_grad_(true);
             var values = function(path);
             if (values.ndim != 1 || values.shape[0] != n * b)
                 throw new ArgumentException($"The function must return one value per sample ([{n * b}]); it returned {TensorChecks.Shape(values.shape)}.", nameof(function));
             var g = SafeAutograd.grad(values.sum(), path);
-            sum.add_(g.view(new long[] { n, b }.Concat(rest).ToArray()).sum(dim: 0));
+            sum.add_(g.view(new long[] { n, b }.Concat(rest).ToArray()).sum(dim: 0), One);
         }
-        var attributions = delta * sum / steps;
+        var attributions = delta * sum / Hold(steps);
         double[] fx, fx0;
         using (no_grad())
         {

@@ -24,7 +24,7 @@ public static class Jacobian
         {
             if (vjp[i] is null) continue;
             var term = (vjp[i]! * direction[ps[i].name]).sum();
-            s = s is null ? term : s + term;
+            s = s is null ? term : s.add(term, One);
         }
         if (s is null) throw new InvalidOperationException("The model output does not depend on its parameters.");
         var jv = SafeAutograd.grad([s], [u], retain_graph: false)[0]!;

@@ -59,9 +59,9 @@ public sealed class ParamVector : IDisposable
         new(model.named_parameters().Select(p =>
         {
             using var u = rand(p.parameter.shape, dtype: p.parameter.dtype, device: p.parameter.device, generator: generator);
-            using var b = u.lt(0.5);
+            using var b = u.lt(Hold(0.5));
             using var f = b.to(p.parameter.dtype);
-            return (p.name, f * 2.0 - 1.0);
+            return (p.name, f * Hold(2.0) - Hold(1.0));
         }));
 
     /// <summary>Splits a flat vector (length = total parameter count) into the model's shapes.</summary>
@@ -114,7 +114,7 @@ public sealed class ParamVector : IDisposable
         foreach (var n in _names)
         {
             var d = (_values[n] * other[n]).sum();
-            acc = acc is null ? d : acc + d;
+            acc = acc is null ? d : acc.add(d, One);
         }
         return scope.MoveToOuter(acc!);
     }
@@ -127,10 +127,10 @@ public sealed class ParamVector : IDisposable
     }
 
     /// <summary>a·this + b·other, entrywise (a new vector).</summary>
-    public ParamVector Combine(double a, ParamVector other, double b) => Map(n => _values[n] * a + other[n] * b);
+    public ParamVector Combine(double a, ParamVector other, double b) => Map(n => (_values[n] * Hold(a)).add(other[n] * Hold(b), One));
 
     /// <summary>this·a (a new vector).</summary>
-    public ParamVector Scale(double a) => Map(n => _values[n] * a);
+    public ParamVector Scale(double a) => Map(n => _values[n] * Hold(a));
 
     /// <summary>A deep copy.</summary>
     public ParamVector Clone() => Map(n => _values[n].clone());

@@ -80,7 +80,7 @@ public sealed class PerInputFisher
         var a = _distribution.PredictedLogLikelihoodGradient(z).unsqueeze(2); // (N, C, 1)
         var blocks = gram.Entries.Select(e => e.value.to(ScalarType.Float64)).ToList();
         var k = blocks[0].clone();
-        foreach (var b in blocks.Skip(1)) k.add_(b);
+        foreach (var b in blocks.Skip(1)) k.add_(b, One);
 
         var ka = k.bmm(a);                                                // (N, C, 1) = J g
         var g2 = a.transpose(1, 2).bmm(ka).reshape(-1);                   // ‖g‖²
@@ -90,13 +90,13 @@ public sealed class PerInputFisher
         {
             var kta = b.bmm(a);
             var term = kta.transpose(1, 2).bmm(fz).bmm(kta).reshape(-1);
-            perTensorRaw = perTensorRaw is null ? term : perTensorRaw + term;
+            perTensorRaw = perTensorRaw is null ? term : perTensorRaw.add(term, One);
         }
         var trace = (fz * k.transpose(1, 2)).sum([1, 2]);
         var top = TopEigenvalue(fz, k);
         var (logP, logRest) = Categorical.PredictedLogProbabilities(z);
         var reduced = ReducedFromGram(z, k, logP, logRest);
-        var safeG2 = g2.clamp_min(double.Epsilon);
+        var safeG2 = g2.clamp_min(Hold(double.Epsilon));
         return new PerInputFisherResult(
             z.argmax(1).ToArray<long>(),
             p.max(1).values.ToArray<double>(),
@@ -115,10 +115,10 @@ public sealed class PerInputFisher
     {
         using var scope = NewDisposeScope();
         var (w, q) = linalg.eigh(fz);
-        var sqrtW = w.clamp_min(0).sqrt();
+        var sqrtW = w.clamp_min(Hold(0)).sqrt();
         var s = q.bmm(sqrtW.diag_embed()).bmm(q.transpose(1, 2));
         var m = s.bmm(k).bmm(s);
-        m = (m + m.transpose(1, 2)) * 0.5;
+        m = m.add(m.transpose(1, 2), One) * Hold(0.5);
         var top = linalg.eigvalsh(m).select(1, -1);
         return scope.MoveToOuter(top);
     }
@@ -129,7 +129,7 @@ public sealed class PerInputFisher
         using var scope = NewDisposeScope();
         var aPrime = ScaledPredictedGradient(z).unsqueeze(2);
         var q = aPrime.transpose(1, 2).bmm(k).bmm(aPrime).reshape(-1);
-        return scope.MoveToOuter((logP + logRest).exp() * q);
+        return scope.MoveToOuter(logP.add(logRest, One).exp() * q);
     }
 
     /// <summary>
@@ -140,7 +140,7 @@ public sealed class PerInputFisher
     {
         using var scope = NewDisposeScope();
         var top = z.argmax(1, keepdim: true);
-        var others = z.scatter(1, top, full_like(top, double.NegativeInfinity, dtype: z.dtype));
+        var others = z.scatter(1, top, full_like(top, Hold(double.NegativeInfinity), dtype: z.dtype));
         var q = nn.functional.softmax(others, 1);
         var onehot = zeros_like(z).scatter(1, top, ones_like(top, dtype: z.dtype));
         return scope.MoveToOuter(onehot - q);
@@ -162,7 +162,7 @@ public sealed class PerInputFisher
             var z64 = gram.Output.to(ScalarType.Float64);
             var (logP, logRest) = Categorical.PredictedLogProbabilities(z64);
             var q = gram.Total().to(ScalarType.Float64).reshape(-1);
-            return ((logP + logRest).exp() * q).ToArray<double>();
+            return (logP.add(logRest, One).exp() * q).ToArray<double>();
         }).SelectMany(v => v)];
     }
 
@@ -186,10 +186,10 @@ public sealed class PerInputFisher
             var z64 = r.Output.to(ScalarType.Float64);
             var fz = _distribution.OutputFisher(z64);
             Tensor Quadratic(Tensor jg) { var j = jg.to(ScalarType.Float64).unsqueeze(2); return j.transpose(1, 2).bmm(fz).bmm(j).reshape(-1); }
-            var g2 = r.Entries.Select(e => e.squaredNorm.to(ScalarType.Float64)).Aggregate((a, b) => a + b);
-            var form = variant == FormVariant.Full ? Quadratic(r.Total) : r.Entries.Select(e => Quadratic(e.jvp!)).Aggregate((a, b) => a + b);
-            if (direction == FisherDirection.NormalizedGradient) form = form / g2.clamp_min(double.Epsilon);
-            else form = form * (Categorical.PredictedLogProbabilities(z64).logRest * 2).exp();
+            var g2 = r.Entries.Select(e => e.squaredNorm.to(ScalarType.Float64)).Aggregate((a, b) => a.add(b, One));
+            var form = variant == FormVariant.Full ? Quadratic(r.Total) : r.Entries.Select(e => Quadratic(e.jvp!)).Aggregate((a, b) => a.add(b, One));
+            if (direction == FisherDirection.NormalizedGradient) form = form / g2.clamp_min(Hold(double.Epsilon));
+            else form = form * (Categorical.PredictedLogProbabilities(z64).logRest * Hold(2)).exp();
             return form.ToArray<double>();
         }).SelectMany(v => v)];
     }
@@ -217,7 +217,7 @@ public sealed class PerInputFisher
                 var fz = _distribution.OutputFisher(z.detach().to(ScalarType.Float64));
                 var j = jv.to(ScalarType.Float64).unsqueeze(2);
                 var term = j.transpose(1, 2).bmm(fz).bmm(j).reshape(-1);
-                total = total is null ? term : total + term;
+                total = total is null ? term : total.add(term, One);
             }
             return total!.ToArray<double>();
         }).SelectMany(v => v)];
@@ -293,7 +293,7 @@ public sealed class PerInputFisher
     {
         var d = new Dictionary<string, Tensor>();
         foreach (var (name, p) in _model.named_parameters())
-            if (group.Contains(name)) d[name] = p.detach() + v[name] * epsilon;
+            if (group.Contains(name)) d[name] = p.detach().add(v[name] * Hold(epsilon), One);
         return d;
     }
 

@@ -59,16 +59,16 @@ public static class ReconstructionFisher
         if (output.numel() != x.numel())
             throw new ArgumentException($"{model.GetType().Name} returned shape {TensorChecks.Shape(output.shape)} for an input of shape {TensorChecks.Shape(x.shape)}; a reconstruction model returns its input's shape.", nameof(model));
         var residual = (x.reshape(output.shape) - output).detach();
-        error[i] = residual.square().sum().ToDouble();
-        var u = (residual / (sigma * sigma)).requires_grad_(true);
+        error[i] = residual.pow(Hold(2)).sum().ToDouble();
+        var u = (residual / Hold(sigma * sigma)).requires_grad_(true);
         var h = SafeAutograd.grad([output], parameters, [u], retain_graph: true, create_graph: true);
-        double g2 = h.Sum(t => t!.detach().square().sum().ToDouble());
+        double g2 = h.Sum(t => t!.detach().pow(Hold(2)).sum().ToDouble());
         gradNorm[i] = g2;
         if (g2 <= 0) { form[i] = 0; return; }
         double norm = Math.Sqrt(g2);
-        var s = h.Select(t => (t! * (t!.detach() / norm)).sum()).Aggregate((a, b) => a + b);
+        var s = h.Select(t => (t! * (t!.detach() / Hold(norm))).sum()).Aggregate((a, b) => a.add(b, One));
         var jv = SafeAutograd.grad(s, u);
-        form[i] = jv.square().sum().ToDouble() / (sigma * sigma);
+        form[i] = jv.pow(Hold(2)).sum().ToDouble() / (sigma * sigma);
     }
 }
 

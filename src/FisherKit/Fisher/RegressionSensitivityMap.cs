@@ -89,13 +89,13 @@ public sealed class RegressionSensitivityMap
     /// <summary>v = ∇θ(uᵀf)/‖∇θ(uᵀf)‖ for the outputs f at θ, detached; one entry per parameter. Keeps f's graph.</summary>
     private List<Tensor> Direction(Tensor f, List<(string Name, Tensor Value)> parameters)
     {
-        var u = OutputDirection is { } w ? tensor(w, dtype: f.dtype, device: f.device) : full(f.shape[1], 1.0 / f.shape[1], dtype: f.dtype, device: f.device);
+        var u = OutputDirection is { } w ? tensor(w, dtype: f.dtype, device: f.device) : full(f.shape[1], Hold(1.0 / f.shape[1]), dtype: f.dtype, device: f.device);
         var g = SafeAutograd.grad([f.mv(u.reshape(-1)).sum()], parameters.Select(p => p.Value).ToList(), retain_graph: true, allow_unused: true)
             .Select((t, k) => t is null ? zeros_like(parameters[k].Value) : t.detach()).ToList();
-        double norm = Math.Sqrt(g.Sum(t => t.to(ScalarType.Float64).square().sum().ToDouble()));
+        double norm = Math.Sqrt(g.Sum(t => t.to(ScalarType.Float64).pow(Hold(2)).sum().ToDouble()));
         if (!(norm > 0) || !double.IsFinite(norm))
             throw new ArgumentException($"The gradient of the chosen output combination with respect to the parameters has norm {norm}; it gives no direction v.");
-        return g.Select(t => t / norm).ToList();
+        return g.Select(t => t / Hold(norm)).ToList();
     }
 
     private Tensor Exact(Tensor x, Tensor f, List<(string Name, Tensor Value)> parameters, List<Tensor> v)
@@ -105,7 +105,7 @@ public sealed class RegressionSensitivityMap
         var jtw = SafeAutograd.grad([f], parameters.Select(p => p.Value).ToList(), [w], retain_graph: true, create_graph: true, allow_unused: true);
         Tensor? s = null;
         for (int k = 0; k < jtw.Length; k++)
-            if (jtw[k] is { } t) s = s is null ? (t * v[k]).sum() : s + (t * v[k]).sum();
+            if (jtw[k] is { } t) s = s is null ? (t * v[k]).sum() : s.add((t * v[k]).sum(), One);
         if (s is null) return zeros_like(x).detach();
         var jv = SafeAutograd.grad([s], [w], retain_graph: true, create_graph: true)[0]!;
         return SumOfSquaredInputGradients(jv, x);
@@ -115,10 +115,10 @@ public sealed class RegressionSensitivityMap
     {
         Tensor Shifted(double sign)
         {
-            var values = parameters.Select((p, k) => (p.Name, p.Value.detach() + v[k] * (sign * epsilon))).ToDictionary(e => e.Name, e => e.Item2);
+            var values = parameters.Select((p, k) => (p.Name, p.Value.detach().add(v[k] * Hold(sign * epsilon), One))).ToDictionary(e => e.Name, e => e.Item2);
             using (_model.WithParameterValues(values)) return Outputs(x);
         }
-        var jv = (Shifted(1) - Shifted(-1)) / (2 * epsilon);
+        var jv = (Shifted(1) - Shifted(-1)) / Hold(2 * epsilon);
         return SumOfSquaredInputGradients(jv, x);
     }
 
@@ -131,8 +131,8 @@ public sealed class RegressionSensitivityMap
             var jvk = jv[0, k];
             if (!jvk.requires_grad) continue;                              // ∂_v f_k does not depend on the input
             var d = SafeAutograd.grad([jvk], [x], retain_graph: true, allow_unused: true)[0];
-            if (d is not null) map = map + d.square();
+            if (d is not null) map = map.add(d.pow(Hold(2)), One);
         }
-        return (map / (Sigma * Sigma)).detach();
+        return (map / Hold(Sigma * Sigma)).detach();
     }
 }

@@ -99,7 +99,7 @@ public sealed class SensitivityMap
                 var dphi = SafeAutograd.grad([phi], [x], retain_graph: true, allow_unused: true)[0];
                 var dpsi = SafeAutograd.grad([psi], [x], retain_graph: true, allow_unused: true)[0];
                 if (dphi is null || dpsi is null) continue;
-                map = map + dphi * dpsi;
+                map = map.add(dphi * dpsi, One);
             }
         }
         return map.detach();
@@ -114,7 +114,7 @@ public sealed class SensitivityMap
         {
             if (gs[i] is null) continue;
             var term = (gs[i]! * v[names[i]]).sum();
-            s = s is null ? term : s + term;
+            s = s is null ? term : s.add(term, One);
         }
         return s;
     }
@@ -128,18 +128,18 @@ public sealed class SensitivityMap
             var x = input.clone().requires_grad_();
             List<Tensor> Log(double sign)
             {
-                var subst = parameters.Where(p => group.Contains(p.name)).ToDictionary(p => p.name, p => p.parameter.detach() + v[p.name] * (sign * epsilon));
+                var subst = parameters.Where(p => group.Contains(p.name)).ToDictionary(p => p.name, p => p.parameter.detach().add(v[p.name] * Hold(sign * epsilon), One));
                 using (_model.WithParameterValues(subst)) return LogProbabilities(_model.call(x));
             }
             var plus = Log(1);
             var minus = Log(-1);
             for (int j = 0; j < plus.Count; j++)
             {
-                var phi = (plus[j] - minus[j]) / (2 * epsilon);
-                var psi = (plus[j].exp() - minus[j].exp()) / (2 * epsilon);
+                var phi = (plus[j] - minus[j]) / Hold(2 * epsilon);
+                var psi = (plus[j].exp() - minus[j].exp()) / Hold(2 * epsilon);
                 var dphi = SafeAutograd.grad([phi], [x], retain_graph: true)[0]!;
                 var dpsi = SafeAutograd.grad([psi], [x], retain_graph: true)[0]!;
-                map = map + dphi * dpsi;
+                map = map.add(dphi * dpsi, One);
             }
         }
         return map.detach();

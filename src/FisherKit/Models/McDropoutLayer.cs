@@ -29,8 +29,8 @@ public sealed class McDropoutLayer : nn.Module<Tensor, Tensor>
     {
         if (!training || p == 0) return input.alias();
         using var scope = NewDisposeScope();
-        using var keep = full(input.shape, 1 - p, input.dtype, input.device);
+        using var keep = full(input.shape, Hold(1 - p), input.dtype, input.device);
         var mask = bernoulli(keep, Generator);
-        return scope.MoveToOuter(input * mask * (1.0 / (1 - p)));
+        return scope.MoveToOuter(input * mask * Hold(1.0 / (1 - p)));
     }
 }

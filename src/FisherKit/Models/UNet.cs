@@ -121,7 +121,9 @@ public sealed class UNet : nn.Module<Tensor, Tensor>
         if (Options.Head == RegressionHead.Mean) return (raw, x);
         int c = Options.OutChannels;
         var mean = raw.narrow(1, 0, c);
-        var variance = nn.functional.softplus(raw.narrow(1, c, c)) + Options.MinVariance;
+        var r = raw.narrow(1, c, c);
+        // softplus(r) = log(1 + e^r), as logaddexp(r, 0): TorchSharp's softplus makes Scalars nobody holds (HeldScalars).
+        var variance = r.logaddexp(zeros_like(r)).add(Hold(Options.MinVariance), One);
         return (cat([mean, variance], 1), x);
     }
 

@@ -43,7 +43,7 @@ public static class Picture
         {
             if (mask.ndim != 2 || mask.shape[0] != h || mask.shape[1] != w)
                 throw new ArgumentException($"The mask must be [{h}, {w}], got [{string.Join(", ", mask.shape)}].", nameof(mask));
-            using var b = mask.ne(0);
+            using var b = mask.ne(Hold(0));
             m = b.ToArray<bool>();
         }
         var result = new double[h, w];

@@ -30,7 +30,7 @@ public sealed record TwiBatch(Tensor Coefficients, Tensor Deviation, Tensor Defe
     {
         if (!(scale > 0) || double.IsInfinity(scale)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "The scale must be positive and finite.");
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter((t / scale).to(ScalarType.Float32));
+        return scope.MoveToOuter((t / Hold(scale)).to(ScalarType.Float32));
     }
 
     /// <summary>Disposes the tensors.</summary>

@@ -137,7 +137,7 @@ public sealed class TwiForwardModel : IDisposable
         using var scope = NewDisposeScope();
         var w = _obliquity.to(dz.dtype);
         var opd = dz * w;
-        if (_offset is not null) opd = opd + _offset.to(dz.dtype);
+        if (_offset is not null) opd = opd.add(_offset.to(dz.dtype), One);
         return scope.MoveToOuter(opd);
     }
 

@@ -93,7 +93,7 @@ public sealed class TwiSimulator : IDisposable
         var c = Prior.Sample(count, gen);
         var dz = Surface(c);
         var defects = ood.Bumps + ood.Scratches > 0 ? FormDefects.Random(Grid, count, ood, gen) : zeros_like(dz);
-        var deviation = dz + defects;
+        var deviation = dz.add(defects, One);
         Tensor clean;
         Tensor noiseMask = _noiseMask;
         if (ood.MisalignedSource is int src)
@@ -104,8 +104,8 @@ public sealed class TwiSimulator : IDisposable
         }
         else clean = Forward.Apply(deviation);
         double sigma = Options.NoiseSigma * ood.NoiseFactor;
-        var noise = randn(clean.shape, ScalarType.Float64, generator: gen) * sigma * noiseMask;
-        var measured = clean + noise;
+        var noise = randn(clean.shape, ScalarType.Float64, generator: gen) * Hold(sigma) * noiseMask;
+        var measured = clean.add(noise, One);
         scope.MoveToOuter(c, deviation, defects, clean, measured);
         return new TwiBatch(c, deviation, defects, clean, measured, sigma, seed, ood);
     }

@@ -44,11 +44,11 @@ public sealed class ZernikePosterior : IDisposable
         var z = basis.to(ScalarType.Float64).reshape(prior.Count, n * n).t().contiguous();
         var ata = a.t().matmul(a);
         var lambdaInv = tensor(prior.StandardDeviations.Select(s => 1 / (s * s)).ToArray()).diag();
-        var precision = ata / (noiseSigma * noiseSigma) + lambdaInv;
+        var precision = (ata / Hold(noiseSigma * noiseSigma)).add(lambdaInv, One);
         var l = linalg.cholesky(precision);
         var cov = cholesky_solve(eye(prior.Count, dtype: ScalarType.Float64), l);
-        cov = (cov + cov.t()) * 0.5;
-        var variance = (z.matmul(cov) * z).sum(1).clamp_min(0);
+        cov = cov.add(cov.t(), One) * Hold(0.5);
+        var variance = (z.matmul(cov) * z).sum(1).clamp_min(Hold(0));
         var std = variance.sqrt().reshape(n, n);
         _a = scope.MoveToOuter(a).DetachFromDisposeScope();
         _basis = scope.MoveToOuter(z).DetachFromDisposeScope();
@@ -80,7 +80,7 @@ public sealed class ZernikePosterior : IDisposable
     {
         using var scope = NewDisposeScope();
         var lam = tensor(Prior.StandardDeviations.Select(s => s * s).ToArray());
-        var v = (_basis.square() * lam).sum(1).sqrt().reshape(Forward.Grid.Size, Forward.Grid.Size);
+        var v = (_basis.pow(Hold(2)) * lam).sum(1).sqrt().reshape(Forward.Grid.Size, Forward.Grid.Size);
         return scope.MoveToOuter(v);
     }
 
@@ -90,7 +90,7 @@ public sealed class ZernikePosterior : IDisposable
         using var scope = NewDisposeScope();
         var y = Flatten(measurement, out long b);
         var aty = y.matmul(_a);                                         // [B, K] = (Aᵀ y)ᵀ
-        var mu = aty.matmul(_cov) / (NoiseSigma * NoiseSigma);          // Σ symmetric
+        var mu = aty.matmul(_cov) / Hold(NoiseSigma * NoiseSigma);          // Σ symmetric
         var est = ToEstimate(mu, b, withStd: true);
         scope.MoveToOuter(est.CoefficientMean, est.Mean, est.Std);
         return est;
@@ -109,12 +109,12 @@ public sealed class ZernikePosterior : IDisposable
         using var scope = NewDisposeScope();
         var y = Flatten(measurement, out long b);
         int k = Prior.Count;
-        var m = _ata + eye(k, dtype: ScalarType.Float64) * lam;
+        var m = _ata.add(eye(k, dtype: ScalarType.Float64) * Hold(lam), One);
         var minv = linalg.inv(m);
         var c = y.matmul(_a).matmul(minv);                               // [B, K]
-        var covEst = minv.matmul(_ata).matmul(minv) * (NoiseSigma * NoiseSigma);
+        var covEst = minv.matmul(_ata).matmul(minv) * Hold(NoiseSigma * NoiseSigma);
         var est = ToEstimate(c, b, withStd: false);
-        var std = (_basis.matmul(covEst) * _basis).sum(1).clamp_min(0).sqrt().reshape(1, 1, Forward.Grid.Size, Forward.Grid.Size).expand(b, 1, Forward.Grid.Size, Forward.Grid.Size).contiguous();
+        var std = (_basis.matmul(covEst) * _basis).sum(1).clamp_min(Hold(0)).sqrt().reshape(1, 1, Forward.Grid.Size, Forward.Grid.Size).expand(b, 1, Forward.Grid.Size, Forward.Grid.Size).contiguous();
         est.Std.Dispose();
         scope.MoveToOuter(est.CoefficientMean, est.Mean, std);
         return new PosteriorEstimate(est.CoefficientMean, est.Mean, std);

@@ -82,7 +82,7 @@ public sealed class ZernikePrior
         var sd = tensor(StandardDeviations.ToArray());
         var z = Distribution == CoefficientDistribution.Gaussian
             ? randn([count, Count], ScalarType.Float64, generator: generator)
-            : (rand([count, Count], ScalarType.Float64, generator: generator) * 2 - 1) * Math.Sqrt(3);
+            : (rand([count, Count], ScalarType.Float64, generator: generator) * Hold(2) - Hold(1)) * Hold(Math.Sqrt(3));
         return scope.MoveToOuter(z * sd);
     }
 }

@@ -75,6 +75,13 @@ public sealed class FusedAdam : Adam
     }
 
     /// <summary>
+    /// True (the default): the one-pass update where it applies. False: TorchSharp's own update for every
+    /// tensor, operation for operation, with Scalars held for each call (<see cref="HeldScalars"/>; TorchSharp's
+    /// <c>Adam.step</c> leaves its Scalars to the finalizer), so the parameters equal TorchSharp's Adam's bit for bit.
+    /// </summary>
+    public bool OnePass { get; init; } = true;
+
+    /// <summary>
     /// <paramref name="lr"/>, after checking the options (before TorchSharp's Adam, which lets NaN through,
     /// allocates state for the parameters).
     /// </summary>
@@ -208,7 +215,7 @@ public sealed class FusedAdam : Adam
                 if (grad is null) continue;
                 var state = (State)_state[param.Handle];
                 state.step += 1;
-                if (!TryOnePass(param, grad, state, h))
+                if (!OnePass || !TryOnePass(param, grad, state, h))
                 {
                     using var scope = NewDisposeScope();
                     Update(param, grad, state, h);
@@ -226,18 +233,18 @@ public sealed class FusedAdam : Adam
         var grad = h.Maximize ? -gradient : gradient;
         var bc1 = 1 - Math.Pow(h.Beta1, state.step);
         var bc2 = 1 - Math.Pow(h.Beta2, state.step);
-        if (h.WeightDecay != 0) grad = grad.add(param, alpha: h.WeightDecay);
-        state.exp_avg.mul_(h.Beta1).add_(grad, alpha: 1 - h.Beta1);
-        state.exp_avg_sq.mul_(h.Beta2).addcmul_(grad, grad.conj(), value: 1 - h.Beta2);
+        if (h.WeightDecay != 0) grad = grad.add(param, alpha: Hold(h.WeightDecay));
+        state.exp_avg.mul_(Hold(h.Beta1)).add_(grad, alpha: Hold(1 - h.Beta1));
+        state.exp_avg_sq.mul_(Hold(h.Beta2)).addcmul_(grad, grad.conj(), value: Hold(1 - h.Beta2));
         Tensor denom;
         if (h.Amsgrad)
         {
             state.max_exp_avg_sq ??= zeros_like(state.exp_avg_sq).DetachFromDisposeScope();
             state.max_exp_avg_sq.copy_(maximum(state.max_exp_avg_sq, state.exp_avg_sq));
-            denom = (state.max_exp_avg_sq.sqrt() / Math.Sqrt(bc2)).add_(h.Eps);
+            denom = (state.max_exp_avg_sq.sqrt() / Hold(Math.Sqrt(bc2))).add_(Hold(h.Eps), One);
         }
-        else denom = (state.exp_avg_sq.sqrt() / Math.Sqrt(bc2)).add_(h.Eps);
-        param.addcdiv_(state.exp_avg, denom, value: -h.Lr / bc1);
+        else denom = (state.exp_avg_sq.sqrt() / Hold(Math.Sqrt(bc2))).add_(Hold(h.Eps), One);
+        param.addcdiv_(state.exp_avg, denom, value: Hold(-h.Lr / bc1));
     }
 
     private static bool Fits(Tensor t, Tensor like) =>

@@ -91,7 +91,7 @@ public sealed class FocalLoss : TrainingLoss
         using (var scope = NewDisposeScope())
         {
             var logp = nn.functional.log_softmax(output, 1).gather(1, batch.Targets.unsqueeze(1)).squeeze(1);
-            var focus = (1 - logp.exp()).clamp_min(0).pow(Gamma);
+            var focus = (logp.exp() - Hold(1)).neg().clamp_min(Hold(0)).pow(Hold(Gamma));
             var perSample = -focus * logp;
             if (_alpha is not null)
             {

@@ -19,18 +19,18 @@ public sealed class LogRatioLoss : TrainingLoss
     {
         if (output.ndim != 2 || !output.shape.SequenceEqual(batch.Targets.shape))
             throw new ArgumentException($"{model.GetType().Name} returned shape {TensorChecks.Shape(output.shape)} for targets of shape {TensorChecks.Shape(batch.Targets.shape)}.", nameof(model));
-        if (batch.Targets.le(0).any().item<bool>())
+        if (batch.Targets.le(Hold(0)).any().item<bool>())
             throw new ArgumentException("The log-ratio loss needs positive targets.", nameof(batch));
     }
 
     /// <inheritdoc />
     public override BatchLoss Compute(Tensor output, TrainingBatch batch, bool warmUp)
     {
-        var loss = (output - batch.Targets.log()).square().mean();
+        var loss = (output - batch.Targets.log()).pow(Hold(2)).mean();
         return new BatchLoss(loss, loss);
     }
 
     /// <inheritdoc />
     public override (double Sum, long Correct) Evaluate(Tensor output, TrainingBatch batch, bool warmUp) =>
-        ((output - batch.Targets.log()).square().mean().ToDouble() * batch.Count, 0);
+        ((output - batch.Targets.log()).pow(Hold(2)).mean().ToDouble() * batch.Count, 0);
 }

@@ -3,7 +3,10 @@ namespace FisherKit.Training;
 /// <summary>The optimiser a <see cref="TrainingLoop"/> run uses (<see cref="TrainingOptions.Optimizer"/>).</summary>
 public enum OptimizerKind
 {
-    /// <summary>Adam (Kingma &amp; Ba 2015) with β = (0.9, 0.999).</summary>
+    /// <summary>
+    /// Adam (Kingma &amp; Ba 2015) with β = (0.9, 0.999): TorchSharp's update, operation for operation and bit for bit, with
+    /// held Scalars (<see cref="TorchSharpAdditions.FusedAdam"/> with <c>OnePass = false</c>; README, "Implicit Scalars and other threads").
+    /// </summary>
     Adam,
 
     /// <summary>Stochastic gradient descent with <see cref="TrainingOptions.Momentum"/>.</summary>

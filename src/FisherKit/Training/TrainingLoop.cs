@@ -206,7 +206,8 @@ public static class TrainingLoop
     private static optim.Optimizer CreateOptimizer(IList<TorchSharp.Modules.Parameter> parameters, TrainingOptions options, double decay) =>
         options.Optimizer switch
         {
-            OptimizerKind.Adam => optim.Adam(parameters, lr: options.LearningRate, weight_decay: decay),
+            // TorchSharp's Adam bit for bit, with held Scalars (its own step leaves them to the finalizer: HeldScalars).
+            OptimizerKind.Adam => new TorchSharpAdditions.FusedAdam(parameters, lr: options.LearningRate, weight_decay: decay) { OnePass = false },
             OptimizerKind.FusedAdam => new TorchSharpAdditions.FusedAdam(parameters, lr: options.LearningRate, weight_decay: decay),
             OptimizerKind.Sgd => optim.SGD(parameters, options.LearningRate, momentum: options.Momentum, weight_decay: decay),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimiser."),

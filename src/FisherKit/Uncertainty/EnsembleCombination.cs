@@ -60,10 +60,10 @@ public static class EnsembleCombination
         using var scope = NewDisposeScope();
         var mean = means.mean([0]);
         var aleatoric = variances is null ? zeros_like(mean) : variances.mean([0]);
-        var epistemic = (means - mean.unsqueeze(0)).square().mean([0]);
-        if (factor != 1) epistemic = epistemic * factor;
-        if (local) epistemic = epistemic + localVariances!.mean([0]);
-        var total = aleatoric + epistemic;
+        var epistemic = (means - mean.unsqueeze(0)).pow(Hold(2)).mean([0]);
+        if (factor != 1) epistemic = epistemic * Hold(factor);
+        if (local) epistemic = epistemic.add(localVariances!.mean([0]), One);
+        var total = aleatoric.add(epistemic, One);
         scope.MoveToOuter(mean, aleatoric, epistemic, total);
         return new EnsemblePrediction(mean, aleatoric, epistemic, total, m, correction);
     }

@@ -30,7 +30,7 @@ public sealed record EnsemblePrediction(Tensor Mean, Tensor AleatoricVariance, T
     {
         if (!(factor > 0) || double.IsInfinity(factor)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "The scale factor must be positive and finite.");
         double f2 = factor * factor;
-        return this with { Mean = Mean * factor, AleatoricVariance = AleatoricVariance * f2, EpistemicVariance = EpistemicVariance * f2, Variance = Variance * f2 };
+        return this with { Mean = Mean * Hold(factor), AleatoricVariance = AleatoricVariance * Hold(f2), EpistemicVariance = EpistemicVariance * Hold(f2), Variance = Variance * Hold(f2) };
     }
 
     /// <summary>Disposes the tensors.</summary>

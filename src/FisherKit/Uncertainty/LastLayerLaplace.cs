@@ -71,7 +71,7 @@ public sealed class LastLayerLaplace
             double count = 0;
             ForEachBatch(model, train, batchSize, device, (feat, mean, variance, target, mask) =>
             {
-                var r2 = (mean - target).square() * mask;                  // [b, C, H, W]
+                var r2 = (mean - target).pow(Hold(2)) * mask;                  // [b, C, H, W]
                 var per = r2.sum([0, 2, 3]).ToArray<double>();
                 for (int k = 0; k < c; k++) sums[k] += per[k];
                 count += mask.sum().ToDouble() * target.shape[0];
@@ -79,15 +79,15 @@ public sealed class LastLayerLaplace
             for (int k = 0; k < c; k++) noise[k] = Math.Max(sums[k] / count, 1e-12);
         }
         var h = new Tensor[c];
-        for (int k = 0; k < c; k++) h[k] = eye(f, dtype: ScalarType.Float64) * priorPrecision;
+        for (int k = 0; k < c; k++) h[k] = eye(f, dtype: ScalarType.Float64) * Hold(priorPrecision);
         ForEachBatch(model, train, batchSize, device, (feat, mean, variance, target, mask) =>
         {
             var phi = Augmented(feat);                                    // [b·H·W, F+1]
             var m = mask.expand(target.shape[0], 1, target.shape[2], target.shape[3]).reshape(-1); // [b·H·W]
             for (int k = 0; k < c; k++)
             {
-                var w = variance is null ? m / noise[k] : m / variance.narrow(1, k, 1).reshape(-1);
-                h[k].add_((phi * w.unsqueeze(1)).t().matmul(phi));
+                var w = variance is null ? m / Hold(noise[k]) : m / variance.narrow(1, k, 1).reshape(-1);
+                h[k].add_((phi * w.unsqueeze(1)).t().matmul(phi), One);
             }
         });
         var cov = new double[c][];
@@ -95,7 +95,7 @@ public sealed class LastLayerLaplace
         {
             var l = linalg.cholesky(h[k]);
             var s = cholesky_solve(eye(f, dtype: ScalarType.Float64), l);
-            cov[k] = ((s + s.t()) * 0.5).ToArray<double>();
+            cov[k] = (s.add(s.t(), One) * Hold(0.5)).ToArray<double>();
         }
         return new LastLayerLaplace(model, cov, noise, priorPrecision);
     }

@@ -20,7 +20,7 @@ public static class RegressionLosses
         if (!mean.shape.SequenceEqual(target.shape))
             throw new ArgumentException($"The prediction has shape [{string.Join(", ", mean.shape)}] but the target [{string.Join(", ", target.shape)}].", nameof(target));
         Tensor perPixel = variance is null || useMse
-            ? (mean - target).square()
+            ? (mean - target).pow(Hold(2))
             : GaussianNll(mean, target, variance);
         return scope.MoveToOuter(MaskedMean(perPixel, mask));
     }
@@ -40,11 +40,11 @@ public static class RegressionLosses
         var (mean, variance) = model.Split(output);
         if (!mean.shape.SequenceEqual(target.shape))
             throw new ArgumentException($"The prediction has shape [{string.Join(", ", mean.shape)}] but the target [{string.Join(", ", target.shape)}].", nameof(target));
-        var mse = MaskedMean((mean - target).square(), mask);
+        var mse = MaskedMean((mean - target).pow(Hold(2)), mask);
         var reported = mse.detach();
         var loss = variance is null
             ? mse
-            : mse + MaskedMean(GaussianNll(mean.detach(), target, variance), mask);
+            : mse.add(MaskedMean(GaussianNll(mean.detach(), target, variance), mask), One);
         scope.MoveToOuter(loss, reported);
         return (loss, reported);
     }
@@ -58,8 +58,8 @@ public static class RegressionLosses
     {
         using var scope = NewDisposeScope();
         var v = variance.clone();
-        using (no_grad()) v.clamp_(1e-6);
-        return scope.MoveToOuter((v.log() + (mean - target).square() / v) * 0.5);
+        using (no_grad()) v.clamp_(Hold(1e-6));
+        return scope.MoveToOuter(v.log().add((mean - target).pow(Hold(2)) / v, One) * Hold(0.5));
     }
 
     /// <summary>Mean of a [B, C, H, W] tensor over the pixels where <paramref name="mask"/> [H, W] is set (all when null).</summary>
@@ -72,6 +72,6 @@ public static class RegressionLosses
         var total = (values * m).sum();
         double count = m.sum().ToDouble() * values.shape[0] * values.shape[1];
         if (count == 0) throw new ArgumentException("The mask selects no pixel.", nameof(mask));
-        return scope.MoveToOuter(total / count);
+        return scope.MoveToOuter(total / Hold(count));
     }
 }

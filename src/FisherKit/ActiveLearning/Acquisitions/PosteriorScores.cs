@@ -18,7 +18,7 @@ public static class PosteriorScores
     }
 
     /// <summary>−Σ_c p log p per row, with 0 log 0 = 0; p is (N, C).</summary>
-    private static Tensor RowEntropy(Tensor p) => (p * p.clamp_min(1e-300).log()).sum(-1).neg();
+    private static Tensor RowEntropy(Tensor p) => (p * p.clamp_min(Hold(1e-300)).log()).sum(-1).neg();
 
     /// <summary>Predictive entropy H[p̄] = −Σ_c p̄_c log p̄_c (max entropy).</summary>
     public static Tensor Entropy(Tensor probabilities)
@@ -34,7 +34,7 @@ public static class PosteriorScores
         using var scope = NewDisposeScope();
         var p = Check(probabilities, nameof(Bald));
         var mi = RowEntropy(p.mean([0])) - RowEntropy(p).mean([0]);
-        return scope.MoveToOuter(mi.clamp_min(0));
+        return scope.MoveToOuter(mi.clamp_min(Hold(0)));
     }
 
     /// <summary>Variation ratios: 1 − max_c p̄_c.</summary>
@@ -42,7 +42,7 @@ public static class PosteriorScores
     {
         using var scope = NewDisposeScope();
         var p = Check(probabilities, nameof(VariationRatios));
-        return scope.MoveToOuter(1.0 - p.mean([0]).max(1).values);
+        return scope.MoveToOuter((p.mean([0]).max(1).values - Hold(1.0)).neg());
     }
 
     /// <summary>Mean standard deviation: (1/C) Σ_c √(mean_t (p̂ᵗ_c)² − p̄_c²); for regression samples the mean over outputs of the standard deviation of the sampled means.</summary>
@@ -50,7 +50,7 @@ public static class PosteriorScores
     {
         using var scope = NewDisposeScope();
         var p = Check(samples, nameof(MeanStd));
-        var var = (p.square().mean([0]) - p.mean([0]).square()).clamp_min(0);
+        var var = (p.pow(Hold(2)).mean([0]) - p.mean([0]).pow(Hold(2))).clamp_min(Hold(0));
         return scope.MoveToOuter(var.sqrt().mean([1]));
     }
 
@@ -59,7 +59,7 @@ public static class PosteriorScores
     {
         using var scope = NewDisposeScope();
         var p = Check(samples, nameof(Variance));
-        var var = (p.square().mean([0]) - p.mean([0]).square()).clamp_min(0);
+        var var = (p.pow(Hold(2)).mean([0]) - p.mean([0]).pow(Hold(2))).clamp_min(Hold(0));
         return scope.MoveToOuter(var.mean([1]));
     }
 }

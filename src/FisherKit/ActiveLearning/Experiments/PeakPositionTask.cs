@@ -34,14 +34,13 @@ public static class PeakPositionTask
         using var scope = NewDisposeScope();
         using var g = new Generator((ulong)seed);
         var u = rand([count, 1], ScalarType.Float64, generator: g);
-        var mu = skewedPositions ? 0.15 + 0.7 * u.square() : 0.15 + 0.7 * u;
-        var amp = 0.5 + rand([count, 1], ScalarType.Float64, generator: g);
-        var width = 0.04 + 0.04 * rand([count, 1], ScalarType.Float64, generator: g);
-        var c0 = rand([count, 1], ScalarType.Float64, generator: g) * 0.4 - 0.2;
-        var c1 = rand([count, 1], ScalarType.Float64, generator: g) * 0.4 - 0.2;
+        var mu = skewedPositions ? (Hold(0.7) * u.pow(Hold(2))).add(Hold(0.15), One) : (Hold(0.7) * u).add(Hold(0.15), One);
+        var amp = rand([count, 1], ScalarType.Float64, generator: g).add(Hold(0.5), One);
+        var width = (Hold(0.04) * rand([count, 1], ScalarType.Float64, generator: g)).add(Hold(0.04), One);
+        var c0 = rand([count, 1], ScalarType.Float64, generator: g) * Hold(0.4) - Hold(0.2);
+        var c1 = rand([count, 1], ScalarType.Float64, generator: g) * Hold(0.4) - Hold(0.2);
         var t = linspace(0, 1, SignalLength, ScalarType.Float64).unsqueeze(0);
-        var s = amp * (-(t - mu).square() / (2 * width.square())).exp() + c0 + c1 * (t - 0.5)
-                + randn([count, SignalLength], ScalarType.Float64, generator: g) * NoiseStd;
+        var s = (amp * (-(t - mu).pow(Hold(2)) / (Hold(2) * width.pow(Hold(2)))).exp()).add(c0, One).add(c1 * (t - Hold(0.5)), One).add(randn([count, SignalLength], ScalarType.Float64, generator: g) * Hold(NoiseStd), One);
         return (scope.MoveToOuter(s.to(ScalarType.Float32)), scope.MoveToOuter(mu.to(ScalarType.Float32)));
     }
 }

@@ -34,7 +34,7 @@ public static class WuProtocol
         {
             using var scope = NewDisposeScope();
             var sd = x.std(0, unbiased: true);
-            sd = where(sd.gt(0), sd, ones_like(sd));
+            sd = where(sd.gt(Hold(0)), sd, ones_like(sd));
             return (scope.MoveToOuter((x - x.mean([0])) / sd), y);
         }
     }

@@ -128,7 +128,7 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
             _targetStd?.Dispose();
             var mean = t.mean([0]);
             var std = n > 1 ? t.std(0, unbiased: false) : ones_like(mean);
-            std = where(std.gt(1e-12), std, ones_like(std));
+            std = where(std.gt(Hold(1e-12)), std, ones_like(std));
             _targetMean = mean.DetachFromDisposeScope();
             _targetStd = std.DetachFromDisposeScope();
             y = ((t - _targetMean) / _targetStd).to(_dtype, _device);
@@ -165,7 +165,7 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         var z64 = z.to(ScalarType.Float64, CPU);
         Tensor r;
         if (Task == TaskKind.Classification) r = nn.functional.softmax(z64, 1);
-        else r = _targetMean is null ? z64 : z64 * _targetStd! + _targetMean;
+        else r = _targetMean is null ? z64 : (z64 * _targetStd!).add(_targetMean, One);
         return scope.MoveToOuter(r);
     }
 

@@ -87,11 +87,11 @@ public sealed class RidgeRegression : IActiveModel, IFisherModel
         if (Standardize && n > 1)
         {
             sx = x.std(0, unbiased: true);
-            sx = where(sx.gt(Math.Sqrt(2.220446049250313e-16)), sx, ones_like(sx));
+            sx = where(sx.gt(Hold(Math.Sqrt(2.220446049250313e-16))), sx, ones_like(sx));
         }
         else sx = ones_like(mx);
         var z = (x - mx) / sx;
-        var gram = z.t().mm(z) + eye(Features, dtype: ScalarType.Float64) * Lambda;
+        var gram = z.t().mm(z).add(eye(Features, dtype: ScalarType.Float64) * Hold(Lambda), One);
         var rhs = z.t().mm(y);
         Tensor bs;
         if (Lambda > 0) bs = linalg.solve(gram, rhs);

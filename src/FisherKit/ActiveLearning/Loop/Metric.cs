@@ -35,7 +35,7 @@ public sealed class Metric
     {
         using var scope = NewDisposeScope();
         var p = c.TestPredictions.gather(1, c.Pool.TestTargets!.to(CPU).reshape(-1, 1));
-        return p.clamp_min(1e-300).log().mean().neg().ToDouble();
+        return p.clamp_min(Hold(1e-300)).log().mean().neg().ToDouble();
     }, false);
 
     /// <summary>Root-mean-square error of the predictions on the test set (all outputs).</summary>
@@ -63,7 +63,7 @@ public sealed class Metric
     {
         using var scope = NewDisposeScope();
         var y = TensorUtil.AsMatrix(targets).to(ScalarType.Float64, CPU);
-        return (predictions.reshape(y.shape) - y).square().mean().sqrt().ToDouble();
+        return (predictions.reshape(y.shape) - y).pow(Hold(2)).mean().sqrt().ToDouble();
     }
 
     private static double Correlation(Tensor predictions, Tensor targets)
@@ -73,7 +73,7 @@ public sealed class Metric
         var b = targets.reshape(-1).to(ScalarType.Float64, CPU);
         var da = a - a.mean();
         var db = b - b.mean();
-        var den = (da.square().sum() * db.square().sum()).sqrt().ToDouble();
+        var den = (da.pow(Hold(2)).sum() * db.pow(Hold(2)).sum()).sqrt().ToDouble();
         return den > 0 ? (da * db).sum().ToDouble() / den : double.NaN;
     }
 

@@ -56,7 +56,7 @@ public sealed class BlockDiagonalCurvature : ICurvatureMatrix, IDisposable
 
     /// <inheritdoc />
     public ParamVector Solve(ParamVector b, double damping) =>
-        Map(b, (blk, x) => linalg.solve(blk + eye(blk.shape[0], dtype: ScalarType.Float64) * damping, x.unsqueeze(1)).squeeze(1));
+        Map(b, (blk, x) => linalg.solve(blk.add(eye(blk.shape[0], dtype: ScalarType.Float64) * Hold(damping), One), x.unsqueeze(1)).squeeze(1));
 
     /// <inheritdoc />
     public Tensor ToDense()

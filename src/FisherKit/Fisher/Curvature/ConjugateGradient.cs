@@ -19,7 +19,7 @@ public static class ConjugateGradient
         {
             using var v = layout.Unflatten(x);
             using var av = a.MatVec(v);
-            return av.Flatten().to(ScalarType.Float64) + x * damping;
+            return av.Flatten().to(ScalarType.Float64).add(x * Hold(damping), One);
         }
         var xk = zeros_like(bf);
         var r = bf.clone();
@@ -33,11 +33,11 @@ public static class ConjugateGradient
             var pap = p.dot(ap).ToDouble();
             if (pap <= 0) throw new ArithmeticException($"Conjugate gradients met non-positive curvature (pᵀ(A+λI)p = {pap:G3}); increase the damping.");
             var alpha = rr / pap;
-            xk.add_(p, alpha);
-            r.add_(ap, -alpha);
+            xk.add_(p, Hold(alpha));
+            r.add_(ap, Hold(-alpha));
             var rrNew = r.dot(r).ToDouble();
             converged = Math.Sqrt(rrNew) <= tolerance * bnorm;
-            p.mul_(rrNew / rr).add_(r);
+            p.mul_(Hold(rrNew / rr)).add_(r, One);
             rr = rrNew;
         }
         if (converged) return layout.Unflatten(xk).MoveOutOf(scope);

@@ -57,7 +57,7 @@ public sealed class DenseCurvature : ICurvatureMatrix, IDisposable
     public ParamVector Solve(ParamVector b, double damping)
     {
         using var scope = NewDisposeScope();
-        var a = _matrix + eye(Size, dtype: ScalarType.Float64) * damping;
+        var a = _matrix.add(eye(Size, dtype: ScalarType.Float64) * Hold(damping), One);
         var x = linalg.solve(a, b.Flatten().to(ScalarType.Float64).unsqueeze(1)).squeeze(1);
         return Layout.Unflatten(x).MoveOutOf(scope);
     }

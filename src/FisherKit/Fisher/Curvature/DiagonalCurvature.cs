@@ -19,7 +19,7 @@ public sealed class DiagonalCurvature(ParameterLayout layout, ParamVector diagon
     public double QuadraticForm(ParamVector v)
     {
         using var scope = NewDisposeScope();
-        return diagonal.Names.Sum(n => (diagonal[n] * v[n].square()).sum().ToDouble());
+        return diagonal.Names.Sum(n => (diagonal[n] * v[n].pow(Hold(2))).sum().ToDouble());
     }
 
     /// <inheritdoc />
@@ -29,7 +29,7 @@ public sealed class DiagonalCurvature(ParameterLayout layout, ParamVector diagon
     public ParamVector Diagonal() => diagonal.Clone();
 
     /// <inheritdoc />
-    public ParamVector Solve(ParamVector b, double damping) => diagonal.Map(n => b[n] / (diagonal[n] + damping));
+    public ParamVector Solve(ParamVector b, double damping) => diagonal.Map(n => b[n] / diagonal[n].add(Hold(damping), One));
 
     /// <inheritdoc />
     public Tensor ToDense()

@@ -130,7 +130,7 @@ public sealed class FisherOperator : ICurvatureMatrix, IDisposable
                     using var gen = new Generator((ulong)(Seed * 1_000_003 + batchIndex));
                     var us = new List<Tensor>();
                     for (int s = 0; s < MonteCarloSamples; s++) us.Add(LogLikelihoodGradient(z, Distribution.Sample(z, gen)));
-                    factor = stack(us, 0) / Math.Sqrt(MonteCarloSamples);
+                    factor = stack(us, 0) / Hold(Math.Sqrt(MonteCarloSamples));
                     sign = ones([MonteCarloSamples, z.shape[0]], z.dtype, z.device);
                     break;
                 }
@@ -141,7 +141,7 @@ public sealed class FisherOperator : ICurvatureMatrix, IDisposable
             default:
                 {
                     var m = OutputMatrix(z, y, batchIndex);
-                    var sym = (m + m.transpose(1, 2)) * 0.5;
+                    var sym = m.add(m.transpose(1, 2), One) * Hold(0.5);
                     var (w, q) = linalg.eigh(sym);                          // M = Q diag(w) Qᵀ
                     factor = (q * w.abs().sqrt().unsqueeze(1)).permute(2, 0, 1); // (K, N, C): column k scaled
                     sign = w.sign().transpose(0, 1);                        // (K, N)
@@ -176,9 +176,9 @@ public sealed class FisherOperator : ICurvatureMatrix, IDisposable
             var m = OutputMatrix(z.detach(), y, b);
             var u = m.bmm(jv.unsqueeze(2)).squeeze(2);
             using var part = Jacobian.Vjp(_model, z, u);
-            foreach (var name in acc.Names) acc[name].add_(part[name]);
+            foreach (var name in acc.Names) acc[name].add_(part[name], One);
         }
-        foreach (var t in acc.Tensors) t.mul_(Scale);
+        foreach (var t in acc.Tensors) t.mul_(Hold(Scale));
         return acc;
     }
 
@@ -230,11 +230,11 @@ public sealed class FisherOperator : ICurvatureMatrix, IDisposable
                 {
                     var g = grads[name];                                   // (K, N, shape...)
                     var w = sign.reshape([.. sign.shape, .. Enumerable.Repeat(1L, (int)g.ndim - 2)]);
-                    acc[name].add_((g.square() * w).sum([0, 1]));
+                    acc[name].add_((g.pow(Hold(2)) * w).sum([0, 1]), One);
                 }
             }
         }
-        foreach (var t in acc.Tensors) t.mul_(Scale);
+        foreach (var t in acc.Tensors) t.mul_(Hold(Scale));
         return acc;
     }
 
@@ -299,10 +299,10 @@ public sealed class FisherOperator : ICurvatureMatrix, IDisposable
                 var rows = cat(names.Select(n => grads[n].flatten(2)).ToList(), 2).to(ScalarType.Float64); // (K, N, p)
                 var flat = rows.reshape(-1, p);
                 var w = sign.reshape(-1, 1).to(ScalarType.Float64);
-                acc.add_((flat * w).t().mm(flat));
+                acc.add_((flat * w).t().mm(flat), One);
             }
         }
-        return acc.mul_(Scale);
+        return acc.mul_(Hold(Scale));
     }
 
     /// <summary>
@@ -324,7 +324,7 @@ public sealed class FisherOperator : ICurvatureMatrix, IDisposable
                 signs.Add(sign.reshape(-1).to(ScalarType.Float64));
             }
         }
-        var v = cat(rows, 0) * Math.Sqrt(Scale);
+        var v = cat(rows, 0) * Hold(Math.Sqrt(Scale));
         return (scope.MoveToOuter(v), scope.MoveToOuter(cat(signs, 0)));
     }
 

@@ -38,7 +38,7 @@ public static class Lanczos
             var beta = w.norm().ToDouble();
             if (j == m - 1 || beta < 1e-12 * Math.Max(1, Math.Abs(alpha))) break;
             betas.Add(beta);
-            basis.Add(w / beta);
+            basis.Add(w / Hold(beta));
         }
         int n = alphas.Count;
         var t = zeros([n, n], ScalarType.Float64);

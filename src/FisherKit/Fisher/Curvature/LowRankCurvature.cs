@@ -51,7 +51,7 @@ public sealed class LowRankCurvature : ICurvatureMatrix, IDisposable
     {
         using var scope = NewDisposeScope();
         var c = _u.t().mv(v.Flatten().to(ScalarType.Float64));
-        return (c.square() * _lambda).sum().ToDouble();
+        return (c.pow(Hold(2)) * _lambda).sum().ToDouble();
     }
 
     /// <inheritdoc />
@@ -61,7 +61,7 @@ public sealed class LowRankCurvature : ICurvatureMatrix, IDisposable
     public ParamVector Diagonal()
     {
         using var scope = NewDisposeScope();
-        return Layout.Unflatten((_u.square() * _lambda).sum(1)).MoveOutOf(scope);
+        return Layout.Unflatten((_u.pow(Hold(2)) * _lambda).sum(1)).MoveOutOf(scope);
     }
 
     /// <inheritdoc />
@@ -71,9 +71,9 @@ public sealed class LowRankCurvature : ICurvatureMatrix, IDisposable
         using var scope = NewDisposeScope();
         var x = b.Flatten().to(ScalarType.Float64);
         var c = _u.t().mv(x);
-        var inRange = _u.mv(c / (_lambda + damping));
-        var rest = (x - _u.mv(c)) / damping;
-        return Layout.Unflatten(inRange + rest).MoveOutOf(scope);
+        var inRange = _u.mv(c / _lambda.add(Hold(damping), One));
+        var rest = (x - _u.mv(c)) / Hold(damping);
+        return Layout.Unflatten(inRange.add(rest, One)).MoveOutOf(scope);
     }
 
     /// <inheritdoc />

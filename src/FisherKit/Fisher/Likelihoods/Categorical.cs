@@ -21,11 +21,11 @@ public sealed class Categorical : PredictiveDistribution
         if (output.shape[1] < 2) throw new ArgumentException($"A categorical model needs at least 2 classes, the network outputs {output.shape[1]} value(s) per input.", nameof(output));
         using var scope = NewDisposeScope();
         // Probabilities (non-negative rows summing to 1) passed as logits would silently give a different model.
-        var nonNeg = output.ge(0).all().item<bool>();
+        var nonNeg = output.ge(Hold(0)).all().item<bool>();
         if (nonNeg)
         {
             var rowSums = output.sum(1);
-            if ((rowSums - 1.0).abs().max().ToDouble() < 1e-5)
+            if ((rowSums - Hold(1.0)).abs().max().ToDouble() < 1e-5)
                 throw new ArgumentException("The network output looks like probabilities (non-negative rows summing to 1). The categorical model expects logits or log-probabilities: remove the final softmax.", nameof(output));
         }
     }
@@ -85,7 +85,7 @@ public sealed class Categorical : PredictiveDistribution
         var top = output.argmax(1, keepdim: true);
         var logTop = logp.gather(1, top).squeeze(1);
         // log(1 - p_ŷ) = logsumexp of the other classes' log-probabilities: no cancellation as p_ŷ → 1.
-        var masked = logp.scatter(1, top, full_like(top, double.NegativeInfinity, dtype: logp.dtype));
+        var masked = logp.scatter(1, top, full_like(top, Hold(double.NegativeInfinity), dtype: logp.dtype));
         var logRest = masked.logsumexp(1);
         return (scope.MoveToOuter(logTop), scope.MoveToOuter(logRest));
     }

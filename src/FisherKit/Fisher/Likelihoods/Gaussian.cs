@@ -28,7 +28,7 @@ public sealed class Gaussian : PredictiveDistribution
     {
         using var scope = NewDisposeScope();
         var (n, d) = (output.shape[0], output.shape[1]);
-        var f = eye(d, dtype: output.dtype, device: output.device).mul(1.0 / (Sigma * Sigma)).expand(n, d, d).contiguous();
+        var f = eye(d, dtype: output.dtype, device: output.device).mul(Hold(1.0 / (Sigma * Sigma))).expand(n, d, d).contiguous();
         return scope.MoveToOuter(f);
     }
 
@@ -38,7 +38,7 @@ public sealed class Gaussian : PredictiveDistribution
         using var scope = NewDisposeScope();
         var r = output - target.reshape(output.shape);
         var d = output.shape[1];
-        var ll = r.square().sum(1) * (-0.5 / (Sigma * Sigma)) - d * (Math.Log(Sigma) + 0.5 * Math.Log(2 * Math.PI));
+        var ll = r.pow(Hold(2)).sum(1) * Hold(-0.5 / (Sigma * Sigma)) - Hold(d * (Math.Log(Sigma) + 0.5 * Math.Log(2 * Math.PI)));
         return scope.MoveToOuter(ll);
     }
 
@@ -47,7 +47,7 @@ public sealed class Gaussian : PredictiveDistribution
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var y = output.detach() + randn(output.shape, dtype: output.dtype, device: output.device, generator: generator) * Sigma;
+        var y = output.detach().add(randn(output.shape, dtype: output.dtype, device: output.device, generator: generator) * Hold(Sigma), One);
         return scope.MoveToOuter(y);
     }
 

@@ -45,7 +45,8 @@ public sealed class HeteroscedasticGaussian(VarianceLink link = VarianceLink.Log
         var d = output.shape[1] / 2;
         var mu = output.narrow(1, 0, d);
         var s = output.narrow(1, d, d);
-        var v = Link == VarianceLink.LogVariance ? s.exp() : nn.functional.softplus(s) + MinimumVariance;
+        // softplus(s) = log(1 + e^s), as logaddexp(s, 0): TorchSharp's softplus makes Scalars nobody holds (HeldScalars).
+        var v = Link == VarianceLink.LogVariance ? s.exp() : s.logaddexp(zeros_like(s)).add(Hold(MinimumVariance), One);
         return (scope.MoveToOuter(mu), scope.MoveToOuter(v));
     }
 
@@ -59,7 +60,7 @@ public sealed class HeteroscedasticGaussian(VarianceLink link = VarianceLink.Log
         var d = output.shape[1] / 2;
         var (_, v) = Split(output);
         var dv = VarianceDerivative(output.narrow(1, d, d));
-        var diag = cat([v.reciprocal(), dv.square() / (v.square() * 2.0)], 1);
+        var diag = cat([v.reciprocal(), dv.pow(Hold(2)) / (v.pow(Hold(2)) * Hold(2.0))], 1);
         return scope.MoveToOuter(diag.diag_embed());
     }
 
@@ -69,7 +70,7 @@ public sealed class HeteroscedasticGaussian(VarianceLink link = VarianceLink.Log
         using var scope = NewDisposeScope();
         var (mu, v) = Split(output);
         var r = target.reshape(mu.shape) - mu;
-        var ll = ((r.square() / v + v.log()) * -0.5 - 0.5 * Math.Log(2 * Math.PI)).sum(1);
+        var ll = ((r.pow(Hold(2)) / v).add(v.log(), One) * Hold(-0.5) - Hold(0.5 * Math.Log(2 * Math.PI))).sum(1);
         return scope.MoveToOuter(ll);
     }
 
@@ -79,7 +80,7 @@ public sealed class HeteroscedasticGaussian(VarianceLink link = VarianceLink.Log
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var (mu, v) = Split(output.detach());
-        return scope.MoveToOuter(mu + randn(mu.shape, dtype: mu.dtype, device: mu.device, generator: generator) * v.sqrt());
+        return scope.MoveToOuter(mu.add(randn(mu.shape, dtype: mu.dtype, device: mu.device, generator: generator) * v.sqrt(), One));
     }
 
     /// <summary>

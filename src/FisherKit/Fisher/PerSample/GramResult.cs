@@ -43,7 +43,7 @@ public sealed class GramResult : IDisposable
         if (!IsGram) throw new InvalidOperationException("Total() sums Gram matrices; this result holds gradients.");
         using var scope = NewDisposeScope();
         var acc = _entries[0].value.clone();
-        foreach (var (_, v) in _entries.Skip(1)) acc.add_(v);
+        foreach (var (_, v) in _entries.Skip(1)) acc.add_(v, One);
         return scope.MoveToOuter(acc);
     }
 

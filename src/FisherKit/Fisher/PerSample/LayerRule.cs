@@ -113,7 +113,7 @@ internal sealed class LinearRule : LayerRule
         var result = new Dictionary<string, Tensor>();
         if (names.Contains("weight"))
         {
-            var aa = input.square().sum(1);                      // (N)
+            var aa = input.pow(Hold(2)).sum(1);                      // (N)
             result["weight"] = scope.MoveToOuter(bb * aa.reshape(-1, 1, 1));
         }
         if (names.Contains("bias")) result["bias"] = scope.MoveToOuter(bb.clone());
@@ -185,13 +185,13 @@ internal sealed class ConvRule(long[] kernel, long[] stride, long[] padding, lon
         {
             var (g, c) = PerInputProducts(input, b, tangents: true);
             tangents["weight"] = scope.MoveToOuter(c!.reshape(bt.shape));
-            grams["weight"] = scope.MoveToOuter(g.reshape(n, -1).square().sum(1).reshape(n, 1, 1));
+            grams["weight"] = scope.MoveToOuter(g.reshape(n, -1).pow(Hold(2)).sum(1).reshape(n, 1, 1));
         }
         if (names.Contains("bias"))
         {
             var gb = bt.reshape(n, cout, -1).sum(2, keepdim: true);          // (N, out, 1)
             tangents["bias"] = scope.MoveToOuter(gb.expand(n, cout, bt.reshape(n, cout, -1).shape[2]).reshape(bt.shape).contiguous());
-            grams["bias"] = scope.MoveToOuter(gb.square().sum([1, 2]).reshape(n, 1, 1));
+            grams["bias"] = scope.MoveToOuter(gb.pow(Hold(2)).sum([1, 2]).reshape(n, 1, 1));
         }
         return (tangents, grams);
     }
@@ -207,7 +207,7 @@ internal sealed class BatchNormRule(BatchNorm module) : LayerRule
         var view = new long[input.ndim];
         Array.Fill(view, 1L);
         view[1] = c;
-        var xhat = (input - module.running_mean!.reshape(view)) / (module.running_var!.reshape(view) + module.eps).sqrt();
+        var xhat = (input - module.running_mean!.reshape(view)) / module.running_var!.reshape(view).add(Hold(module.eps), One).sqrt();
         var k = b.shape[0];
         var n = b.shape[1];
         var result = new Dictionary<string, Tensor>();
@@ -229,7 +229,7 @@ internal sealed class BatchNormRule(BatchNorm module) : LayerRule
         var rm = new long[input.ndim];
         Array.Fill(rm, 1L);
         rm[1] = c;
-        var xhat = (input - module.running_mean!.reshape(rm)) / (module.running_var!.reshape(rm) + module.eps).sqrt();
+        var xhat = (input - module.running_mean!.reshape(rm)) / module.running_var!.reshape(rm).add(Hold(module.eps), One).sqrt();
         var result = new Dictionary<string, Tensor>();
         if (grads.TryGetValue("weight", out var gw)) result["weight"] = scope.MoveToOuter(gw.squeeze(0).reshape(view) * xhat);
         if (grads.TryGetValue("bias", out var gb)) result["bias"] = scope.MoveToOuter(gb.squeeze(0).reshape(view).expand_as(input).contiguous());

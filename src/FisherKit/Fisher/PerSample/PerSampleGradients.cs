@@ -113,10 +113,10 @@ public static class PerSampleGradients
                         if (bu[r] is null) { if (perTensor) jvps[full] = zeros_like(z); continue; }
                         var term = (bu[r]! * tangent).sum();
                         if (perTensor) jvps[full] = SafeAutograd.grad([term], [du], retain_graph: true, allow_unused: true)[0]?.detach() ?? zeros_like(z);
-                        else s = s is null ? term : s + term;
+                        else s = s is null ? term : s.add(term, One);
                     }
                 }
-                if (perTensor) total = jvps.Values.Aggregate((a, c) => a + c);
+                if (perTensor) total = jvps.Values.Aggregate((a, c) => a.add(c, One));
                 else if (s is not null) total = SafeAutograd.grad([s], [du], retain_graph: true, allow_unused: true)[0]?.detach();
             }
             total ??= zeros_like(z);
@@ -126,7 +126,7 @@ public static class PerSampleGradients
                 FallbackJvp(model, input, u, fallback, fallbackJvps, norms);
                 foreach (var (name, j) in fallbackJvps)
                 {
-                    total = total + j;
+                    total = total.add(j, One);
                     if (perTensor) jvps[name] = j;
                 }
             }
@@ -156,10 +156,10 @@ public static class PerSampleGradients
             {
                 norms[full] = norm;
                 if (perTensor) jvps[full] = chain.Push(values, new Dictionary<int, Tensor> { [layer] = tangent });
-                else injected[layer] = injected.TryGetValue(layer, out var acc) ? acc + tangent : tangent;
+                else injected[layer] = injected.TryGetValue(layer, out var acc) ? acc.add(tangent, One) : tangent;
             }
         }
-        return perTensor ? jvps.Values.Aggregate((a, c) => a + c) : chain.Push(values, injected);
+        return perTensor ? jvps.Values.Aggregate((a, c) => a.add(c, One)) : chain.Push(values, injected);
     }
 
     /// <summary>
@@ -193,7 +193,7 @@ public static class PerSampleGradients
                 using var direction = new ParamVector(all.Select(p => (p.name, p.name == names[k] ? g : zeros_like(p.parameter))));
                 var (_, jv) = Jacobian.Jvp(model, xi, direction);
                 perName[names[k]].jvp.Add(s.MoveToOuter(jv));
-                perName[names[k]].norm.Add(s.MoveToOuter(g.square().sum().reshape(1)));
+                perName[names[k]].norm.Add(s.MoveToOuter(g.pow(Hold(2)).sum().reshape(1)));
             }
         }
         foreach (var (name, (jvp, norm)) in perName)
@@ -266,7 +266,7 @@ public static class PerSampleGradients
                         var names = rec.Module.named_parameters(recurse: false).Select(p => p.name).ToList();
                         var shapes = rec.Module.named_parameters(recurse: false).ToDictionary(p => p.name, p => p.parameter.shape);
                         var part = group.Count() == 1 && gram ? rec.Rule.Gram(rec.Input, b, names, shapes) : rec.Rule.Gradients(rec.Input, b, names, shapes);
-                        acc = acc is null ? part : acc.ToDictionary(kv => kv.Key, kv => kv.Value + part[kv.Key]);
+                        acc = acc is null ? part : acc.ToDictionary(kv => kv.Key, kv => kv.Value.add(part[kv.Key], One));
                     }
                     foreach (var (local, t) in acc!)
                     {

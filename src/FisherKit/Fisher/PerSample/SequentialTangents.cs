@@ -94,7 +94,7 @@ internal sealed class SequentialTangents
         for (int i = injected.Count == 0 ? _layers.Count : injected.Keys.Min(); i < _layers.Count; i++)
         {
             if (t is not null) t = Jacobian(i, values[i], values[i + 1], t);
-            if (injected.TryGetValue(i, out var c)) t = t is null ? c : t + c;
+            if (injected.TryGetValue(i, out var c)) t = t is null ? c : t.add(c, One);
         }
         return t ?? zeros_like(values[^1]);
     }
@@ -105,9 +105,9 @@ internal sealed class SequentialTangents
         Linear l => nn.functional.linear(t, l.weight),
         Conv2d c => nn.functional.conv2d(t, c.weight, null, c.stride, ConvGeometry.Padding(c), c.dilation, c.groups),
         Conv1d c => nn.functional.conv1d(t, c.weight, null, c.stride[0], ConvGeometry.Padding(c)[0], c.dilation[0], c.groups),
-        ReLU => t * (y > 0).to(t.dtype),                                   // relu'(0) = 0 (and NaN → 0), as libtorch's derivative
-        Tanh => t * (1 - y.square()),
-        Sigmoid => t * y * (1 - y),
+        ReLU => t * (y > Hold(0)).to(t.dtype),                                   // relu'(0) = 0 (and NaN → 0), as libtorch's derivative
+        Tanh => t * (y.pow(Hold(2)) - Hold(1)).neg(),
+        Sigmoid => t * y * (y - Hold(1)).neg(),
         Flatten => t.reshape(y.shape),
         Identity => t,
         var layer when ModuleTree.IsDropout(layer) => t,                     // dropout is off in eval mode
@@ -132,7 +132,7 @@ internal sealed class SequentialTangents
     {
         var view = Enumerable.Repeat(1L, (int)x.ndim).ToArray();
         view[1] = x.shape[1];
-        var inv = (bn.running_var! + bn.eps).rsqrt();
+        var inv = (bn.running_var!).add(Hold(bn.eps), One).rsqrt();
         var gamma = bn.named_parameters(recurse: false).FirstOrDefault(p => p.name == "weight").parameter;
         return (gamma is null ? inv : inv * gamma).reshape(view);
     }

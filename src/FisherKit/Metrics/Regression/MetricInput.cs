@@ -19,7 +19,7 @@ public static class MetricInput
             return d.ToDoubleArray();
         }
         using var scope = NewDisposeScope();
-        var m = mask.dtype == ScalarType.Bool ? mask : mask.ne(0);
+        var m = mask.dtype == ScalarType.Bool ? mask : mask.ne(Hold(0));
         Tensor full;
         try { full = m.expand(values.shape); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
@@ -40,7 +40,7 @@ public static class MetricInput
     internal static bool AnyNegative(Tensor t)
     {
         using var scope = NewDisposeScope();
-        return t.lt(0).any().item<bool>();
+        return t.lt(Hold(0)).any().item<bool>();
     }
 
     /// <summary>"[2, 3, 4]".</summary>

@@ -30,7 +30,7 @@ public static class CdmamIqa
             throw new ArgumentOutOfRangeException(nameof(rows), $"The input size {rows} × {columns} must lie between 1 and the image size {images.shape[2]} × {images.shape[3]}.");
         using var scope = NewDisposeScope();
         var resized = nn.functional.interpolate(images.to(ScalarType.Float32), [rows, columns], mode: InterpolationMode.Area);
-        return scope.MoveToOuter((resized - (float)InputCentreDn) / (float)InputScaleDn);
+        return scope.MoveToOuter((resized - Hold((float)InputCentreDn)) / Hold((float)InputScaleDn));
     }
 
     /// <summary>The ideal observer's thresholds (µm) of <paramref name="device"/> at the 12 target diameters; throws when one is not finite.</summary>

@@ -40,9 +40,9 @@ public static class CdmamReader
         for (int k = 0; k < 4; k++)
         {
             var mask = zeros([b, layout.Cells, 4]);
-            mask.select(2, k).fill_(1);
-            var template = CdmamSimulator.Blur(1 - sim.Primary(layout, mask, false, images.ShiftsMm), sim.Device.BlurSigmaPx);
-            var product = (template * (background - img)).view(b, -1);
+            mask.select(2, k).fill_(Hold(1));
+            var template = CdmamSimulator.Blur((sim.Primary(layout, mask, false, images.ShiftsMm) - Hold(1)).neg(), sim.Device.BlurSigmaPx);
+            var product = (template * (img - Hold(background)).neg()).view(b, -1);
             stats.Add(zeros([b, layout.Cells + 1]).scatter_add_(1, cells, product).narrow(1, 0, layout.Cells));
         }
         return scope.MoveToOuter(stack(stats, 2));
@@ -64,9 +64,9 @@ public static class CdmamReader
                 if (di * di + dj * dj <= radius * radius) offsets.Add((di, dj));
         var di_ = tensor(offsets.Select(o => (long)o.Item1).ToArray()).view(1, 1, 1, -1);
         var dj_ = tensor(offsets.Select(o => (long)o.Item2).ToArray()).view(1, 1, 1, -1);
-        var rows = (centres.select(3, 0).unsqueeze(3) + di_).clamp(0, h - 1);
-        var cols = (centres.select(3, 1).unsqueeze(3) + dj_).clamp(0, w - 1);
-        var index = (rows * w + cols).view(b, -1);                                                  // [B, cells·4·window]
+        var rows = centres.select(3, 0).unsqueeze(3).add(di_, One).clamp(Hold(0), Hold(h - 1));
+        var cols = centres.select(3, 1).unsqueeze(3).add(dj_, One).clamp(Hold(0), Hold(w - 1));
+        var index = (rows * Hold(w)).add(cols, One).view(b, -1);                                                  // [B, cells·4·window]
         var result = zeros([b, layout.Cells, 4]);
         foreach (var d in layout.Diameters.Distinct())
         {

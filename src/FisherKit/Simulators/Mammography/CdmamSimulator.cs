@@ -71,7 +71,7 @@ public sealed class CdmamSimulator
         using var scope = NewDisposeScope();
         using var gen = new Generator(unchecked((ulong)seed));
         var corners = randint(4, [count, layout.Cells], dtype: ScalarType.Int64, generator: gen);
-        var shifts = (rand([count, 2], dtype: ScalarType.Float64, generator: gen) - 0.5) * Device.PixelPitchMm;
+        var shifts = (rand([count, 2], dtype: ScalarType.Float64, generator: gen) - Hold(0.5)) * Hold(Device.PixelPitchMm);
         var mask = nn.functional.one_hot(corners, 4).to(ScalarType.Float32);
         var primary = Primary(layout, mask, true, shifts);
         var image = Detect(primary, noise ? gen : null).unsqueeze(1);
@@ -104,23 +104,23 @@ public sealed class CdmamSimulator
             var sh = shifts.narrow(0, start, n);
             var (lx, col) = Axis(w, s, sh.select(1, 0), layout.Columns, layout.CellMm);   // [n, W·s]
             var (ly, row) = Axis(h, s, sh.select(1, 1), layout.Rows, layout.CellMm);      // [n, H·s]
-            var valid = (col >= 0).unsqueeze(1) & (row >= 0).unsqueeze(2);
-            var cell = where(valid, row.unsqueeze(2) * layout.Columns + col.unsqueeze(1), tensor((long)cells));   // [n, Hs, Ws]
+            var valid = (col >= Hold(0)).unsqueeze(1) & (row >= Hold(0)).unsqueeze(2);
+            var cell = where(valid, (row.unsqueeze(2) * Hold(layout.Columns)).add(col.unsqueeze(1), One), tensor((long)cells));   // [n, Hs, Ws]
             var flat = cell.view(n, -1);
             var c = contrast.index_select(0, flat.view(-1)).view(n, h * s, w * s);
             var rr = r2.index_select(0, flat.view(-1)).view(n, h * s, w * s);
             var x = lx.unsqueeze(1);
             var y = ly.unsqueeze(2);
-            var covered = centre ? (x.square() + y.square() <= rr).to(ScalarType.Float32) : zeros([n, h * s, w * s]);
+            var covered = centre ? (x.pow(Hold(2)).add(y.pow(Hold(2)), One) <= rr).to(ScalarType.Float32) : zeros([n, h * s, w * s]);
             // A corner disc lies inside its own quadrant of the cell (radius < offset), so only the quadrant's corner can cover a sub-sample.
-            var right = x > 0;
-            var below = y > 0;
-            var quadrant = right.to(ScalarType.Int64) + 2 * below.to(ScalarType.Int64);
-            var weight = maskPadded.narrow(0, start, n).view(n, -1).gather(1, (cell * 4 + quadrant).view(n, -1)).view(n, h * s, w * s);
-            var dx = x - (right.to(ScalarType.Float32) * (2 * o) - o);
-            var dy = y - (below.to(ScalarType.Float32) * (2 * o) - o);
-            covered += weight * (dx.square() + dy.square() <= rr).to(ScalarType.Float32);
-            var value = 1 - c * covered;
+            var right = x > Hold(0);
+            var below = y > Hold(0);
+            var quadrant = right.to(ScalarType.Int64).add(Hold(2) * below.to(ScalarType.Int64), One);
+            var weight = maskPadded.narrow(0, start, n).view(n, -1).gather(1, (cell * Hold(4)).add(quadrant, One).view(n, -1)).view(n, h * s, w * s);
+            var dx = x - (right.to(ScalarType.Float32) * Hold(2 * o) - Hold(o));
+            var dy = y - (below.to(ScalarType.Float32) * Hold(2 * o) - Hold(o));
+            covered = covered.add(weight * (dx.pow(Hold(2)).add(dy.pow(Hold(2)), One) <= rr).to(ScalarType.Float32), One);
+            var value = (c * covered - Hold(1)).neg();
             parts.Add(inner.MoveToOuter(nn.functional.avg_pool2d(value.unsqueeze(1), s).squeeze(1)));
         }
         return scope.MoveToOuter(cat(parts, 0));
@@ -130,11 +130,11 @@ public sealed class CdmamSimulator
     private (Tensor Local, Tensor Cell) Axis(int pixels, int s, Tensor shift, int cells, double cellMm)
     {
         double pitch = Device.PixelPitchMm, m = Device.Magnification;
-        var u = (arange(pixels * s, dtype: ScalarType.Float64) + 0.5) / s - pixels / 2.0;   // pixel units from the detector centre
-        var phantom = (u.unsqueeze(0) * pitch + shift.unsqueeze(1)) / m;                      // [n, pixels·s] mm in the phantom plane
-        var index = (phantom / cellMm + cells / 2.0).floor();
-        var local = phantom - (index + 0.5 - cells / 2.0) * cellMm;
-        var inside = (index >= 0) & (index < cells);
+        var u = arange(Hold(0), Hold(pixels * s), Hold(1), dtype: ScalarType.Float64).add(Hold(0.5), One) / Hold(s) - Hold(pixels / 2.0);   // pixel units from the detector centre
+        var phantom = (u.unsqueeze(0) * Hold(pitch)).add(shift.unsqueeze(1), One) / Hold(m);                      // [n, pixels·s] mm in the phantom plane
+        var index = (phantom / Hold(cellMm)).add(Hold(cells / 2.0), One).floor();
+        var local = phantom - (index.add(Hold(0.5), One) - Hold(cells / 2.0)) * Hold(cellMm);
+        var inside = (index >= Hold(0)) & (index < Hold(cells));
         return (local.to(ScalarType.Float32), where(inside, index.to(ScalarType.Int64), tensor(-1L)));
     }
 
@@ -144,22 +144,22 @@ public sealed class CdmamSimulator
         using var scope = NewDisposeScope();
         var d = Device;
         var signal = primary;
-        if (d.ScatterToPrimary > 0) signal = signal + d.ScatterToPrimary * LowPass(primary, d.ScatterSigmaMm / d.PixelPitchMm);
-        signal = signal * (float)d.OpenFieldDn;
+        if (d.ScatterToPrimary > 0) signal = signal.add(Hold(d.ScatterToPrimary) * LowPass(primary, d.ScatterSigmaMm / d.PixelPitchMm), One);
+        signal = signal * Hold((float)d.OpenFieldDn);
         if (noise is not null && d.QuantaPerPixel is double q)
         {
             double gain = d.OpenFieldDn / q;
-            signal = signal + (signal.clamp_min(0) * (float)gain).sqrt() * randn(signal.shape, dtype: ScalarType.Float32, generator: noise);
+            signal = signal.add((signal.clamp_min(Hold(0)) * Hold((float)gain)).sqrt() * randn(signal.shape, dtype: ScalarType.Float32, generator: noise), One);
         }
         signal = Blur(signal, d.BlurSigmaPx);
         if (noise is not null && d.ElectronicNoiseDn > 0)
         {
             var k = Kernel(d.NoiseCorrelationSigmaPx);
             double sumSquares = k.Sum(v => v * v);
-            var white = randn(signal.shape, dtype: ScalarType.Float32, generator: noise) * (float)(d.ElectronicNoiseDn / sumSquares);
-            signal = signal + Blur(white, d.NoiseCorrelationSigmaPx);
+            var white = randn(signal.shape, dtype: ScalarType.Float32, generator: noise) * Hold((float)(d.ElectronicNoiseDn / sumSquares));
+            signal = signal.add(Blur(white, d.NoiseCorrelationSigmaPx), One);
         }
-        if (noise is not null && d.Digitise) signal = signal.round().clamp(0, Math.Pow(2, d.Bits) - 1);
+        if (noise is not null && d.Digitise) signal = signal.round().clamp(Hold(0), Hold(Math.Pow(2, d.Bits) - 1));
         return scope.MoveToOuter(signal);
     }
 
@@ -197,7 +197,7 @@ public sealed class CdmamSimulator
         long h = x.shape[1], w = x.shape[2];
         var fy = fft.fftfreq(h, dtype: ScalarType.Float32).unsqueeze(1);
         var fx = fft.rfftfreq(w, dtype: ScalarType.Float32).unsqueeze(0);
-        var transfer = (-2 * Math.PI * Math.PI * sigmaPx * sigmaPx * (fx.square() + fy.square())).exp();
+        var transfer = (Hold(-2 * Math.PI * Math.PI * sigmaPx * sigmaPx) * fx.pow(Hold(2)).add(fy.pow(Hold(2)), One)).exp();
         var y = fft.irfft2(fft.rfft2(x) * transfer, s: [h, w]);
         return scope.MoveToOuter(y);
     }
@@ -210,8 +210,8 @@ public sealed class CdmamSimulator
         long n = shifts.shape[0];
         var (_, col) = Axis(w, 1, shifts.select(1, 0), layout.Columns, layout.CellMm);
         var (_, row) = Axis(h, 1, shifts.select(1, 1), layout.Rows, layout.CellMm);
-        var valid = (col >= 0).unsqueeze(1) & (row >= 0).unsqueeze(2);
-        return scope.MoveToOuter(where(valid, row.unsqueeze(2) * layout.Columns + col.unsqueeze(1), tensor((long)layout.Cells)).view(n, -1));
+        var valid = (col >= Hold(0)).unsqueeze(1) & (row >= Hold(0)).unsqueeze(2);
+        return scope.MoveToOuter(where(valid, (row.unsqueeze(2) * Hold(layout.Columns)).add(col.unsqueeze(1), One), tensor((long)layout.Cells)).view(n, -1));
     }
 
     /// <summary>The position (row, column, in pixel units, fractional) of corner disc k's centre in cell c of each image: float64 [B, cells, 4, 2].</summary>
@@ -229,8 +229,8 @@ public sealed class CdmamSimulator
                 cy[c * 4 + k] = ((c / layout.Columns) + 0.5 - layout.Rows / 2.0) * a + ((k & 2) == 0 ? -o : o);
             }
         // pixel centre j sits at ((j + 0.5) − W/2)·pitch + shift at the detector
-        var col = (tensor(cx).view(1, -1) * m - shifts.select(1, 0).unsqueeze(1)) / pitch + w / 2.0 - 0.5;
-        var row = (tensor(cy).view(1, -1) * m - shifts.select(1, 1).unsqueeze(1)) / pitch + h / 2.0 - 0.5;
+        var col = ((tensor(cx).view(1, -1) * Hold(m) - shifts.select(1, 0).unsqueeze(1)) / Hold(pitch)).add(Hold(w / 2.0), One) - Hold(0.5);
+        var row = ((tensor(cy).view(1, -1) * Hold(m) - shifts.select(1, 1).unsqueeze(1)) / Hold(pitch)).add(Hold(h / 2.0), One) - Hold(0.5);
         return scope.MoveToOuter(stack([row, col], -1).view(shifts.shape[0], layout.Cells, 4, 2));
     }
 

@@ -122,7 +122,7 @@ public sealed class DropoutRegression : IRegressionUncertainty, IDisposable
                 {
                     using var batchScope = NewDisposeScope();
                     long count = Math.Min(batchSize, n - start);
-                    var f = _network.Draws(x.narrow(0, start, count), k, sigma).to(ScalarType.Float64) * Scaling.TargetStd + Scaling.TargetMean; // [b, K]
+                    var f = (_network.Draws(x.narrow(0, start, count), k, sigma).to(ScalarType.Float64) * Hold(Scaling.TargetStd)).add(Hold(Scaling.TargetMean), One); // [b, K]
                     var m = f.mean([1]).data<double>().ToArray();
                     var v = k > 1 ? f.var(1, unbiased: false).data<double>().ToArray() : new double[count];
                     for (long i = 0; i < count; i++)

@@ -43,8 +43,8 @@ public sealed class EiVLoss : TrainingLoss
         long k = outputs.shape[1];
         var y = targets.reshape(-1, 1).to(outputs.dtype);
         var ls = logSigma.reshape(1).to(outputs.dtype);
-        var logLik = (y - outputs).square() * (-0.5) * (ls * -2).exp();             // −(y − F)²/(2σ²)
-        var loss = -(logLik.logsumexp(1) - Math.Log(k)) + ls + 0.5 * Math.Log(2 * Math.PI);
+        var logLik = (y - outputs).pow(Hold(2)) * Hold(-0.5) * (ls * Hold(-2)).exp();             // −(y − F)²/(2σ²)
+        var loss = (-(logLik.logsumexp(1) - Hold(Math.Log(k)))).add(ls, One).add(Hold(0.5 * Math.Log(2 * Math.PI)), One);
         return scope.MoveToOuter(loss);
     }
 

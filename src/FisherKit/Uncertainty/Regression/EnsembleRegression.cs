@@ -97,9 +97,9 @@ public sealed class EnsembleRegression : IRegressionUncertainty, IDisposable
         foreach (var net in _members)
         {
             using var mode = ModuleMode.Eval(net);
-            var mu = net.call(x).reshape(-1).to(ScalarType.Float64) * Scaling.TargetStd + Scaling.TargetMean;
+            var mu = (net.call(x).reshape(-1).to(ScalarType.Float64) * Hold(Scaling.TargetStd)).add(Hold(Scaling.TargetMean), One);
             means.Add(mu);
-            variances.Add(full_like(mu, Math.Pow(net.NoiseStd * Scaling.TargetStd, 2)));
+            variances.Add(full_like(mu, Hold(Math.Pow(net.NoiseStd * Scaling.TargetStd, 2))));
         }
         var p = EnsembleCombination.Combine(stack(means), stack(variances), Correction);
         var samples = means.Select(m => m.data<double>().ToArray()).ToArray();

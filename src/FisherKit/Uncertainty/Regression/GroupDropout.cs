@@ -39,9 +39,9 @@ public sealed class GroupDropout : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var shape = input.shape.ToArray();
         shape[0] = rows / GroupSize;
-        using var keep = full(shape, 1 - P, input.dtype, input.device);
+        using var keep = full(shape, Hold(1 - P), input.dtype, input.device);
         var mask = bernoulli(keep, Generator);
         if (GroupSize > 1) mask = mask.repeat_interleave(GroupSize, 0);
-        return scope.MoveToOuter(input * mask * (1.0 / (1 - P)));
+        return scope.MoveToOuter(input * mask * Hold(1.0 / (1 - P)));
     }
 }

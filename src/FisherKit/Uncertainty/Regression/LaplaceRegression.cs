@@ -119,8 +119,8 @@ public sealed class LaplaceRegression : IRegressionUncertainty, IDisposable
         var (module, z) = Curvature(network, kind, x);
         using var op = FisherOperator.FromTensors(module, new Gaussian(network.NoiseStd), z, y.reshape(-1, 1), 512, FisherKind.GeneralizedGaussNewton, Normalization.Sum);
         var ggn = op.ToDense();
-        var h = ggn.to(ScalarType.Float64) + eye(ggn.shape[0], dtype: ScalarType.Float64) * lambda;
-        return scope.MoveToOuter(linalg.cholesky((h + h.t()) * 0.5).to(ScalarType.Float64));
+        var h = ggn.to(ScalarType.Float64).add(eye(ggn.shape[0], dtype: ScalarType.Float64) * Hold(lambda), One);
+        return scope.MoveToOuter(linalg.cholesky(h.add(h.t(), One) * Hold(0.5)).to(ScalarType.Float64));
     }
 
     /// <summary>Number of weights treated as uncertain.</summary>
@@ -145,15 +145,15 @@ public sealed class LaplaceRegression : IRegressionUncertainty, IDisposable
         var rows = factor.to(ScalarType.Float64);
         var w = linalg.solve_triangular(_cholesky, rows.t(), upper: false);             // L⁻¹Jᵀ, [P, N]
         double s = Scaling.TargetStd;
-        var epistemic = (w.square().sum([0]) * (s * s)).data<double>().ToArray();
-        var mu = (mean * s + Scaling.TargetMean).data<double>().ToArray();
+        var epistemic = (w.pow(Hold(2)).sum([0]) * Hold(s * s)).data<double>().ToArray();
+        var mu = (mean * Hold(s)).add(Hold(Scaling.TargetMean), One).data<double>().ToArray();
         double[][]? draws = null;
         if (samples > 0)
         {
             using var g = new Generator((ulong)Benchmark.BenchmarkProblem.Derive(seed ?? Options.Seed, 77));
             var e = randn([_cholesky.shape[0], samples], dtype: ScalarType.Float64, generator: g);
             var delta = linalg.solve_triangular(_cholesky.t(), e, upper: true);         // N(0, H⁻¹) draws, [P, S]
-            var f = rows.matmul(delta).t() * s + (mean * s + Scaling.TargetMean);         // [S, N]
+            var f = (rows.matmul(delta).t() * Hold(s)).add((mean * Hold(s)).add(Hold(Scaling.TargetMean), One), One);         // [S, N]
             draws = Enumerable.Range(0, samples).Select(i => f[i].data<double>().ToArray()).ToArray();
         }
         double s2 = Math.Pow(_network.NoiseStd * s, 2);

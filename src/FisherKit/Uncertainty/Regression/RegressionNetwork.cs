@@ -117,8 +117,8 @@ public sealed class RegressionNetwork : nn.Module<Tensor, Tensor>
         long b = input.shape[0];
         var x = draws > 1 ? input.repeat_interleave(draws, 0) : input;
         var sx = sigmaX.to(input.dtype, input.device);
-        if (sx.gt(0).any().item<bool>())
-            x = x + randn(x.shape, dtype: x.dtype, device: x.device, generator: _generator) * sx;
+        if (sx.gt(Hold(0)).any().item<bool>())
+            x = x.add(randn(x.shape, dtype: x.dtype, device: x.device, generator: _generator) * sx, One);
         foreach (var d in _dropout) d.GroupSize = draws;
         try
         {

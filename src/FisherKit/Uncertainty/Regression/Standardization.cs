@@ -72,7 +72,7 @@ public sealed record Standardization(double[] InputMean, double[] InputStd, doub
     {
         ArgumentNullException.ThrowIfNull(targets);
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(((targets.to(ScalarType.Float64).reshape(-1) - TargetMean) / TargetStd).to(ScalarType.Float32));
+        return scope.MoveToOuter(((targets.to(ScalarType.Float64).reshape(-1) - Hold(TargetMean)) / Hold(TargetStd)).to(ScalarType.Float32));
     }
 
     /// <summary>σ_x in data units (one value or one per input) as σ_x/s_x per input in network units.</summary>

@@ -34,11 +34,11 @@ public static class Bait
         var ec = candidates.to(ScalarType.Float64, CPU);
         var el = labelled.to(ScalarType.Float64, CPU);
         var all = cat([el.reshape(-1, r), ec.reshape(-1, r)], 0);
-        var fisher = all.t().mm(all) / (nl + m);
+        var fisher = all.t().mm(all) / Hold(nl + m);
         double w = 1.0 / (nl + batch);
-        var a = eye(r, dtype: ScalarType.Float64) * lambda;
-        if (nl > 0) a = a + el.reshape(-1, r).t().mm(el.reshape(-1, r)) * w;
-        var x = ec * Math.Sqrt(w);                                        // weighted candidate factors
+        var a = eye(r, dtype: ScalarType.Float64) * Hold(lambda);
+        if (nl > 0) a = a.add(el.reshape(-1, r).t().mm(el.reshape(-1, r)) * Hold(w), One);
+        var x = ec * Hold(Math.Sqrt(w));                                        // weighted candidate factors
         var ainv = OptimalDesign.SpdInverse(a);
         var b = x.reshape(-1, r).mm(ainv).reshape(m, k, r);              // X_u A⁻¹
         var g = b.reshape(-1, r).mm(fisher).reshape(m, k, r);            // X_u A⁻¹ F
@@ -49,7 +49,7 @@ public static class Bait
         for (int step = 0; step < forward; step++)
         {
             using var scope = NewDisposeScope();
-            var s = eyeK + b.bmm(x.transpose(1, 2));
+            var s = eyeK.add(b.bmm(x.transpose(1, 2)), One);
             // tr A⁻¹F − tr (A + X_uᵀX_u)⁻¹F = tr(S_u⁻¹ X_u A⁻¹ F A⁻¹ X_uᵀ)
             var gain = linalg.solve(s, g.bmm(b.transpose(1, 2))).diagonal(0, 1, 2).sum(1).ToArray<double>();
             int j = TensorUtil.ArgMax(gain, taken);
@@ -66,7 +66,7 @@ public static class Bait
             b.Dispose(); g.Dispose(); ainv.Dispose();
             b = scope.MoveToOuter(newB);
             g = scope.MoveToOuter(newG);
-            ainv = scope.MoveToOuter((newAinv + newAinv.t()) * 0.5);
+            ainv = scope.MoveToOuter(newAinv.add(newAinv.t(), One) * Hold(0.5));
         }
         while (chosen.Count > batch)
         {
@@ -80,7 +80,7 @@ public static class Bait
             var bq = bs[q];
             var newAinv = ainv - bq.t().mm(linalg.solve(inner[q], bq));
             ainv.Dispose();
-            ainv = scope.MoveToOuter((newAinv + newAinv.t()) * 0.5);
+            ainv = scope.MoveToOuter(newAinv.add(newAinv.t(), One) * Hold(0.5));
             chosen.RemoveAt(q);
         }
         return [.. chosen];

@@ -53,9 +53,9 @@ public static class FisherEmbeddings
         var z64 = z.detach().to(ScalarType.Float64);
         model.Likelihood.Validate(z64);
         var m = model.Likelihood.OutputFisher(z64);
-        var sym = (m + m.transpose(1, 2)) * 0.5;
+        var sym = m.add(m.transpose(1, 2), One) * Hold(0.5);
         var (w, q) = linalg.eigh(sym);
-        return scope.MoveToOuter(q * w.clamp_min(0).sqrt().unsqueeze(1));
+        return scope.MoveToOuter(q * w.clamp_min(Hold(0)).sqrt().unsqueeze(1));
     }
 
     /// <summary>Last-layer Fisher embeddings (N, C, r) with r = (H + 1)·C for a layer with bias.</summary>

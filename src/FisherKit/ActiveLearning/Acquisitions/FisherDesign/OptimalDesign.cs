@@ -32,11 +32,11 @@ public static class OptimalDesign
         if (embeddings.ndim != 3) throw new ArgumentException($"Embeddings must be (N, K, r), got {TensorChecks.Shape(embeddings.shape)}.", nameof(embeddings));
         using var scope = NewDisposeScope();
         var r = dimension ?? embeddings.shape[2];
-        var a = eye(r, dtype: ScalarType.Float64) * priorPrecision;
+        var a = eye(r, dtype: ScalarType.Float64) * Hold(priorPrecision);
         if (embeddings.shape[0] > 0)
         {
             var e = embeddings.to(ScalarType.Float64, CPU).reshape(-1, r);
-            a = a + e.t().mm(e);
+            a = a.add(e.t().mm(e), One);
         }
         return scope.MoveToOuter(a);
     }
@@ -79,7 +79,7 @@ public static class OptimalDesign
         for (int step = 0; step < count; step++)
         {
             using var scope = NewDisposeScope();
-            var s = eyeK + b.bmm(e.transpose(1, 2));                           // (M, K, K)
+            var s = eyeK.add(b.bmm(e.transpose(1, 2)), One);                           // (M, K, K)
             double[] gain = criterion switch
             {
                 DesignCriterion.DOptimal => BatchedLogDet(s).ToArray<double>(),
@@ -99,10 +99,10 @@ public static class OptimalDesign
             var c = b.reshape(-1, r).mm(ej.t()).reshape(m, k, k);              // E_u A⁻¹ E_*ᵀ = B_u E_*ᵀ
             var newB = b - c.reshape(-1, k).mm(sinvB).reshape(m, k, r);
             var newAinv = ainv - bj.t().mm(sinvB);
-            var newA = a + ej.t().mm(ej);
+            var newA = a.add(ej.t().mm(ej), One);
             b.Dispose(); ainv.Dispose(); a.Dispose();
             b = scope.MoveToOuter(newB);
-            ainv = scope.MoveToOuter((newAinv + newAinv.t()) * 0.5);
+            ainv = scope.MoveToOuter(newAinv.add(newAinv.t(), One) * Hold(0.5));
             a = scope.MoveToOuter(newA);
         }
         return new GreedyDesign(picks, gains, logDet0, logDet);
@@ -114,7 +114,7 @@ public static class OptimalDesign
         using var scope = NewDisposeScope();
         var l = linalg.cholesky(a);
         var inv = cholesky_solve(eye(a.shape[0], dtype: a.dtype), l);
-        return scope.MoveToOuter((inv + inv.t()) * 0.5);
+        return scope.MoveToOuter(inv.add(inv.t(), One) * Hold(0.5));
     }
 
     /// <summary>log det of each SPD matrix in a batch (B, K, K), via Cholesky.</summary>
@@ -122,7 +122,7 @@ public static class OptimalDesign
     {
         using var scope = NewDisposeScope();
         var l = linalg.cholesky(s);
-        return scope.MoveToOuter(l.diagonal(0, 1, 2).log().sum(1) * 2);
+        return scope.MoveToOuter(l.diagonal(0, 1, 2).log().sum(1) * Hold(2));
     }
 
     private static double[] SmallestEigenvalueGain(Tensor e, Tensor a, int eigenSubspace)
@@ -140,7 +140,7 @@ public static class OptimalDesign
         var g = e.reshape(-1, r).mm(vm).reshape(e.shape[0], e.shape[1], mdim);   // (M, K, m)
         var wm = w.narrow(0, 0, mdim);
         if (e.shape[1] == 1) return (SmallestEigenvalueOfRankOneUpdate(wm, g.select(1, 0)) - w[0]).ToArray<double>();
-        var t = wm.diag().unsqueeze(0) + g.transpose(1, 2).bmm(g);
+        var t = wm.diag().unsqueeze(0).add(g.transpose(1, 2).bmm(g), One);
         var lmin = linalg.eigvalsh(t).select(1, 0);
         return (lmin - w[0]).ToArray<double>();
     }
@@ -153,27 +153,27 @@ public static class OptimalDesign
     internal static Tensor SmallestEigenvalueOfRankOneUpdate(Tensor w, Tensor z)
     {
         using var scope = NewDisposeScope();
-        var z2 = z.square();                                                      // (M, m)
+        var z2 = z.pow(Hold(2));                                                      // (M, m)
         var w0 = w[0].ToDouble();
         var w1 = w.shape[0] > 1 ? w[1].ToDouble() : double.PositiveInfinity;
-        var lo = full([z.shape[0]], w0, ScalarType.Float64);
-        var hi = (z2.select(1, 0) + w0).clamp_max(w1);
+        var lo = full([z.shape[0]], Hold(w0), ScalarType.Float64);
+        var hi = z2.select(1, 0).add(Hold(w0), One).clamp_max(Hold(w1));
         var wRow = w.unsqueeze(0);
         for (int it = 0; it < 100; it++)
         {
             using var step = NewDisposeScope();
-            var mid = (lo + hi) * 0.5;
+            var mid = lo.add(hi, One) * Hold(0.5);
             // Strictly inside (w₀, w₁) wherever lo < hi, so no denominator vanishes; where lo = hi the value is final.
             var open = mid.gt(lo) & mid.lt(hi);
-            var safeMid = where(open, mid, lo - 1.0);
-            var f = (z2 / (wRow - safeMid.unsqueeze(1))).sum(1) + 1.0;
-            var below = open & f.lt(0);                                           // root above mid
+            var safeMid = where(open, mid, lo - Hold(1.0));
+            var f = (z2 / (wRow - safeMid.unsqueeze(1))).sum(1).add(Hold(1.0), One);
+            var below = open & f.lt(Hold(0));                                           // root above mid
             var newLo = where(below, mid, lo);
             var newHi = where(open & ~below, mid, hi);
             lo.Dispose(); hi.Dispose();
             lo = step.MoveToOuter(newLo);
             hi = step.MoveToOuter(newHi);
         }
-        return scope.MoveToOuter((lo + hi) * 0.5);
+        return scope.MoveToOuter(lo.add(hi, One) * Hold(0.5));
     }
 }
