@@ -144,7 +144,7 @@ public sealed class CdmamSimulator
         using var scope = NewDisposeScope();
         var d = Device;
         var signal = primary;
-        if (d.ScatterToPrimary > 0) signal = signal.add(Hold(d.ScatterToPrimary) * LowPass(primary, d.ScatterSigmaMm / d.PixelPitchMm), One);
+        if (d.ScatterToPrimary > 0) signal = signal.add(LowPass(primary, d.ScatterSigmaMm / d.PixelPitchMm) * Hold(d.ScatterToPrimary), One);
         signal = signal * Hold((float)d.OpenFieldDn);
         if (noise is not null && d.QuantaPerPixel is double q)
         {
