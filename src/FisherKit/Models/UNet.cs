@@ -121,9 +121,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor>
         if (Options.Head == RegressionHead.Mean) return (raw, x);
         int c = Options.OutChannels;
         var mean = raw.narrow(1, 0, c);
-        var r = raw.narrow(1, c, c);
-        // softplus(r) = log(1 + e^r), as logaddexp(r, 0): TorchSharp's softplus makes Scalars nobody holds (HeldScalars).
-        var variance = r.logaddexp(zeros_like(r)).add(Hold(Options.MinVariance), One);
+        var variance = Softplus(raw.narrow(1, c, c)).add(Hold(Options.MinVariance), One);
         return (cat([mean, variance], 1), x);
     }
 

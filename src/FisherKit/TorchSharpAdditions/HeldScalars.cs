@@ -1,4 +1,5 @@
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FisherKit.TorchSharpAdditions;
 
@@ -20,7 +21,8 @@ namespace FisherKit.TorchSharpAdditions;
 /// Write <c>x * Hold(2.0)</c>, <c>(p - Hold(1)).neg()</c> for <c>1 - p</c>, <c>x.clamp(Hold(lo), Hold(hi))</c>.
 /// TorchSharp's additions make an unheld Scalar of their own (alpha = 1) even from tensors (<c>x + y</c>,
 /// <c>x.add(y)</c>, <c>x + Hold(c)</c>): pass <see cref="One"/> as alpha, <c>x.add(y, One)</c>,
-/// <c>x.add(Hold(c), One)</c>. <c>x.square()</c> makes its own exponent: write <c>x.pow(Hold(2))</c>.
+/// <c>x.add(Hold(c), One)</c>. <c>x.square()</c> makes its own exponent: write <c>x.pow(Hold(2))</c>; for
+/// <c>nn.functional.softplus(x)</c> write <see cref="Softplus"/>.
 /// <see cref="ScalarAudit"/> finds the calls that still make unheld Scalars in an assembly; FisherKit's tests
 /// run it on FisherKit.
 /// </para>
@@ -29,7 +31,7 @@ namespace FisherKit.TorchSharpAdditions;
 /// </summary>
 public static class HeldScalars
 {
-    /// <summary>How many held Scalars each thread keeps alive (about 64 bytes of native memory each).</summary>
+    /// <summary>How many held Scalars each thread keeps alive.</summary>
     public const int RingSize = 1024;
 
     [ThreadStatic] private static Scalar?[]? ring;
@@ -52,6 +54,12 @@ public static class HeldScalars
 
     /// <summary>A Scalar of <paramref name="value"/> (bool): <c>masked_fill</c> of Bool tensors.</summary>
     public static Scalar Hold(bool value) => Keep(value.ToScalar());
+
+    /// <summary>
+    /// softplus(x) = log(1 + eˣ), as <c>logaddexp(x, 0)</c> (stable for large x, gradient sigmoid(x)): TorchSharp's
+    /// <c>softplus</c> makes its beta and threshold Scalars itself and leaves them to the finalizer.
+    /// </summary>
+    public static Tensor Softplus(Tensor x) => x.logaddexp(zeros_like(x));
 
     private static Scalar Keep(Scalar scalar)
     {

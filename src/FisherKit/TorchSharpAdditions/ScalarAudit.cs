@@ -47,8 +47,7 @@ public static class ScalarAudit
     public static IReadOnlyList<ScalarAuditFinding> Audit(Assembly assembly)
     {
         var reaching = torchSharp.Value.Reaching;
-        var findings = new SortedSet<ScalarAuditFinding>(Comparer<ScalarAuditFinding>.Create((a, b) =>
-            string.CompareOrdinal(a.ToString(), b.ToString())));
+        var findings = new HashSet<ScalarAuditFinding>();
         foreach (var (type, method, body, called) in Bodies(assembly))
         {
             if (type == typeof(HeldScalars)) continue;
@@ -60,7 +59,7 @@ public static class ScalarAudit
                 if (unheld) findings.Add(new ScalarAuditFinding(MethodName(method), MethodName(callee)));
             }
         }
-        return findings.ToList();
+        return findings.OrderBy(f => f.ToString(), StringComparer.Ordinal).ToList();
     }
 
     private static (HashSet<MethodBase>, HashSet<MethodBase>, int) ScanTorchSharp()

@@ -44,6 +44,21 @@ public sealed class HeldScalarsTests
     }
 
     [Fact]
+    public void Softplus_is_log_of_one_plus_exp_and_TorchSharps_softplus()
+    {
+        double[] xs = [-40, -3, -0.5, 0, 0.5, 3, 19, 21, 40];
+        using var x = tensor(xs, dtype: float64);
+        var closedForm = xs.Select(v => v > 30 ? v + Math.Exp(-v) : Math.Log(1 + Math.Exp(v))).ToArray();   // above 30, v + log1p(e^-v) = v + e^-v in double
+        var held = Softplus(x).ToArray<double>();
+        var torchSharps = nn.functional.softplus(x).ToArray<double>();   // threshold 20: returns x above it
+        for (int i = 0; i < xs.Length; i++)
+        {
+            Assert.Equal(closedForm[i], held[i], Math.Max(1e-15, 1e-15 * Math.Abs(closedForm[i])));
+            Assert.Equal(torchSharps[i], held[i], Math.Max(1e-15, 3e-9 * Math.Abs(xs[i])));   // above the threshold: log1p(e^-x) < 2.1e-9 left out
+        }
+    }
+
+    [Fact]
     public void The_audit_finds_the_unheld_Scalars_of_plain_TorchSharp_code()
     {
         var found = ScalarAudit.Audit(typeof(Samples).Assembly).Where(f => f.Method.StartsWith("Samples.", StringComparison.Ordinal))

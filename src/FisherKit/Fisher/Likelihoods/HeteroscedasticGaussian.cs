@@ -45,8 +45,7 @@ public sealed class HeteroscedasticGaussian(VarianceLink link = VarianceLink.Log
         var d = output.shape[1] / 2;
         var mu = output.narrow(1, 0, d);
         var s = output.narrow(1, d, d);
-        // softplus(s) = log(1 + e^s), as logaddexp(s, 0): TorchSharp's softplus makes Scalars nobody holds (HeldScalars).
-        var v = Link == VarianceLink.LogVariance ? s.exp() : s.logaddexp(zeros_like(s)).add(Hold(MinimumVariance), One);
+        var v = Link == VarianceLink.LogVariance ? s.exp() : Softplus(s).add(Hold(MinimumVariance), One);
         return (scope.MoveToOuter(mu), scope.MoveToOuter(v));
     }
 
