@@ -1,4 +1,5 @@
 using System.Globalization;
+using FisherKit.TorchSharpAdditions;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -57,7 +58,7 @@ public sealed record VggRegressionNet
             foreach (var c in block)
             {
                 features.Add(($"{i++}", nn.Conv2d(channels, c, 3, padding: 1)));
-                features.Add(($"{i++}", nn.BatchNorm2d(c)));
+                features.Add(($"{i++}", HeldBatchNorm.BatchNorm2d(c)));   // nn.BatchNorm2d's training forward leaves a Scalar to its finalizer
                 features.Add(($"{i++}", nn.ReLU()));
                 channels = c;
             }

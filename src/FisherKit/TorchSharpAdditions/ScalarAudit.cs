@@ -17,7 +17,8 @@ public sealed record ScalarAuditFinding(string Method, string Call)
 /// <summary>
 /// Finds, from their IL, the calls that make a Scalar nobody holds while libtorch reads it (README, "Implicit
 /// Scalars and other threads"; <see cref="HeldScalars"/>): in TorchSharp itself, and in an assembly of yours.
-/// A lower bound in both: calls through virtual methods (a module's <c>forward</c>) are not followed.
+/// A lower bound in both: calls through virtual methods are not followed; a module's <c>forward</c> is judged by the
+/// module's type where the assembly makes it with TorchSharp's factory (<c>nn.BatchNorm2d(c)</c>).
 /// </summary>
 public static class ScalarAudit
 {
@@ -35,18 +36,45 @@ public static class ScalarAudit
     public static IReadOnlyList<string> TorchSharpMethodsMakingUnheldScalars() =>
         torchSharp.Value.Makers.Select(MethodName).Distinct().Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>
+    /// TorchSharp's module types (<c>TorchSharp.Modules</c>) whose <c>forward</c>, their own or the one they inherit,
+    /// makes an unheld Scalar on some path (<c>BatchNorm2d</c>: <c>num_batches_tracked.add_(1)</c> in training mode).
+    /// <see cref="Audit"/> cannot see these in your code, which calls <c>forward</c> through a virtual method; a network
+    /// built of them makes such Scalars whatever the code around it holds. A lower bound, like the audit.
+    /// </summary>
+    public static IReadOnlyList<string> TorchSharpModulesMakingUnheldScalars() =>
+        torchSharpModules.Value.Select(t => t.Name).Order(StringComparer.Ordinal).ToList();
+
+    private static readonly Lazy<HashSet<Type>> torchSharpModules = new(() =>
+    {
+        var reaching = torchSharp.Value.Reaching;
+        var modules = new HashSet<Type>();
+        foreach (var type in LoadableTypes(typeof(Tensor).Assembly))
+        {
+            if (type.IsAbstract || !typeof(nn.Module).IsAssignableFrom(type)) continue;
+            var forwards = type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
+                               .Where(m => m.Name == "forward" && !m.IsAbstract);
+            // Seen from its declaring type, as the scan of TorchSharp's bodies saw it (an inherited forward is reflected from the derived type).
+            if (forwards.Any(f => reaching.Contains(MethodBase.GetMethodFromHandle(f.MethodHandle, f.DeclaringType!.TypeHandle)!)))
+                modules.Add(type);
+        }
+        return modules;
+    });
+
     /// <summary>TorchSharp methods that make a Scalar inside a try/finally (a dispose scope, a foreach or a <c>using</c>): not examined.</summary>
     public static int TorchSharpMethodsNotExamined => torchSharp.Value.WithHandlers;
 
     /// <summary>
     /// The calls in <paramref name="assembly"/> that make an unheld Scalar: an implicit conversion to Scalar, a
     /// <c>ToScalar</c> in a method without a try/finally to dispose it, or a call of a TorchSharp method that makes
-    /// one itself, directly or through other TorchSharp methods (<c>x + y</c>, <c>x * 2.0</c>, <c>x.square()</c>).
-    /// <see cref="HeldScalars"/> itself is left out.
+    /// one itself, directly or through other TorchSharp methods (<c>x + y</c>, <c>x * 2.0</c>, <c>x.square()</c>),
+    /// or of one that makes a module whose <c>forward</c> does (<c>nn.BatchNorm2d(c)</c>;
+    /// <see cref="TorchSharpModulesMakingUnheldScalars"/>). <see cref="HeldScalars"/> itself is left out.
     /// </summary>
     public static IReadOnlyList<ScalarAuditFinding> Audit(Assembly assembly)
     {
         var reaching = torchSharp.Value.Reaching;
+        var modules = torchSharpModules.Value;
         var findings = new HashSet<ScalarAuditFinding>();
         foreach (var (type, method, body, called) in Bodies(assembly))
         {
@@ -55,7 +83,8 @@ public static class ScalarAudit
             {
                 bool unheld = IsImplicitConversion(callee)
                               || IsToScalar(callee) && body.ExceptionHandlingClauses.Count == 0
-                              || reaching.Contains(callee.IsGenericMethod && callee is MethodInfo mi ? mi.GetGenericMethodDefinition() : callee);
+                              || reaching.Contains(callee.IsGenericMethod && callee is MethodInfo mi ? mi.GetGenericMethodDefinition() : callee)
+                              || callee is MethodInfo made && modules.Contains(made.ReturnType);   // nn.BatchNorm2d(c): its forward makes one
                 if (unheld) findings.Add(new ScalarAuditFinding(MethodName(method), MethodName(callee)));
             }
         }
@@ -101,10 +130,7 @@ public static class ScalarAudit
     /// <summary>Every method body of an assembly with the methods it names (call, callvirt, newobj, ldftn).</summary>
     private static IEnumerable<(Type Type, MethodBase Method, MethodBody Body, List<MethodBase> Called)> Bodies(Assembly assembly)
     {
-        Type[] types;
-        try { types = assembly.GetTypes(); }
-        catch (ReflectionTypeLoadException e) { types = e.Types.OfType<Type>().ToArray(); }   // types of optional dependencies
-        foreach (var type in types)
+        foreach (var type in LoadableTypes(assembly))
             foreach (var method in type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared)))
             {
                 MethodBody? body;
@@ -113,6 +139,12 @@ public static class ScalarAudit
                 if (body?.GetILAsByteArray() is not { } il) continue;
                 yield return (type, method, body, CalledMethods(method, il).ToList());
             }
+    }
+
+    private static Type[] LoadableTypes(Assembly assembly)
+    {
+        try { return assembly.GetTypes(); }
+        catch (ReflectionTypeLoadException e) { return e.Types.OfType<Type>().ToArray(); }   // types of optional dependencies
     }
 
     /// <summary>"Type.Method(parameter types)"; a lambda or other compiler-made method under the type that declares it.</summary>

@@ -68,6 +68,7 @@ public sealed class HeldScalarsTests
         Assert.Contains("Samples.Sum(Tensor,Tensor): Tensor.op_Addition(Tensor,Tensor)", found);   // through add(Tensor): alpha = 1
         Assert.Contains("Samples.Square(Tensor): Tensor.square()", found);
         Assert.Contains("Samples.Unused(): ScalarExtensionMethods.ToScalar(Double)", found);        // made, never disposed
+        Assert.Contains(found, f => f.StartsWith("Samples.Norm(): nn.BatchNorm2d(", StringComparison.Ordinal));
         Assert.DoesNotContain(found, f => f.StartsWith("Samples.Held", StringComparison.Ordinal));
         Assert.DoesNotContain(found, f => f.StartsWith("Samples.Using", StringComparison.Ordinal));
         Assert.Contains("Tensor.add(Tensor)", ScalarAudit.TorchSharpMethodsMakingUnheldScalars());
@@ -94,6 +95,8 @@ public sealed class HeldScalarsTests
         public static Tensor Sum(Tensor x, Tensor y) => x + y;
         public static Tensor Square(Tensor x) => x.square();
         public static Scalar Unused() => 3.0.ToScalar();
+        public static nn.Module<Tensor, Tensor> Norm() => nn.BatchNorm2d(3);          // its training forward makes one
+        public static nn.Module<Tensor, Tensor> HeldNorm() => HeldBatchNorm.BatchNorm2d(3);
         public static Tensor Held(Tensor x, Tensor y) => (x * Hold(2.0)).add(y, One).clamp_min(Hold(0.5)).pow(Hold(2));
 
         public static Tensor Using(Tensor x)
