@@ -26,6 +26,22 @@ public class DetectionMetricTests
     }
 
     [Fact]
+    public void Auroc_with_more_than_46340_positives_equals_a_brute_force_pair_count()
+    {
+        // p(p + 1)/2 no longer fits an int above 46,340 positives. 50,000 positives with scores 0..1499 (each
+        // value 33 or 34 times) against 1,000 negatives 0..999: counted pair by pair, ties as one half.
+        var pos = Enumerable.Range(0, 50_000).Select(i => (double)(i % 1500)).ToArray();
+        var neg = Enumerable.Range(0, 1000).Select(i => (double)i).ToArray();
+        double wins = 0;
+        foreach (var p in pos) foreach (var n in neg) wins += p > n ? 1 : p == n ? 0.5 : 0;
+        double expected = wins / (50_000.0 * 1000);
+        double auroc = DetectionMetrics.Auroc(neg, pos);
+        Assert.InRange(auroc, 0, 1);
+        Assert.Equal(expected, auroc, 12);
+        Assert.Equal(1 - expected, DetectionMetrics.Auroc(pos, neg), 12);   // the roles swapped: 50,000 negatives
+    }
+
+    [Fact]
     public void Perfect_and_reversed_separation_give_the_extreme_values()
     {
         double[] neg = [1, 2, 3];

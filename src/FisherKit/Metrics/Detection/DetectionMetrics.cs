@@ -25,11 +25,11 @@ public static class DetectionMetrics
         {
             int j = i;
             while (j < all.Length && all[j].v == all[i].v) j++;
-            double midRank = (i + 1 + j) / 2.0;       // ranks i+1 .. j share their mean
+            double midRank = (i + 1.0 + j) / 2.0;     // ranks i+1 .. j share their mean
             for (int k = i; k < j; k++) if (all[k].positive) rankSum += midRank;
             i = j;
         }
-        return (rankSum - p * (p + 1) / 2.0) / ((double)p * n);
+        return (rankSum - (double)p * (p + 1.0) / 2.0) / ((double)p * n);   // p(p+1) in double: an int overflows above 46,340 positives
     }
 
     /// <summary>
