@@ -56,8 +56,10 @@ public static class ScoreFunctions
     public static Tensor Disagreement(Tensor probabilitySamples, SampleMeasure measure)
     {
         ArgumentNullException.ThrowIfNull(probabilitySamples);
-        if (probabilitySamples.ndim != 3 || probabilitySamples.size(0) < 1 || probabilitySamples.size(2) < 2)
+        if (probabilitySamples.ndim != 3 || probabilitySamples.size(2) < 2)
             throw new ArgumentException($"Expected probability samples of shape (S, N, C); got {TensorChecks.Shape(probabilitySamples)}.", nameof(probabilitySamples));
+        if (probabilitySamples.size(0) < 2)
+            throw new ArgumentException($"Disagreement needs S ≥ 2 samples of the predictive distribution (one sample cannot disagree with itself); got S = {probabilitySamples.size(0)} in shape {TensorChecks.Shape(probabilitySamples)}.", nameof(probabilitySamples));
         using var scope = NewDisposeScope();
         var p = probabilitySamples.to(ScalarType.Float64);
         long s = p.size(0), c = p.size(2);

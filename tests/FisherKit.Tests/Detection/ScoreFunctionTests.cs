@@ -76,6 +76,32 @@ public class ScoreFunctionTests
         Assert.Equal(Math.Log(2), ScoreFunctions.Disagreement(half, SampleMeasure.MutualInformation).ToDouble(), 14);
     }
 
+    [Theory]
+    [InlineData(SampleMeasure.MutualInformation)]
+    [InlineData(SampleMeasure.PredictiveEntropy)]
+    [InlineData(SampleMeasure.VariationRatio)]
+    [InlineData(SampleMeasure.MeanStandardDeviation)]
+    public void Disagreement_needs_at_least_two_samples(SampleMeasure measure)
+    {
+        using var scope = NewDisposeScope();
+        // One sample of two disagreeing-looking rows: with S = 1 there is nothing to disagree with, and mutual
+        // information and variation ratio would be 0 whatever the input.
+        var one = tensor(new double[] { 0.5, 0.5, 0.0, 0.1, 0.2, 0.7 }, [1, 2, 3]);
+        var e = Assert.Throws<ArgumentException>(() => ScoreFunctions.Disagreement(one, measure));
+        Assert.Equal("probabilitySamples", e.ParamName);
+        Assert.Contains("S = 1", e.Message);
+        // Two samples are accepted: one-hot on different classes, mutual information log 2 (closed form).
+        var two = tensor(new double[] { 1, 0, 0, 1 }, [2, 1, 2]);
+        var v = ScoreFunctions.Disagreement(two, measure).ToDouble();
+        double expected = measure switch
+        {
+            SampleMeasure.MutualInformation or SampleMeasure.PredictiveEntropy => Math.Log(2),
+            SampleMeasure.VariationRatio => 0.5,
+            _ => 0.5,                               // std of (1, 0) and of (0, 1) is ½ each, mean over 2 classes
+        };
+        Assert.Equal(expected, v, 14);
+    }
+
     [Fact]
     public void Local_spatial_entropy_of_a_constant_map_is_zero()
     {
