@@ -280,6 +280,44 @@ public class FisherOperatorTests
     }
 
     [Fact]
+    public async Task From_tensors_checks_the_batch_size_and_the_number_of_targets()
+    {
+        var (model, x, y) = Case("mlp");                // 7 inputs, 7 labels
+        using var _m = model;
+        // batchSize 0 looped forever: run it on another thread so that a hang fails the test instead of the run.
+        var zero = await Task.Run(() => Record.Exception(() => FisherOperator.FromTensors(model, new Categorical(), x, batchSize: 0)))
+                             .WaitAsync(TimeSpan.FromSeconds(60));     // TimeoutException: FromTensors did not return
+        var e0 = Assert.IsType<ArgumentOutOfRangeException>(zero);
+        Assert.Equal("batchSize", e0.ParamName);
+        Assert.Equal(0, e0.ActualValue);
+        var eNeg = Assert.Throws<ArgumentOutOfRangeException>(() => FisherOperator.FromTensors(model, new Categorical(), x, batchSize: -3));
+        Assert.Equal(-3, eNeg.ActualValue);
+        Assert.Contains("-3", eNeg.Message);
+        // Targets longer or shorter than the inputs were cut to the inputs' length or read short without a word.
+        foreach (long count in new long[] { 5, 9 })
+        {
+            using var labels = randint(0, 3, [count]);
+            foreach (var kind in new[] { FisherKind.True, FisherKind.Empirical })
+            {
+                var e = Assert.Throws<ArgumentException>(() => FisherOperator.FromTensors(model, new Categorical(), x, labels, batchSize: 3, kind: kind));
+                Assert.Equal("targets", e.ParamName);
+                Assert.Contains($"{count} targets", e.Message);
+                Assert.Contains("7 inputs", e.Message);
+            }
+        }
+        // The constructor checks each batch the same way.
+        using var short4 = y.narrow(0, 0, 4);
+        var eb = Assert.Throws<ArgumentException>(() => new FisherOperator(model, new Categorical(), [(x, short4)], kind: FisherKind.Empirical));
+        Assert.Contains("4 targets", eb.Message);
+        // Valid input still works: a batch size larger than the data set gives one batch, equal to the brute-force mean.
+        using var op = FisherOperator.FromTensors(model, new Categorical(), x, y, batchSize: 100, kind: FisherKind.Empirical);
+        using var byTwo = FisherOperator.FromTensors(model, new Categorical(), x, y, batchSize: 2, kind: FisherKind.Empirical);
+        using var d1 = op.ToDense();
+        using var d2 = byTwo.ToDense();
+        Assert.True(d1.allclose(d2, rtol: 1e-10, atol: 1e-14));
+    }
+
+    [Fact]
     public void Bad_input_gives_clear_errors()
     {
         var (model, x, _) = Case("mlp");

@@ -33,6 +33,14 @@ public sealed class FisherOperator : ICurvatureMatrix, IDisposable
         if (monteCarloSamples < 1) throw new ArgumentOutOfRangeException(nameof(monteCarloSamples), monteCarloSamples, "At least one Monte-Carlo sample is needed.");
         if (kind is FisherKind.Empirical or FisherKind.GeneralizedGaussNewton && _batches.Any(b => b.targets is null))
             throw new ArgumentException($"The {kind} matrix needs the observed targets of every batch.", nameof(batches));
+        for (int b = 0; b < _batches.Count; b++)
+        {
+            var (x, y) = _batches[b];
+            if (x is null) throw new ArgumentException($"Batch {b} has no inputs.", nameof(batches));
+            if (x.ndim < 1) throw new ArgumentException($"The inputs of batch {b} need a batch dimension, got shape {TensorChecks.Shape(x)}.", nameof(batches));
+            if (y is not null && (y.ndim < 1 || y.shape[0] != x.shape[0]))
+                throw new ArgumentException($"Batch {b} has {(y.ndim < 1 ? "scalar" : y.shape[0].ToString())} targets for {x.shape[0]} inputs.", nameof(batches));
+        }
         PerInputFisher.CheckParameters(model);
         Kind = kind;
         Normalization = normalization;
@@ -46,6 +54,11 @@ public sealed class FisherOperator : ICurvatureMatrix, IDisposable
     public static FisherOperator FromTensors(nn.Module<Tensor, Tensor> model, PredictiveDistribution distribution, Tensor inputs, Tensor? targets = null,
         int batchSize = 256, FisherKind kind = FisherKind.True, Normalization normalization = Normalization.Mean, int monteCarloSamples = 1, long seed = 0)
     {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"The batch size must be at least 1, got {batchSize}.");
+        if (inputs.ndim < 1) throw new ArgumentException($"The inputs need a batch dimension, got shape {TensorChecks.Shape(inputs)}.", nameof(inputs));
+        if (targets is not null && (targets.ndim < 1 || targets.shape[0] != inputs.shape[0]))
+            throw new ArgumentException($"There are {(targets.ndim < 1 ? "scalar" : targets.shape[0].ToString())} targets for {inputs.shape[0]} inputs; every input needs one target.", nameof(targets));
         var n = inputs.shape[0];
         var batches = new List<(Tensor, Tensor?)>();
         for (long s = 0; s < n; s += batchSize)
