@@ -22,6 +22,59 @@ public class GumStatementTests
         Assert.Equal(0.95, StudentTDistribution.CoverageLevel(s.CoverageFactor, 10), 12);
     }
 
+    [Theory]
+    [InlineData(0.0, 1.0, 4)]    // the t part alone: the t interval, u its standard deviation
+    [InlineData(1.0, 1.0, 4)]
+    [InlineData(0.5, 1.0, 4)]
+    [InlineData(1.0, 0.5, 4)]
+    [InlineData(0.05, 1.0, 4)]   // a narrow normal part: the other form of the integral
+    [InlineData(1.0, 2.0, 9)]
+    public void A_normal_plus_t_statement_covers_the_level_asked(double uN, double a, double nu)
+    {
+        var s = GumStatement.NormalPlusStudentT(5.0, uN, a, nu, 0.95, unit: "nm");
+        Assert.Equal(Math.Sqrt(uN * uN + a * a * nu / (nu - 2)), s.StandardUncertainty, 14);
+        Assert.True(double.IsNaN(s.DegreesOfFreedom));
+        Assert.DoesNotContain("ν_eff", s.ToString());
+        // Coverage of y ± U for the error N(0, uN²) + a·t_ν, by Monte Carlo (2·10⁶ draws: standard error 1.5·10⁻⁴).
+        Assert.Equal(0.95, Coverage(s.ExpandedUncertainty, uN, a, nu, seed: 7), 0.0008);
+        if (uN == 0) Assert.Equal(a * StudentTDistribution.CoverageFactor(0.95, nu), s.ExpandedUncertainty, 12);
+    }
+
+    [Fact]
+    public void Counting_the_t_tail_twice_overstates_the_coverage()
+    {
+        // The t part's standard deviation in u and the t quantile in k: P(|t₄| ≤ 2.776·√2) = 98.3 %, not 95 %.
+        double twice = StudentTDistribution.CoverageFactor(0.95, 4) * Math.Sqrt(StudentTDistribution.Variance(4));
+        Assert.Equal(0.983, Coverage(twice, 0, 1, 4, seed: 8), 0.001);
+        Assert.Equal(0.983, StudentTDistribution.CoverageLevel(twice, 4), 0.0005);
+    }
+
+    [Fact]
+    public void A_normal_plus_t_statement_checks_its_arguments()
+    {
+        var normal = GumStatement.NormalPlusStudentT(1.0, 0.3, 0.0, 4);
+        Assert.Equal(NormalDistribution.CoverageFactor(0.95), normal.CoverageFactor, 12);
+        Assert.Contains("more than 2 degrees", Assert.Throws<ArgumentOutOfRangeException>(() => GumStatement.NormalPlusStudentT(1.0, 0.3, 0.1, 2)).Message);
+        Assert.Throws<ArgumentException>(() => GumStatement.NormalPlusStudentT(1.0, -0.3, 0.1, 4));
+        Assert.Throws<ArgumentException>(() => GumStatement.NormalPlusStudentT(1.0, 0.3, double.NaN, 4));
+    }
+
+    private static double Coverage(double halfWidth, double uN, double a, double nu, int seed)
+    {
+        var random = new Random(seed);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        const int draws = 2_000_000;
+        int inside = 0;
+        for (int i = 0; i < draws; i++)
+        {
+            double chi2 = 0;
+            for (int j = 0; j < (int)nu; j++) { double z = Normal(); chi2 += z * z; }
+            double error = uN * Normal() + a * Normal() / Math.Sqrt(chi2 / nu);
+            if (Math.Abs(error) <= halfWidth) inside++;
+        }
+        return inside / (double)draws;
+    }
+
     [Fact]
     public void The_statement_rounds_to_two_significant_digits_of_the_uncertainty()
     {

@@ -12,7 +12,7 @@ namespace FisherKit.Metrics.Regression;
 /// <param name="StandardUncertainty">The standard uncertainty u.</param>
 /// <param name="CoverageFactor">The coverage factor k.</param>
 /// <param name="Level">The coverage probability of y ± U.</param>
-/// <param name="DegreesOfFreedom">Effective degrees of freedom (∞ for a normal distribution).</param>
+/// <param name="DegreesOfFreedom">Effective degrees of freedom (∞ for a normal distribution; NaN for a statement from a distribution that is no t, <see cref="NormalPlusStudentT"/>).</param>
 /// <param name="Unit">Unit appended when printing ("" for none).</param>
 public sealed record GumStatement(double Estimate, double StandardUncertainty, double CoverageFactor, double Level, double DegreesOfFreedom, string Unit)
 {
@@ -41,6 +41,74 @@ public sealed record GumStatement(double Estimate, double StandardUncertainty, d
         MetricInput.CheckLevel(level);
         double k = double.IsPositiveInfinity(degreesOfFreedom) ? NormalDistribution.CoverageFactor(level) : StudentTDistribution.CoverageFactor(level, degreesOfFreedom);
         return new GumStatement(estimate, standardUncertainty, k, level, degreesOfFreedom, unit ?? "");
+    }
+
+    /// <summary>
+    /// The statement for a quantity whose error is the sum of two independent parts: a normal one with standard
+    /// deviation <paramref name="normalUncertainty"/> and <paramref name="tScale"/>·T with T ~ t_ν (a posterior
+    /// predictive such as that of the finite-ensemble correction, <c>EnsembleCorrection.FiniteEnsemble</c>).
+    /// As GUM Supplement 1 (JCGM 101:2008) states a result: u is that distribution's standard deviation,
+    /// √(u_N² + a²·ν/(ν − 2)) (ν &gt; 2), and U is the half-width of its central interval of probability
+    /// <paramref name="level"/>, found from the distribution itself (its density integrated numerically), so k = U/u
+    /// and the interval covers exactly <paramref name="level"/> of it. Neither reading of the t part on its own is
+    /// right here: its standard deviation with the t quantile counts the heavy tail twice (P(|t₄| ≤ 2.776·√2) =
+    /// 98.3 % instead of 95 %), and its scale with Welch–Satterthwaite's ν_eff undercovers when both parts matter.
+    /// <see cref="DegreesOfFreedom"/> is NaN: the statement is not a t distribution's.
+    /// </summary>
+    public static GumStatement NormalPlusStudentT(double estimate, double normalUncertainty, double tScale, double nu, double level = 0.95, string unit = "")
+    {
+        Check(estimate, normalUncertainty, double.PositiveInfinity);
+        Check(estimate, tScale, nu);
+        MetricInput.CheckLevel(level);
+        if (tScale > 0 && !(nu > 2))
+            throw new ArgumentOutOfRangeException(nameof(nu), nu, "The t part needs more than 2 degrees of freedom for a finite standard uncertainty.");
+        if (tScale == 0) return WithLevel(estimate, normalUncertainty, level, unit: unit);
+        double u = Math.Sqrt(normalUncertainty * normalUncertainty + tScale * tScale * nu / (nu - 2));
+        if (normalUncertainty == 0) return new GumStatement(estimate, u, tScale * StudentTDistribution.CoverageFactor(level, nu) / u, level, double.NaN, unit ?? "");
+        // P(|error| ≤ U) grows from 0 to 1 with U: bisection between the narrower and the wider part's interval and their sum.
+        double lo = 0, hi = NormalDistribution.CoverageFactor(level) * normalUncertainty + StudentTDistribution.CoverageFactor(level, nu) * tScale;
+        for (int i = 0; i < 100 && hi - lo > 1e-13 * hi; i++)
+        {
+            double mid = 0.5 * (lo + hi);
+            if (NormalPlusStudentTLevel(mid, normalUncertainty, tScale, nu) < level) lo = mid; else hi = mid;
+        }
+        return new GumStatement(estimate, u, 0.5 * (lo + hi) / u, level, double.NaN, unit ?? "");
+    }
+
+    /// <summary>
+    /// The coverage probability P(|σ·Z + a·T| ≤ U) of a half-width U (<paramref name="halfWidth"/>) for Z standard normal
+    /// and T ~ t_ν (<paramref name="sigma"/> σ &gt; 0, <paramref name="a"/> a &gt; 0, <paramref name="nu"/> ν &gt; 2), by the trapezoidal rule over the smoother of two forms:
+    /// where σ ≥ a, ∫ f_ν(t) [Φ((U − a t)/σ) − Φ((−U − a t)/σ)] dt after t = sinh(x) (the integrand then falls off
+    /// doubly exponentially); where σ &lt; a, ∫ φ(z) [F_ν((U − σ z)/a) − F_ν((−U − σ z)/a)] dz over |z| ≤ 9. Either
+    /// way the bracket varies on a scale of at least one unit of the integration variable, far above the step.
+    /// </summary>
+    public static double NormalPlusStudentTLevel(double halfWidth, double sigma, double a, double nu)
+    {
+        const int steps = 4000;
+        double sum = 0, h;
+        if (sigma >= a)
+        {
+            const double xMax = 16;   // sinh(16) ≈ 4·10⁶: the t_ν tail beyond it is below 10⁻¹³ for ν > 2
+            h = 2 * xMax / steps;
+            for (int i = 0; i <= steps; i++)
+            {
+                double x = -xMax + i * h, t = Math.Sinh(x);
+                double inside = NormalDistribution.Cdf((halfWidth - a * t) / sigma) - NormalDistribution.Cdf((-halfWidth - a * t) / sigma);
+                sum += (i == 0 || i == steps ? 0.5 : 1) * StudentTDistribution.Pdf(t, nu) * Math.Cosh(x) * inside;
+            }
+        }
+        else
+        {
+            const double zMax = 9;    // the normal tail beyond 9 is 10⁻¹⁹
+            h = 2 * zMax / steps;
+            for (int i = 0; i <= steps; i++)
+            {
+                double z = -zMax + i * h;
+                double inside = StudentTDistribution.Cdf((halfWidth - sigma * z) / a, nu) - StudentTDistribution.Cdf((-halfWidth - sigma * z) / a, nu);
+                sum += (i == 0 || i == steps ? 0.5 : 1) * NormalDistribution.Pdf(z) * inside;
+            }
+        }
+        return sum * h;
     }
 
     private static void Check(double estimate, double u, double nu)
@@ -79,7 +147,7 @@ public sealed record GumStatement(double Estimate, double StandardUncertainty, d
         int dU = DecimalsForTwoSignificantDigits(ExpandedUncertainty);
         int du = DecimalsForTwoSignificantDigits(StandardUncertainty);
         int d = Math.Max(dU, du);
-        string dof = double.IsPositiveInfinity(DegreesOfFreedom) ? "" : string.Create(c, $", ν_eff = {DegreesOfFreedom:0.#}");
+        string dof = double.IsPositiveInfinity(DegreesOfFreedom) || double.IsNaN(DegreesOfFreedom) ? "" : string.Create(c, $", ν_eff = {DegreesOfFreedom:0.#}");
         return string.Create(c,
             $"y = {Format(Estimate, d)}{unit}, u = {Format(StandardUncertainty, du)}{unit}; U = {Format(ExpandedUncertainty, dU)}{unit} (k = {CoverageFactor:0.00}, coverage probability ≈ {100 * Level:0.0} %{dof})");
     }
