@@ -344,17 +344,23 @@ public sealed class FisherOperator : ICurvatureMatrix, IDisposable
     /// <summary>(A + λI)⁻¹ b by conjugate gradients (λ &gt; 0 keeps the system positive definite).</summary>
     public ParamVector Solve(ParamVector b, double damping) => ConjugateGradient.Solve(this, b, damping, Layout);
 
-    /// <summary>The top-k eigenpairs by Lanczos with full reorthogonalisation (float64).</summary>
+    /// <summary>
+    /// The top-k eigenpairs by Lanczos with full reorthogonalisation (float64), restarted after a breakdown so that
+    /// k pairs come back (zero eigenvalues beyond the matrix's rank; see <see cref="Lanczos"/>).
+    /// </summary>
     public (double[] eigenvalues, ParamVector[] eigenvectors) TopEigen(int k, int? iterations = null, long seed = 0) =>
         Lanczos.TopEigenpairs(this, Layout, k, iterations, seed);
 
-    /// <summary>A rank-k approximation U diag(λ) Uᵀ from the top eigenpairs.</summary>
+    /// <summary>
+    /// A rank-k approximation U diag(λ) Uᵀ from the top eigenpairs (exactly <paramref name="rank"/> columns), with the
+    /// pairs' Ritz residual norms in <see cref="LowRankCurvature.ResidualNorms"/>.
+    /// </summary>
     public LowRankCurvature ToLowRank(int rank, int? iterations = null, long seed = 0)
     {
-        var (values, vectors) = TopEigen(rank, iterations, seed);
+        var (values, vectors, residuals) = Lanczos.Run(this, Layout, rank, iterations, seed);
         using var scope = NewDisposeScope();
         var u = stack(vectors.Select(v => v.Flatten().to(ScalarType.Float64)).ToList(), 1);
         foreach (var v in vectors) v.Dispose();
-        return new LowRankCurvature(Layout, scope.MoveToOuter(u), values);
+        return new LowRankCurvature(Layout, scope.MoveToOuter(u), values) { ResidualNorms = residuals };
     }
 }

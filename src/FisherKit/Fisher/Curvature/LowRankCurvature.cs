@@ -32,6 +32,14 @@ public sealed class LowRankCurvature : ICurvatureMatrix, IDisposable
     /// <summary>Rank r.</summary>
     public int Rank => Eigenvalues.Length;
 
+    /// <summary>
+    /// The Ritz residual norms ‖A u_i − λ_i u_i‖ of the columns as eigenvectors of the operator A they were computed
+    /// from, when this matrix comes from Lanczos (<see cref="FisherOperator.ToLowRank"/>; the values the Lanczos
+    /// relation gives, without further products): small against λ_i means the pair has converged. Null for a matrix
+    /// made from given columns.
+    /// </summary>
+    public double[]? ResidualNorms { get; init; }
+
     /// <summary>The orthonormal basis U (P × r), owned by this matrix.</summary>
     public Tensor Basis => _u;
 
