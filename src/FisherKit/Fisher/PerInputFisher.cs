@@ -168,10 +168,17 @@ public sealed class PerInputFisher
 
     /// <summary>
     /// Only the Fisher form along each input's own gradient direction (normalised or raw, full or
-    /// per-tensor), by the fast path: instead of the C backward passes behind <see cref="Compute"/>,
-    /// J g is obtained from one backward pass recorded with create_graph and one double-backward
-    /// pass per parameter tensor (<see cref="PerSampleGradients.GradientJvp"/>). Same values as
-    /// <see cref="Compute"/>; use this when the form is the only score wanted.
+    /// per-tensor), by the fast path (<see cref="PerSampleGradients.GradientJvp"/>): instead of the C
+    /// backward passes behind <see cref="Compute"/>, one backward pass gives every layer's output
+    /// gradient, hence each layer's output change along the input's own gradient, and these changes are
+    /// carried to the network output to give J g. For a chain of familiar layers (nested Sequentials of
+    /// Linear, Conv1d/Conv2d, batch norm in eval mode, ReLU, Tanh, Sigmoid, MaxPool2d, Flatten, Dropout,
+    /// Identity; <c>SequentialTangents</c>) the backward pass is a plain one and the changes are
+    /// pushed forward by hand (one push, or one per parameter tensor for <see cref="FormVariant.PerTensor"/>);
+    /// any other network records the backward pass with create_graph and takes one double-backward pass
+    /// (one per parameter tensor for PerTensor). Parameters of layers without a per-sample rule, or of a
+    /// layer used twice, are handled by a per-input loop. Same values as <see cref="Compute"/>; use this
+    /// when the form is the only score wanted.
     /// </summary>
     public double[] Form(Tensor inputs, FisherDirection direction = FisherDirection.NormalizedGradient, FormVariant variant = FormVariant.Full)
     {
