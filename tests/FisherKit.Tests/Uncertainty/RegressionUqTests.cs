@@ -104,14 +104,15 @@ public class RegressionUqTests
                 Assert.Equal(p.EpistemicVariance[i] + p.OutputNoiseVariance[i] + p.InputNoiseVariance[i], p.Variance[i], 12);
                 Assert.Equal(p.OutputNoiseVariance[i] + p.InputNoiseVariance[i], p.AleatoricVariance[i], 12);
                 Assert.Equal(Math.Pow(eiv.NoiseStd, 2), p.OutputNoiseVariance[i], 9);
-                // Epistemic part = population variance of the T pass means; mean = their mean.
+                // Epistemic part = population variance of the T pass means less what K = 4 draws per pass add to it
+                // (SplitInputNoise); mean = their mean.
                 var column = p.Samples!.Select(s => s[i]).ToArray();
-                double m = column.Average();
+                double m = column.Average(), T = column.Length;
                 Assert.Equal(m, p.Mean[i], 9);
-                Assert.Equal(column.Average(v => (v - m) * (v - m)), p.EpistemicVariance[i], 9);
+                Assert.Equal(Math.Max(0, column.Average(v => (v - m) * (v - m)) - (T - 1) / T / 4 * p.InputNoiseVariance[i]), p.EpistemicVariance[i], 9);
             }
             Assert.True(p.InputNoiseVariance.All(v => v > 0));
-            Assert.True(p.EpistemicVariance.All(v => v > 0));
+            Assert.True(p.EpistemicVariance.Count(v => v > 0) > p.Count / 2);
             var clean = eiv.Predict(xt, inputNoise: false);
             Assert.All(clean.InputNoiseVariance, v => Assert.Equal(0, v));
             Assert.Equal(p.Mean, eiv.Predict(xt).Mean);                        // reproducible for its seed
@@ -122,6 +123,42 @@ public class RegressionUqTests
             Assert.All(q.InputNoiseVariance, v => Assert.Equal(0, v));
             for (int i = 0; i < q.Count; i++) Assert.Equal(q.EpistemicVariance[i] + q.OutputNoiseVariance[i], q.Variance[i], 12);
         }
+    }
+
+    [Fact]
+    public void The_input_noise_split_is_unbiased_for_few_draws_per_pass()
+    {
+        // F_tk = b_t + w_tk with Var b = B = 0.5 (epistemic) and Var w = W = 2 (input noise); K = 5 draws per pass.
+        const int T = 400, K = 5, inputs = 2000;
+        const double B = 0.5, W = 2.0;
+        var random = new Random(11);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        var passMeanVariance = new double[inputs];
+        var within = new double[inputs];
+        var plainWithin = new double[inputs];
+        for (int i = 0; i < inputs; i++)
+        {
+            var means = new double[T];
+            for (int t = 0; t < T; t++)
+            {
+                double b = Math.Sqrt(B) * Normal();
+                var f = Enumerable.Range(0, K).Select(_ => b + Math.Sqrt(W) * Normal()).ToArray();
+                means[t] = f.Average();
+                double ss = f.Sum(v => (v - means[t]) * (v - means[t]));
+                within[i] += ss / (K - 1) / T;
+                plainWithin[i] += ss / K / T;
+            }
+            double m = means.Average();
+            passMeanVariance[i] = means.Average(v => (v - m) * (v - m));
+        }
+        var epistemic = DropoutRegression.SplitInputNoise(passMeanVariance, within, K, T);
+        // Averages over 2000 inputs: standard errors about 0.001 (W) and 0.0015 (B).
+        Assert.Equal(W, within.Average(), 0.01);
+        Assert.Equal((T - 1.0) / T * B, epistemic.Average(), 0.01);
+        // Plain population variances: a fifth of the input noise counted as epistemic.
+        Assert.Equal((K - 1.0) / K * W, plainWithin.Average(), 0.01);
+        Assert.Equal((T - 1.0) / T * (B + W / K), passMeanVariance.Average(), 0.01);
+        Assert.Same(passMeanVariance, DropoutRegression.SplitInputNoise(passMeanVariance, within, 1, T));   // K = 1: nothing to take out
     }
 
     [Fact]

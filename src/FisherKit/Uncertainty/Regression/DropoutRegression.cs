@@ -10,12 +10,15 @@ namespace FisherKit.Uncertainty.Regression;
 /// </summary>
 /// <remarks>
 /// At a test input x, pass t draws one dropout mask θ_t and, for EiV with input noise at prediction, K inputs
-/// ζ_tk = x + σ_x η_tk sharing it; F_tk = f_{θ_t}(ζ_tk). By the law of total variance (population variances):
-/// mean μ = mean_{t,k} F_tk; epistemic = Var_t(mean_k F_tk) (the spread of the pass means, combined like ensemble
-/// members by <see cref="EnsembleCombination"/>); input noise = mean_t Var_k F_tk; output noise = σ_y². The
-/// epistemic part shrinks with more data; the input-noise part does not (the test input itself is noisy), so it
-/// belongs to the aleatoric part. Without input noise (MC dropout, or EiV asked for the noise-free input) K = 1 and
-/// the input-noise part is 0.
+/// ζ_tk = x + σ_x η_tk sharing it; F_tk = f_{θ_t}(ζ_tk). The law of total variance splits Var F into
+/// E_θ Var_ζ F (input noise) and Var_θ E_ζ F (epistemic), estimated without bias for finite K as in a one-way
+/// analysis of variance (<see cref="SplitInputNoise"/>): input noise = mean_t of the sample variances over k
+/// (divisor K − 1); epistemic = the population variance over t of the pass means mean_k F_tk (as ensemble members are
+/// combined by <see cref="EnsembleCombination"/>) less the part that the averaging of only K draws adds to it,
+/// ((T − 1)/T)·(input noise)/K. (Plain population variances would move a fraction 1/K of the input-noise part into
+/// the epistemic one.) Output noise = σ_y²; mean μ = mean_{t,k} F_tk. The epistemic part shrinks with more data;
+/// the input-noise part does not (the test input itself is noisy), so it belongs to the aleatoric part. Without input
+/// noise (MC dropout, or EiV asked for the noise-free input) K = 1 and the input-noise part is 0.
 /// </remarks>
 public sealed class DropoutRegression : IRegressionUncertainty, IDisposable
 {
@@ -108,7 +111,7 @@ public sealed class DropoutRegression : IRegressionUncertainty, IDisposable
         int t = Options.Passes;
         long n = x.shape[0];
         var passes = new double[t][];         // pass means over k, data units
-        var within = new double[n];           // mean_t Var_k F
+        var within = new double[n];           // mean_t of the sample variance over k of F
         using var generator = new Generator((ulong)Benchmark.BenchmarkProblem.Derive(seed ?? Options.Seed, 99));
         _network.Generator = generator;
         try
@@ -124,7 +127,7 @@ public sealed class DropoutRegression : IRegressionUncertainty, IDisposable
                     long count = Math.Min(batchSize, n - start);
                     var f = (_network.Draws(x.narrow(0, start, count), k, sigma).to(ScalarType.Float64) * Hold(Scaling.TargetStd)).add(Hold(Scaling.TargetMean), One); // [b, K]
                     var m = f.mean([1]).data<double>().ToArray();
-                    var v = k > 1 ? f.var(1, unbiased: false).data<double>().ToArray() : new double[count];
+                    var v = k > 1 ? f.var(1, unbiased: true).data<double>().ToArray() : new double[count];
                     for (long i = 0; i < count; i++)
                     {
                         passes[p][start + i] = m[i];
@@ -142,10 +145,26 @@ public sealed class DropoutRegression : IRegressionUncertainty, IDisposable
         using var means = tensor(flat, [t, n]);
         using var combined = EnsembleCombination.Combine(means);
         var mean = combined.Mean.data<double>().ToArray();
-        var epistemic = combined.EpistemicVariance.data<double>().ToArray();
+        var epistemic = SplitInputNoise(combined.EpistemicVariance.data<double>().ToArray(), within, k, t);
         double s2 = Math.Pow(NoiseStd, 2);
         return new RegressionPrediction(noisy ? Name : Name + (IsErrorsInVariables ? " (noise-free input)" : ""), mean, epistemic,
             Enumerable.Repeat(s2, (int)n).ToArray(), within, double.PositiveInfinity, passes);
+    }
+
+    /// <summary>
+    /// The epistemic part Var_θ E_ζ F from the population variance over T passes of the pass means (each the mean of K
+    /// draws) and the input-noise part W (the mean over passes of the sample variances over the K draws, unbiased):
+    /// the pass means' variance holds W/K besides the epistemic part, in expectation ((T − 1)/T)·(B + W/K); taking
+    /// ((T − 1)/T)·W/K out leaves ((T − 1)/T)·B, the population-variance convention of MC dropout's epistemic part.
+    /// Where the sampling noise makes the difference negative, the estimate is 0 (a variance is not negative).
+    /// </summary>
+    internal static double[] SplitInputNoise(double[] passMeanVariance, double[] inputNoise, int k, int passes)
+    {
+        if (k == 1) return passMeanVariance;
+        double drawNoise = (passes - 1.0) / passes / k;
+        var epistemic = new double[passMeanVariance.Length];
+        for (int i = 0; i < epistemic.Length; i++) epistemic[i] = Math.Max(0, passMeanVariance[i] - drawNoise * inputNoise[i]);
+        return epistemic;
     }
 
     /// <summary>Disposes the network.</summary>
