@@ -21,4 +21,15 @@ internal static class EngineSetup
     /// </summary>
     [ModuleInitializer]
     internal static void CheckConvolutions() => OneDnn.EnsureCorrectConvolutions();
+
+    /// <summary>
+    /// The library finds the data cache above the working directory or the application (DataCache.Root); a build
+    /// that FK_OUT put outside the repository has neither there, so the tests then run from the repository root,
+    /// as ./fisherkit does.
+    /// </summary>
+    [ModuleInitializer]
+    internal static void RunFromTheRepository()
+    {
+        if (FisherKit.Data.DataCache.FindRepositoryRoot() is null) Directory.SetCurrentDirectory(FisherKit.Testing.RepositoryPaths.Root);
+    }
 }

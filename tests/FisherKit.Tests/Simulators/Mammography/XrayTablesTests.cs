@@ -1,3 +1,4 @@
+using FisherKit.Testing;
 using System.Diagnostics;
 using FisherKit.Simulators.Mammography;
 
@@ -34,7 +35,7 @@ public class XrayTablesTests
     [Fact]
     public void The_committed_tables_are_what_the_script_makes_from_xraylib_where_xraylib_is_installed()
     {
-        var root = FindRoot();
+        var root = RepositoryPaths.Root;
         var folder = Path.Combine(root, "src", "FisherKit", "Simulators", "Mammography", "tables");
         using var probe = Process.Start(new ProcessStartInfo("/usr/bin/python3", "-c \"import xraylib\"") { RedirectStandardError = true, UseShellExecute = false });
         probe!.WaitForExit();
@@ -52,12 +53,5 @@ public class XrayTablesTests
         {
             tmp.Delete(true);
         }
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FisherKit.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("The repository root (FisherKit.sln) was not found above the test assembly.");
     }
 }
