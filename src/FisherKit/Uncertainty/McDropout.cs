@@ -12,7 +12,11 @@ namespace FisherKit.Uncertainty;
 /// </summary>
 public static class McDropout
 {
-    /// <summary>The T stochastic passes as member predictions [T, B, C, H, W]; reproducible for a given seed.</summary>
+    /// <summary>
+    /// The T stochastic passes as member predictions [T, B, C, H, W]; reproducible for a given seed. TorchSharp's
+    /// dropout draws its masks from the global generator, so this seeds it (<c>manual_seed(seed)</c>): random draws
+    /// after the call continue from that seed, not from the stream before it.
+    /// </summary>
     public static MemberPredictions Sample(UNet model, Tensor inputs, int passes = 30, long seed = 0, int batchSize = 64)
     {
         ArgumentNullException.ThrowIfNull(model);
