@@ -39,6 +39,10 @@ public sealed class HeldBatchNorm : BatchNorm
     public override Tensor forward(Tensor input)
     {
         ValidateInputDimensions(input);
+        // PyTorch's own check (its Python layer makes it; libtorch, which TorchSharp calls, does not): one value per
+        // channel has no batch variance, and the running variance would become NaN.
+        if (training && input.numel() <= input.shape[1])
+            throw new ArgumentException($"BatchNorm{inputDimensions}d got one value per channel in training (input {TensorChecks.Shape(input)}): its batch variance is undefined. Use batches of at least 2 items.");
         double factor = momentum ?? 0.0;
         if (training && track_running_stats && num_batches_tracked is not null)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using FisherKit.TorchSharpAdditions;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,7 +26,9 @@ namespace FisherKit.Training;
 /// generator the front end seeded. The model trains in training mode and every module gets back the mode
 /// it had before, also when the run fails (<see cref="ModuleMode"/>). A loss that is not finite stops the
 /// run with an <see cref="InvalidOperationException"/> naming the epoch and the step, before the step is
-/// taken.
+/// taken; so does a validation loss that is not finite after an epoch. A batch norm that would get one value per
+/// channel in training (a last batch of 1 item for <c>BatchNorm1d</c>) stops the run with an
+/// <see cref="ArgumentException"/> before its running statistics become NaN.
 /// </remarks>
 /// <example>
 /// <code>
@@ -65,6 +68,7 @@ public static class TrainingLoop
         var optimizer = CreateOptimizer(parameters, options, decay);
         var held = HoldGradients(parameters);
         using var modes = ModuleMode.Train(model);
+        var batchNormGuards = GuardBatchNorms(model);
         try
         {
             long step = 0;
@@ -119,6 +123,9 @@ public static class TrainingLoop
                 if (validation is not null)
                 {
                     var (vl, va) = Evaluate(model, loss, validation, warmUp);
+                    if (!double.IsFinite(vl))
+                        throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                            $"The validation loss became {vl} after epoch {epoch}{(member > 0 ? $" (ensemble member {member})" : "")}, while the training loss was finite: the network fails in evaluation mode (a batch norm's running statistics, or inputs the training batches never had). Training stopped."));
                     validationLoss = vl;
                     validationAccuracy = va;
                 }
@@ -141,7 +148,31 @@ public static class TrainingLoop
             // have: a later run on the same model then updates the same parameters.
             RestoreZeroGradients(parameters, held);
             optimizer.Dispose();
+            foreach (var remove in batchNormGuards) remove();
         }
+    }
+
+    /// <summary>
+    /// A check before every batch norm of the model that tracks running statistics: in training it needs more than
+    /// one value per channel. With one (a last batch of 1 item for <c>BatchNorm1d</c>) the batch variance is
+    /// undefined and libtorch, called by TorchSharp, does not refuse as PyTorch's Python layer does: the running
+    /// variance becomes NaN and every later evaluation with it. Returns the removers of the hooks.
+    /// </summary>
+    private static List<Action> GuardBatchNorms(nn.Module<Tensor, Tensor> model)
+    {
+        var removers = new List<Action>();
+        foreach (var (name, module) in model.NamedModulesWithSelf())
+        {
+            if (module is not TorchSharp.Modules.BatchNorm bn || !bn.track_running_stats) continue;
+            string layer = name.Length == 0 ? "the model" : $"'{name}'";
+            removers.Add(bn.register_forward_pre_hook((m, input) =>
+            {
+                if (m.training && input.Dimensions >= 2 && input.numel() <= input.shape[1])
+                    throw new ArgumentException($"The batch norm {layer} got one value per channel in training (input {TensorChecks.Shape(input)}): its batch variance is undefined and its running variance would become NaN. Train with batches of at least 2 items (TrainingOptions.EqualBatches spreads a remainder of 1 over the epoch's batches).");
+                return input;
+            }).remove);
+        }
+        return removers;
     }
 
     /// <summary>

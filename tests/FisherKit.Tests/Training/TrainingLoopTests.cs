@@ -1,3 +1,5 @@
+using FisherKit.TorchSharpAdditions;
+using static FisherKit.TorchSharpAdditions.HeldScalars;
 using FisherKit.ActiveLearning;
 using FisherKit.ActiveLearning.Learners;
 using FisherKit.Models;
@@ -175,6 +177,40 @@ public sealed class TrainingLoopTests
             }
         }
         Assert.Equal(Weights(reference), Weights(model));   // bit for bit
+    }
+
+    [Fact]
+    public void A_batch_norm_with_one_value_per_channel_stops_the_run_before_its_running_variance_becomes_NaN()
+    {
+        using var x = randn([33, 6], generator: new Generator(3));
+        using var y = randint(0, 3, [33], generator: new Generator(4));
+        using var model = nn.Sequential(("fc", nn.Linear(6, 8)), ("bn", nn.BatchNorm1d(8)), ("relu", nn.ReLU()), ("out", nn.Linear(8, 3)));
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 32 };
+        // 33 items in batches of 32: the second batch holds 1 item, one value per channel for BatchNorm1d.
+        var e = Assert.Throws<ArgumentException>(() => TrainingLoop.Run(model, new ClassificationLoss(3), new TensorBatches(x, y, 32), options));
+        Assert.Contains("batch norm 'bn' got one value per channel in training (input [1, 8])", e.Message);
+        var bn = (TorchSharp.Modules.BatchNorm)model.named_modules().Single(m => m.name == "bn").module;
+        Assert.True(bn.running_var!.isfinite().all().item<bool>(), "the running variance became NaN");
+        // Equal batches (17 + 16) train, and a second run finds no hook left behind.
+        TrainingLoop.Run(model, new ClassificationLoss(3), new TensorBatches(x, y, 32, equalBatches: true), options with { EqualBatches = true });
+        // FisherKit's own batch norm refuses the same, also outside the loop.
+        using var held = HeldBatchNorm.BatchNorm1d(8);
+        Assert.Contains("one value per channel", Assert.Throws<ArgumentException>(() => held.call(ones(1, 8))).Message);
+        held.eval();
+        Assert.Equal([1L, 8], held.call(ones(1, 8)).shape);                                  // evaluation uses the running statistics
+    }
+
+    [Fact]
+    public void A_validation_loss_that_is_not_finite_stops_the_run()
+    {
+        using var x = randn([16, 6], generator: new Generator(5));
+        using var y = randint(0, 3, [16], generator: new Generator(6));
+        using var model = nn.Sequential(("fc", nn.Linear(6, 8)), ("bn", nn.BatchNorm1d(8)), ("out", nn.Linear(8, 3)));
+        var bn = (TorchSharp.Modules.BatchNorm)model.named_modules().Single(m => m.name == "bn").module;
+        using (no_grad()) bn.running_var!.fill_(Hold(double.NaN));                          // broken in evaluation mode only
+        var e = Assert.Throws<InvalidOperationException>(() => TrainingLoop.Run(model, new ClassificationLoss(3), new TensorBatches(x, y, 8),
+            new TrainingOptions { Epochs = 2, BatchSize = 8 }, validation: new TensorBatches(x, y, 8)));
+        Assert.Contains("validation loss became NaN after epoch 1", e.Message);
     }
 
     [Fact]
