@@ -34,7 +34,7 @@ public sealed class PerInputFisher
     public PerInputFisher(nn.Module<Tensor, Tensor> model)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
-        CheckParameters(model);
+        CheckModel(model);
     }
 
     /// <summary>Inputs per internal batch, at most (fewer where <see cref="ConvolutionWorkspace"/> says so).</summary>
@@ -304,8 +304,17 @@ public sealed class PerInputFisher
         return d;
     }
 
-    internal static void CheckParameters(nn.Module model)
+    /// <summary>
+    /// What every Fisher computation needs of a model: parameters, all finite, and inputs that do not interact. A
+    /// batch norm without running statistics (<c>track_running_stats: false</c>) normalises with the statistics of
+    /// the batch even in evaluation mode, so an input's output, and its Fisher information, would depend on the
+    /// other inputs of its batch.
+    /// </summary>
+    internal static void CheckModel(nn.Module model)
     {
+        foreach (var (name, module) in model.NamedModulesWithSelf())
+            if (module is TorchSharp.Modules.BatchNorm { running_mean: null } or TorchSharp.Modules.BatchNorm { running_var: null })
+                throw new ArgumentException($"The batch norm '{name}' keeps no running statistics (track_running_stats: false): it normalises with the statistics of the batch even in evaluation mode, so the inputs of a batch would interact and no per-input Fisher information is defined. Build it with running statistics.", nameof(model));
         var ps = model.named_parameters().ToList();
         if (ps.Count == 0) throw new ArgumentException("The model has no parameters, so it has no Fisher information.", nameof(model));
         foreach (var (name, p) in ps)

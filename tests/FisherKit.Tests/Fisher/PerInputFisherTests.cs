@@ -1,4 +1,6 @@
 using FisherKit.Fisher;
+using FisherKit.Fisher.Curvature;
+using FisherKit.Fisher.Likelihoods;
 
 namespace FisherKit.Tests.Fisher;
 
@@ -211,5 +213,21 @@ public class PerInputFisherTests
 
         using (no_grad()) model.parameters().First().fill_(double.NaN);
         Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => new PerInputFisher(model)).Message);
+    }
+
+    [Fact]
+    public void A_batch_norm_without_running_statistics_is_refused_because_inputs_would_interact()
+    {
+        // Without running statistics a batch norm uses the batch's even in evaluation mode: one input's trace changed
+        // with the other inputs of its batch (found on a user's network: 109.5 in a batch of 4, 135.7 alone).
+        using var model = nn.Sequential(("conv", nn.Conv2d(1, 2, 3)), ("bn", nn.BatchNorm2d(2, track_running_stats: false)), ("relu", nn.ReLU()),
+                                        ("flatten", nn.Flatten()), ("fc", nn.Linear(8, 3)));
+        using var x = rand(4, 1, 4, 4);
+        var e = Assert.Throws<ArgumentException>(() => new PerInputFisher(model));
+        Assert.Contains("batch norm 'bn' keeps no running statistics", e.Message);
+        Assert.Contains("no running statistics", Assert.Throws<ArgumentException>(() => FisherOperator.FromTensors(model, new Categorical(), x)).Message);
+        // With running statistics (evaluation mode uses them) the same network is accepted.
+        using var tracked = nn.Sequential(("conv", nn.Conv2d(1, 2, 3)), ("bn", nn.BatchNorm2d(2)), ("relu", nn.ReLU()), ("flatten", nn.Flatten()), ("fc", nn.Linear(8, 3)));
+        Assert.Equal(4, new PerInputFisher(tracked).Compute(x).Trace.Length);
     }
 }

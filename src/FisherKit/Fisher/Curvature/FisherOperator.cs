@@ -41,7 +41,7 @@ public sealed class FisherOperator : ICurvatureMatrix, IDisposable
             if (y is not null && (y.ndim < 1 || y.shape[0] != x.shape[0]))
                 throw new ArgumentException($"Batch {b} has {(y.ndim < 1 ? "scalar" : y.shape[0].ToString())} targets for {x.shape[0]} inputs.", nameof(batches));
         }
-        PerInputFisher.CheckParameters(model);
+        PerInputFisher.CheckModel(model);
         Kind = kind;
         Normalization = normalization;
         MonteCarloSamples = monteCarloSamples;
