@@ -76,6 +76,12 @@ public sealed class ClassificationLoss : TrainingLoss
             throw new ArgumentException($"{model.GetType().Name} must return logits (N, K); it returned shape {TensorChecks.Shape(output.shape)}.", nameof(model));
         if (Classes is int k && output.size(1) < k)
             throw new ArgumentException($"{model.GetType().Name} has {output.size(1)} outputs but the data set has {k} classes.", nameof(model));
+        var labels = batch.Targets;
+        if (labels.dtype != ScalarType.Int64 || labels.ndim != 1 || labels.size(0) != output.size(0))
+            throw new ArgumentException($"Classification needs one class index per input as an Int64 tensor [N] (labels.to(ScalarType.Int64)); got {labels.dtype} {TensorChecks.Shape(labels.shape)} for {output.size(0)} inputs.", nameof(batch));
+        long classes = Classes ?? output.size(1);
+        if (labels.numel() > 0 && (labels.min().item<long>() < 0 || labels.max().item<long>() >= classes))
+            throw new ArgumentException($"Class labels must lie in 0 … {classes - 1}; this batch holds {labels.min().item<long>()} … {labels.max().item<long>()}.", nameof(batch));
     }
 
     /// <inheritdoc />

@@ -29,7 +29,12 @@ public sealed record TrainingOptions
     /// </summary>
     public int MinSteps { get; init; }
 
-    /// <summary>Samples per mini-batch (default 128); the last batch of an epoch may be smaller.</summary>
+    /// <summary>
+    /// Samples per mini-batch (default 128); the last batch of an epoch may be smaller. Read by the front ends that
+    /// make the batches (<see cref="ClassifierTraining"/>, the U-Net and active-learning trainers); a batch source
+    /// handed to <see cref="TrainingLoop.Run"/> directly has its own batch size and order, and the loop does not
+    /// change them.
+    /// </summary>
     public int BatchSize { get; init; } = 128;
 
     /// <summary>
@@ -72,6 +77,8 @@ public sealed record TrainingOptions
     /// Seed of the run's randomness (default 0). What it seeds depends on the task's batch source: the
     /// image classifier's per-epoch shuffles and dropout masks, the U-Net's batch order, an active-learning
     /// network's batch order and dropout masks (see each front end). Initial weights are the model's own.
+    /// <see cref="TrainingLoop.Run"/> itself draws nothing: with a batch source of your own, its order comes from
+    /// the generator you give it (<see cref="TensorBatches"/>), and this seed is not read.
     /// </summary>
     public long Seed { get; init; }
 

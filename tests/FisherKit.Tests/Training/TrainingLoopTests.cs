@@ -201,6 +201,20 @@ public sealed class TrainingLoopTests
     }
 
     [Fact]
+    public void Class_labels_of_the_wrong_type_or_range_are_named_before_the_first_step()
+    {
+        using var x = randn([8, 6], generator: new Generator(7));
+        using var model = nn.Sequential(("fc", nn.Linear(6, 3)));
+        var options = new TrainingOptions { Epochs = 1, BatchSize = 4 };
+        using var int32 = tensor(new int[] { 0, 1, 2, 0, 1, 2, 0, 1 });
+        Assert.Contains("Int64 tensor [N]", Assert.Throws<ArgumentException>(() => TrainingLoop.Run(model, new ClassificationLoss(3), new TensorBatches(x, int32, 4), options)).Message);
+        using var outOfRange = tensor(new long[] { 0, 1, 3, 0, 1, 2, 0, 1 });
+        Assert.Contains("must lie in 0 … 2; this batch holds 0 … 3", Assert.Throws<ArgumentException>(() => TrainingLoop.Run(model, new ClassificationLoss(3), new TensorBatches(x, outOfRange, 4), options)).Message);
+        using var column = tensor(new long[] { 0, 1, 2, 0, 1, 2, 0, 1 }).reshape(8, 1);
+        Assert.Contains("[4, 1]", Assert.Throws<ArgumentException>(() => TrainingLoop.Run(model, new ClassificationLoss(3), new TensorBatches(x, column, 4), options)).Message);
+    }
+
+    [Fact]
     public void A_validation_loss_that_is_not_finite_stops_the_run()
     {
         using var x = randn([16, 6], generator: new Generator(5));
