@@ -105,6 +105,10 @@ public class RegressionMetricsTests
         Assert.Equal(1.0, c.Pearson, 14);
         Assert.Equal(1.0, RegressionMetrics.ErrorCorrelation(y, mu, [1, 2, 9, 3]).Spearman, 14);
         Assert.True(double.IsNaN(RegressionMetrics.ErrorCorrelation(y, mu, [1, 1, 1, 1]).Pearson));
+        // Spearman without ties: 1 − 6Σd²/(n(n² − 1)); ranks (1,2,3,4,5) against (2,1,4,3,5): Σd² = 4, n = 5 → 0.8.
+        Assert.Equal(0.8, RegressionMetrics.Spearman([10, 20, 30, 40, 50], [0.2, 0.1, 7, 3, 9]), 14);
+        Assert.Equal(-1.0, RegressionMetrics.Spearman([1, 2, 3], [30, 20, 10]), 15);   // any decreasing map
+        Assert.True(double.IsNaN(RegressionMetrics.Spearman([1, 2, 3], [5, 5, 5])));
     }
 
     [Fact]

@@ -166,7 +166,7 @@ public static class RegressionMetrics
         int n = MetricInput.CheckTriple(truth, mean, std, nameof(std));
         var err = new double[n];
         for (int i = 0; i < n; i++) err[i] = Math.Abs(truth[i] - mean[i]);
-        return new ErrorUncertaintyCorrelation(Pearson(err, std), Pearson(Ranks(err), Ranks(std)), n);
+        return new ErrorUncertaintyCorrelation(Pearson(err, std), Spearman(err, std), n);
     }
 
     /// <summary>Pearson correlation of two equally long arrays (NaN when either is constant).</summary>
@@ -182,6 +182,9 @@ public static class RegressionMetrics
         }
         return saa == 0 || sbb == 0 ? double.NaN : sab / Math.Sqrt(saa * sbb);
     }
+
+    /// <summary>Spearman rank correlation of two equally long arrays: Pearson's of their ranks, ties given their average rank (NaN when either is constant).</summary>
+    public static double Spearman(double[] a, double[] b) => Pearson(Ranks(a), Ranks(b));
 
     /// <summary>Ranks 1..n with ties given their average rank.</summary>
     public static double[] Ranks(double[] values)
