@@ -41,7 +41,7 @@ public sealed class HeldBatchNorm : BatchNorm
         ValidateInputDimensions(input);
         // PyTorch's own check (its Python layer makes it; libtorch, which TorchSharp calls, does not): one value per
         // channel has no batch variance, and the running variance would become NaN.
-        if (training && input.numel() <= input.shape[1])
+        if (training && HasOneValuePerChannel(input))
             throw new ArgumentException($"BatchNorm{inputDimensions}d got one value per channel in training (input {TensorChecks.Shape(input)}): its batch variance is undefined. Use batches of at least 2 items.");
         double factor = momentum ?? 0.0;
         if (training && track_running_stats && num_batches_tracked is not null)
@@ -55,6 +55,9 @@ public sealed class HeldBatchNorm : BatchNorm
         return nn.functional.batch_norm(input, useRunning ? running_mean : null, useRunning ? running_var : null,
                                         weight, bias, batchStatistics, factor, eps);
     }
+
+    /// <summary>Whether a batch norm's input [N, C, …] holds one value per channel (N·… = 1): no batch variance.</summary>
+    internal static bool HasOneValuePerChannel(Tensor input) => input.Dimensions >= 2 && input.numel() <= input.shape[1];
 
     /// <inheritdoc/>
     protected override void ValidateInputDimensions(Tensor input)

@@ -167,7 +167,7 @@ public static class TrainingLoop
             string layer = name.Length == 0 ? "the model" : $"'{name}'";
             removers.Add(bn.register_forward_pre_hook((m, input) =>
             {
-                if (m.training && input.Dimensions >= 2 && input.numel() <= input.shape[1])
+                if (m.training && HeldBatchNorm.HasOneValuePerChannel(input))
                     throw new ArgumentException($"The batch norm {layer} got one value per channel in training (input {TensorChecks.Shape(input)}): its batch variance is undefined and its running variance would become NaN. Train with batches of at least 2 items (TrainingOptions.EqualBatches spreads a remainder of 1 over the epoch's batches).");
                 return input;
             }).remove);
