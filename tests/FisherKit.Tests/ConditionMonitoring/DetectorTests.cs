@@ -55,14 +55,13 @@ public class DetectorTests
     public void Threshold_from_a_false_alarm_rate_holds_on_held_out_normal_data()
     {
         var rng = new Random(11);
-        double Draw() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
         const double alpha = 0.05;
         // One calibration set of n, one held-out set of M: the alarm rate is within binomial error of α
         // (the calibration's own spread, α(1−α)/n, added to the held-out set's, α(1−α)/M).
         int n = 999, m = 20_000;
-        var t = AlarmThreshold.FromFalseAlarmRate(Enumerable.Range(0, n).Select(_ => Draw()).ToArray(), alpha);
+        var t = AlarmThreshold.FromFalseAlarmRate(Enumerable.Range(0, n).Select(_ => rng.NextNormal()).ToArray(), alpha);
         Assert.Equal(0.05, t.GuaranteedRate, 12);   // m = ⌈0.95·1000⌉ = 950
-        double far = Enumerable.Range(0, m).Count(_ => t.Alarms(Draw())) / (double)m;
+        double far = Enumerable.Range(0, m).Count(_ => t.Alarms(rng.NextNormal())) / (double)m;
         double sd = Math.Sqrt(alpha * (1 - alpha) * (1.0 / n + 1.0 / m));
         Assert.InRange(far, alpha - 4 * sd, alpha + 4 * sd);
         // Averaged over 300 small calibrations (n = 39), the rate is the guaranteed 1 − m/(n+1) = 0.05.
@@ -70,8 +69,8 @@ public class DetectorTests
         int reps = 300, held = 400;
         for (int r = 0; r < reps; r++)
         {
-            var tr = AlarmThreshold.FromFalseAlarmRate(Enumerable.Range(0, 39).Select(_ => Draw()).ToArray(), alpha);
-            sum += Enumerable.Range(0, held).Count(_ => tr.Alarms(Draw())) / (double)held;
+            var tr = AlarmThreshold.FromFalseAlarmRate(Enumerable.Range(0, 39).Select(_ => rng.NextNormal()).ToArray(), alpha);
+            sum += Enumerable.Range(0, held).Count(_ => tr.Alarms(rng.NextNormal())) / (double)held;
         }
         double mean = sum / reps, sdMean = Math.Sqrt(alpha * (1 - alpha) / 40 / reps + alpha * (1 - alpha) / held / reps) * 1.2;
         Assert.InRange(mean, alpha - 4 * sdMean, alpha + 4 * sdMean);

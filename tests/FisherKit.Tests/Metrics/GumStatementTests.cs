@@ -62,14 +62,13 @@ public class GumStatementTests
     private static double Coverage(double halfWidth, double uN, double a, double nu, int seed)
     {
         var random = new Random(seed);
-        double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
         const int draws = 2_000_000;
         int inside = 0;
         for (int i = 0; i < draws; i++)
         {
             double chi2 = 0;
-            for (int j = 0; j < (int)nu; j++) { double z = Normal(); chi2 += z * z; }
-            double error = uN * Normal() + a * Normal() / Math.Sqrt(chi2 / nu);
+            for (int j = 0; j < (int)nu; j++) { double z = random.NextNormal(); chi2 += z * z; }
+            double error = uN * random.NextNormal() + a * random.NextNormal() / Math.Sqrt(chi2 / nu);
             if (Math.Abs(error) <= halfWidth) inside++;
         }
         return inside / (double)draws;

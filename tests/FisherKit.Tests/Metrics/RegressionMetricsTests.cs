@@ -182,7 +182,7 @@ public class RegressionMetricsTests
         {
             mu[i] = 4 * rng.NextDouble() - 2;
             double s = 0.1 + rng.NextDouble();
-            double z = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+            double z = rng.NextNormal();
             y[i] = mu[i] + s * z;
             u[i] = stdScale * s;
         }

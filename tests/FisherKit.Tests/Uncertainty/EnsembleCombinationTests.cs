@@ -63,8 +63,8 @@ public class EnsembleCombinationTests
         for (int r = 0; r < reps; r++)
         {
             double theta = 10 * rng.NextDouble();
-            for (int k = 0; k < m; k++) data[k * reps + r] = theta + Normal(rng);
-            truth[r] = theta + Normal(rng);
+            for (int k = 0; k < m; k++) data[k * reps + r] = theta + rng.NextNormal();
+            truth[r] = theta + rng.NextNormal();
         }
         using var scope = NewDisposeScope();
         var means = tensor(data, [m, reps]);
@@ -100,5 +100,4 @@ public class EnsembleCombinationTests
         Assert.Equal(Math.Sqrt(300), s.Std().ToDouble(), 12);
     }
 
-    private static double Normal(Random rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 }

@@ -132,7 +132,6 @@ public class RegressionUqTests
         const int T = 400, K = 5, inputs = 2000;
         const double B = 0.5, W = 2.0;
         var random = new Random(11);
-        double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
         var passMeanVariance = new double[inputs];
         var within = new double[inputs];
         var plainWithin = new double[inputs];
@@ -141,8 +140,8 @@ public class RegressionUqTests
             var means = new double[T];
             for (int t = 0; t < T; t++)
             {
-                double b = Math.Sqrt(B) * Normal();
-                var f = Enumerable.Range(0, K).Select(_ => b + Math.Sqrt(W) * Normal()).ToArray();
+                double b = Math.Sqrt(B) * random.NextNormal();
+                var f = Enumerable.Range(0, K).Select(_ => b + Math.Sqrt(W) * random.NextNormal()).ToArray();
                 means[t] = f.Average();
                 double ss = f.Sum(v => (v - means[t]) * (v - means[t]));
                 within[i] += ss / (K - 1) / T;

@@ -13,11 +13,10 @@ public class GroundTruthTests
         // Monte Carlo of the 4-AFC itself: 200 000 trials, binomial bound.
         var rng = new Random(1);
         int hits = 0, n = 200_000;
-        double Gauss() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
         for (int i = 0; i < n; i++)
         {
-            double s = 1.235 + Gauss();
-            if (s > Gauss() && s > Gauss() && s > Gauss()) hits++;
+            double s = 1.235 + rng.NextNormal();
+            if (s > rng.NextNormal() && s > rng.NextNormal() && s > rng.NextNormal()) hits++;
         }
         Assert.InRange(hits / (double)n, 0.625 - 4 * Math.Sqrt(0.625 * 0.375 / n), 0.625 + 4 * Math.Sqrt(0.625 * 0.375 / n));
     }
