@@ -1,4 +1,5 @@
 using FisherKit.Attacks;
+using FisherKit.TorchSharpAdditions;
 using static TorchSharp.torch;
 
 namespace FisherKit.Detection;
@@ -8,8 +9,9 @@ namespace FisherKit.Detection;
 /// dropout layers active (every other module, e.g. batch norm, in evaluation mode), giving S predictive
 /// distributions p⁽ˢ⁾ = softmax(z⁽ˢ⁾(x)) that are summarised by <see cref="Measure"/>, by default the
 /// mutual information H(p̄) − (1/S) Σₛ H(p⁽ˢ⁾). The model must contain <c>Dropout</c> or <c>Dropout2d</c>
-/// layers. Dropout masks come from the global generator; with <see cref="Seed"/> set it is re-seeded
-/// before every batch, so scores are reproducible (and the global random stream is changed).
+/// layers. Dropout masks come from the global generator; with <see cref="Seed"/> set it is seeded for every
+/// batch and put back afterwards (<see cref="GlobalRandom.Fork"/>), so scores are reproducible and the caller's
+/// random stream is left as it was.
 /// </summary>
 public sealed class McDropoutScore : IDetectionScore
 {
@@ -17,7 +19,7 @@ public sealed class McDropoutScore : IDetectionScore
     /// <param name="model">A classifier with dropout layers.</param>
     /// <param name="samples">Number of stochastic forward passes S ≥ 2 (Gal et al. use 20–100).</param>
     /// <param name="measure">How the samples are summarised.</param>
-    /// <param name="seed">Seed for the dropout masks, or null to continue the global random stream.</param>
+    /// <param name="seed">Seed for the dropout masks, or null to draw them from the global random stream as it stands.</param>
     public McDropoutScore(nn.Module<Tensor, Tensor> model, int samples = 20, SampleMeasure measure = SampleMeasure.MutualInformation, long? seed = 0)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
@@ -64,7 +66,7 @@ public sealed class McDropoutScore : IDetectionScore
         IReadOnlyList<nn.Module<Tensor, Tensor>> stochastic = shared.Count == 0 ? [Model] : rest;
         // The deterministic part in calls of ConvolutionWorkspace's size; the masks below see the whole batch as before.
         var features = shared.Count == 0 ? inputs : ConvolutionWorkspace.Call(Model, x => shared.Aggregate(x, (h, layer) => layer.call(h)), inputs);
-        if (Seed is { } s) manual_seed(s);
+        using var random = Seed is { } s ? GlobalRandom.Fork(s) : null;
         var samples = new Tensor[Samples];
         for (int i = 0; i < Samples; i++)
             samples[i] = nn.functional.softmax(stochastic.Aggregate(features.clone(), (x, layer) => layer.call(x)).to(ScalarType.Float64), 1);   // a copy: a layer may work in place

@@ -1,5 +1,6 @@
 using System.Globalization;
 using TorchSharp.Modules;
+using FisherKit.TorchSharpAdditions;
 using static TorchSharp.torch;
 
 namespace FisherKit.Models;
@@ -89,13 +90,13 @@ public sealed record ConvNetSpec
 
     /// <summary>
     /// Creates the network with weights drawn after <c>manual_seed(seed)</c> (PyTorch's default
-    /// initialisation), so the same seed gives the same initial weights. Note that this re-seeds the
-    /// global random generator.
+    /// initialisation), so the same seed gives the same initial weights; the global generator is put back
+    /// afterwards (<see cref="GlobalRandom.Fork"/>).
     /// </summary>
     public Sequential Build(long seed)
     {
         Validate();
-        manual_seed(seed);
+        using var random = GlobalRandom.Fork(seed);
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>
         {
             ("conv1", nn.Conv2d(InputChannels, Conv1Channels, 3)),

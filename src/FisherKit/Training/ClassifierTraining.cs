@@ -1,4 +1,5 @@
 using FisherKit.Data;
+using FisherKit.TorchSharpAdditions;
 using static TorchSharp.torch;
 
 namespace FisherKit.Training;
@@ -10,7 +11,7 @@ namespace FisherKit.Training;
 /// evaluated after every epoch, and learning curves for a live figure (<see cref="TrainingCurves.Live"/>).
 /// Deterministic: the order of the samples in epoch e is a permutation seeded by
 /// (<see cref="TrainingOptions.Seed"/>, e), and the global generator (dropout masks) is seeded with
-/// <see cref="TrainingOptions.Seed"/> at the start, so the same initial weights, data and options give the
+/// <see cref="TrainingOptions.Seed"/> for the run and put back afterwards (<see cref="GlobalRandom.Fork"/>), so the same initial weights, data and options give the
 /// same trained weights on the same machine and engine. <see cref="FitOrLoad"/> adds the
 /// <see cref="ResultCache"/>: a model trained once is reloaded on the next run.
 /// </summary>
@@ -39,7 +40,7 @@ public static class ClassifierTraining
         options.Validate();
         if (options.EqualBatches) throw new ArgumentException("EqualBatches applies to tensor batches, not to image data sets.", nameof(options));
         model.eval();
-        manual_seed(options.Seed);
+        using var random = GlobalRandom.Fork(options.Seed);   // dropout masks; the caller's random stream is put back afterwards
         return TrainingLoop.Run(model, new ClassificationLoss(train.ClassCount), new ImageBatches(train, options.BatchSize, options.Seed, options.Device), options,
             validation is null ? null : new ImageBatches(validation, Math.Max(options.BatchSize, 256), device: options.Device), progress, cancellationToken: cancellationToken);
     }

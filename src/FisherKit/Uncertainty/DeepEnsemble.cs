@@ -2,6 +2,7 @@ using System.Globalization;
 using TorchSharp;
 using FisherKit.Models;
 using FisherKit.Training;
+using FisherKit.TorchSharpAdditions;
 using static TorchSharp.torch;
 
 namespace FisherKit.Uncertainty;
@@ -49,7 +50,8 @@ public sealed class DeepEnsemble : IDisposable
     public int LoadedFromCache => _runs.Count(r => r.FromCache);
 
     /// <summary>
-    /// Trains (or loads) the M members. Member m is initialised after manual_seed(seed_m), sees the batches
+    /// Trains (or loads) the M members. Member m is initialised and trained after manual_seed(seed_m) (<see cref="GlobalRandom.Fork"/>: the caller's
+    /// random stream is put back afterwards), sees the batches
     /// in an order drawn from seed_m (its <see cref="TrainingOptions.Seed"/>; the one in
     /// <see cref="EnsembleOptions.Training"/> is replaced), and, with <see cref="EnsembleOptions.Cache"/>, is
     /// stored there with its learning curves under a key of the network and training settings, seed_m, its
@@ -75,7 +77,7 @@ public sealed class DeepEnsemble : IDisposable
             for (int m = 0; m < options.Members; m++)
             {
                 long seed = options.MemberSeed(m);
-                manual_seed(seed);
+                using var random = GlobalRandom.Fork(seed);   // initial weights and dropout masks
                 var net = new UNet(options.Network);
                 members.Add(net);
                 var training = options.Training with { Seed = seed };

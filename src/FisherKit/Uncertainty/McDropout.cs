@@ -1,5 +1,6 @@
 using TorchSharp;
 using FisherKit.Models;
+using FisherKit.TorchSharpAdditions;
 using static TorchSharp.torch;
 
 namespace FisherKit.Uncertainty;
@@ -14,8 +15,8 @@ public static class McDropout
 {
     /// <summary>
     /// The T stochastic passes as member predictions [T, B, C, H, W]; reproducible for a given seed. TorchSharp's
-    /// dropout draws its masks from the global generator, so this seeds it (<c>manual_seed(seed)</c>): random draws
-    /// after the call continue from that seed, not from the stream before it.
+    /// dropout draws its masks from the global generator, so this seeds it for the passes and puts its state back
+    /// afterwards (<see cref="GlobalRandom.Fork"/>): the caller's random stream is left as it was.
     /// </summary>
     public static MemberPredictions Sample(UNet model, Tensor inputs, int passes = 30, long seed = 0, int batchSize = 64)
     {
@@ -23,7 +24,7 @@ public static class McDropout
         if (!(model.Options.Dropout > 0))
             throw new ArgumentException("MC dropout needs a U-Net built with Dropout > 0; this one has none, so every pass would be identical.", nameof(model));
         if (passes < 2) throw new ArgumentOutOfRangeException(nameof(passes), passes, "MC dropout needs at least 2 passes.");
-        manual_seed(seed);
+        using var random = GlobalRandom.Fork(seed);
         var models = Enumerable.Repeat(model, passes).ToArray();
         return DeepEnsemble.PredictMembers(models, inputs, batchSize, stochastic: true);
     }

@@ -10,8 +10,8 @@ namespace FisherKit.Uncertainty;
 /// Adam restarted at the switch), mini-batches in the order of a permutation per epoch drawn from a
 /// generator seeded with <see cref="TrainingOptions.Seed"/> (<see cref="TensorBatches"/>), and a report after
 /// every step and epoch to any <see cref="IProgress{T}"/>, so that a notebook can draw learning curves while
-/// it runs. Dropout draws from the global generator (seed it with manual_seed for a reproducible run;
-/// <see cref="DeepEnsemble"/> does).
+/// it runs. Dropout draws from the global generator (seed it for a reproducible run, e.g. inside
+/// <c>using var random = GlobalRandom.Fork(seed)</c>; <see cref="DeepEnsemble"/> does).
 /// </summary>
 public static class UNetTraining
 {

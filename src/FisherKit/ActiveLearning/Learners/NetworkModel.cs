@@ -1,6 +1,7 @@
 using FisherKit.Models;
 using FisherKit.Fisher.Likelihoods;
 using FisherKit.Training;
+using FisherKit.TorchSharpAdditions;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,7 +18,8 @@ namespace FisherKit.ActiveLearning.Learners;
 /// Determinism: the constructor re-initialises the weights from <c>seed</c> (<see cref="ParameterInit"/>);
 /// <see cref="Fit"/> draws mini-batch orders (<see cref="TensorBatches"/>) and <see cref="McDropoutLayer"/> masks from
 /// generators seeded by its <c>seed</c>. Stock <c>nn.Dropout</c> layers draw from the global generator, which is seeded from the
-/// same seed before use: reproducible when nothing else draws from it concurrently.
+/// same seed for the call and put back afterwards (<see cref="GlobalRandom.Fork"/>): reproducible when nothing else draws
+/// from it concurrently.
 /// </para>
 /// <para>
 /// Regression targets are standardised with the labelled set's mean and standard deviation (kept in the
@@ -112,7 +114,7 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         if (targets.shape[0] != n) throw new ArgumentException($"{n} inputs but {targets.shape[0]} targets.", nameof(targets));
         using var order = new Generator((ulong)SeedSequence.Derive(seed, 1));
         using var masks = new Generator((ulong)SeedSequence.Derive(seed, 2), _device);
-        if (HasStockDropout) manual_seed(SeedSequence.Derive(seed, 3));
+        using var random = HasStockDropout ? GlobalRandom.Fork(SeedSequence.Derive(seed, 3)) : null;
         using var outer = NewDisposeScope();
         var x = inputs.to(_dtype, _device);
         Tensor y;
@@ -200,7 +202,7 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
         ArgumentNullException.ThrowIfNull(inputs);
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "At least one MC sample is needed.");
         using var masks = new Generator((ulong)seed, _device);
-        if (HasStockDropout) manual_seed(seed);
+        using var random = HasStockDropout ? GlobalRandom.Fork(seed) : null;
         using var scope = NewDisposeScope();
         using var mode = ModuleMode.Set(_network, m => m is McDropoutLayer || ModuleTree.IsDropout(m));   // MC dropout: dropout layers on, the rest in evaluation mode
         SetDropoutGenerator(masks);
