@@ -19,24 +19,26 @@ public sealed class PoolData
     /// <param name="testTargets">Held-out test targets, or null.</param>
     public PoolData(Tensor inputs, Tensor? targets, TaskKind task, int classes = 0, Tensor? testInputs = null, Tensor? testTargets = null)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
+        TensorChecks.Alive(inputs, nameof(inputs));
         if (inputs.ndim < 2) throw new ArgumentException($"Pool inputs need shape (N, features...), got {TensorChecks.Shape(inputs.shape)}.", nameof(inputs));
         if (inputs.shape[0] < 1) throw new ArgumentException("The pool is empty.", nameof(inputs));
         if (!inputs.is_floating_point()) throw new ArgumentException($"Pool inputs must be floating point, got {inputs.dtype}.", nameof(inputs));
         if (task == TaskKind.Classification && classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), classes, "A classification pool needs at least 2 classes.");
         if ((testInputs is null) != (testTargets is null)) throw new ArgumentException("Give both test inputs and test targets, or neither.", nameof(testTargets));
+        CheckFinite(inputs, "Pool inputs", nameof(inputs));
+        if (testInputs is not null) CheckFinite(testInputs, "Test inputs", nameof(testInputs));
         Inputs = inputs;
         Targets = targets;
         Task = task;
         Classes = task == TaskKind.Classification ? classes : 0;
         TestInputs = testInputs;
         TestTargets = testTargets;
-        if (targets is not null) CheckTargets(inputs, targets, nameof(targets));
+        if (targets is not null) CheckTargets(targets, inputs.shape[0], nameof(targets));
         if (testInputs is not null)
         {
             if (!testInputs.shape.Skip(1).SequenceEqual(inputs.shape.Skip(1)))
                 throw new ArgumentException($"Test inputs {TensorChecks.Shape(testInputs.shape)} do not match the pool inputs' feature shape {TensorChecks.Shape(inputs.shape)}.", nameof(testInputs));
-            CheckTargets(testInputs, testTargets!, nameof(testTargets));
+            CheckTargets(testTargets!, testInputs.shape[0], nameof(testTargets));
         }
     }
 
@@ -77,18 +79,26 @@ public sealed class PoolData
     /// <summary>The pool inputs at the given indices (a new tensor).</summary>
     public Tensor InputsAt(IReadOnlyList<long> indices)
     {
+        if (Inputs.IsInvalid) throw new ObjectDisposedException(nameof(Inputs), "The pool's input tensor has been disposed; PoolData references the tensors it is given, so keep them alive while the pool is used.");
         using var scope = NewDisposeScope();
         using var idx = tensor(indices.ToArray());
         return scope.MoveToOuter(Inputs.index_select(0, idx.to(Inputs.device)));
     }
 
-    private void CheckTargets(Tensor x, Tensor y, string name)
+    /// <summary>
+    /// Throws unless <paramref name="y"/> holds valid targets of this pool's task for <paramref name="count"/> points:
+    /// int64 labels (N) in [0, <see cref="Classes"/>), or finite floating-point (N) or (N, D) regression targets.
+    /// The loop checks what an oracle returns with it, before the labels reach the labelled set.
+    /// </summary>
+    public void CheckTargets(Tensor y, long count, string name)
     {
-        if (y.ndim < 1 || y.shape[0] != x.shape[0])
-            throw new ArgumentException($"Targets {TensorChecks.Shape(y.shape)} do not match {x.shape[0]} inputs.", name);
+        TensorChecks.Alive(y, name);
+        if (y.ndim < 1 || y.shape[0] != count)
+            throw new ArgumentException($"Targets {TensorChecks.Shape(y.shape)} do not match {count} inputs.", name);
         if (Task == TaskKind.Classification)
         {
             if (y.ndim != 1 || y.dtype != ScalarType.Int64) throw new ArgumentException($"Class labels must be int64 of shape (N), got {y.dtype} {TensorChecks.Shape(y.shape)}.", name);
+            if (count == 0) return;
             using var lo = y.min();
             using var hi = y.max();
             if (lo.item<long>() < 0 || hi.item<long>() >= Classes)
@@ -102,5 +112,14 @@ public sealed class PoolData
             using var all = finite.all();
             if (!all.item<bool>()) throw new ArgumentException("Regression targets contain NaN or infinite values.", name);
         }
+    }
+
+    private static void CheckFinite(Tensor x, string what, string name)
+    {
+        using var scope = NewDisposeScope();
+        var finiteRows = x.isfinite().reshape(x.shape[0], -1).all(1);
+        if (finiteRows.all().item<bool>()) return;
+        var first = finiteRows.logical_not().nonzero()[0, 0].item<long>();
+        throw new ArgumentException($"{what} contain NaN or infinite values (first at point {first}); every acquisition would rank or embed such a point wrongly.", name);
     }
 }

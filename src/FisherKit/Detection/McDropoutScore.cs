@@ -1,5 +1,4 @@
 using FisherKit.Attacks;
-using FisherKit.TorchSharpAdditions;
 using static TorchSharp.torch;
 
 namespace FisherKit.Detection;

@@ -69,10 +69,21 @@ public static class ScoreFunctions
             SampleMeasure.MutualInformation => (Entropy(mean) - Entropy(p).mean([0])).clamp_min(Hold(0)),
             SampleMeasure.PredictiveEntropy => Entropy(mean),
             SampleMeasure.VariationRatio => (nn.functional.one_hot(p.argmax(2), c).sum([0]).amax([1]).to(ScalarType.Float64) / Hold(s) - Hold(1)).neg(),
-            SampleMeasure.MeanStandardDeviation => (p.pow(Hold(2)).mean([0]) - mean.pow(Hold(2))).clamp_min(Hold(0)).sqrt().mean([1]),
+            SampleMeasure.MeanStandardDeviation => SpreadAroundMean(p).sqrt().mean([1]),
             _ => throw new ArgumentOutOfRangeException(nameof(measure), measure, "Unknown measure."),
         };
         return scope.MoveToOuter(result);
+    }
+
+    /// <summary>
+    /// mean_s (xˢ − x̄)² over the samples (dimension 0), from the differences to the first sample (two passes), so that
+    /// agreeing samples give exactly 0: the one-pass mean of squares less the squared mean leaves rounding noise of order
+    /// 1e-9 in a standard deviation, which then ranks candidates, and even x − x̄ is not 0 where x̄ = (Σ x)/S rounds.
+    /// </summary>
+    internal static Tensor SpreadAroundMean(Tensor samples)
+    {
+        var d = samples - samples.narrow(0, 0, 1);
+        return (d - d.mean([0], keepdim: true)).pow(Hold(2)).mean([0]);
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using TorchSharp.Modules;
-using FisherKit.TorchSharpAdditions;
 using static TorchSharp.torch;
 
 namespace FisherKit.Models;

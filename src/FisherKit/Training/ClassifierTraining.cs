@@ -1,5 +1,4 @@
 using FisherKit.Data;
-using FisherKit.TorchSharpAdditions;
 using static TorchSharp.torch;
 
 namespace FisherKit.Training;

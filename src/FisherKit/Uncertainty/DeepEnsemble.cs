@@ -2,7 +2,6 @@ using System.Globalization;
 using TorchSharp;
 using FisherKit.Models;
 using FisherKit.Training;
-using FisherKit.TorchSharpAdditions;
 using static TorchSharp.torch;
 
 namespace FisherKit.Uncertainty;

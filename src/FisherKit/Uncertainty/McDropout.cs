@@ -1,6 +1,5 @@
 using TorchSharp;
 using FisherKit.Models;
-using FisherKit.TorchSharpAdditions;
 using static TorchSharp.torch;
 
 namespace FisherKit.Uncertainty;

@@ -39,6 +39,18 @@ public sealed class FisherEmbeddingTests
     }
 
     [Fact]
+    public void Last_layer_embedding_of_a_non_finite_output_names_it()
+    {
+        // NaN fails the check that the last Linear layer gives the network output, which blamed the network's structure.
+        using var model = Mlp();
+        using var scope = NewDisposeScope();
+        var x = randn([3, 3], float64, generator: new Generator(1));
+        x[1, 2] = tensor(double.NaN);
+        var e = Assert.Throws<InvalidOperationException>(() => FisherEmbeddings.LastLayer(model, x));
+        Assert.Contains("NaN or infinite", e.Message);
+    }
+
+    [Fact]
     public void Subspace_embedding_gives_the_projected_dense_Fisher()
     {
         using var model = Mlp();

@@ -75,6 +75,50 @@ public sealed class LoopTests : IDisposable
         Assert.Contains("twice", e.Message);
     }
 
+    [Fact]
+    public void A_model_of_the_other_task_or_of_another_class_count_is_refused()
+    {
+        using var classes = ClassificationPool(40);
+        var options = new LoopOptions { InitialSize = 4, BatchSize = 2, Budget = 8 };
+        var e = Assert.Throws<ArgumentException>(() => new ActiveLearningLoop(classes.Pool, _ => new RidgeRegression(4), new RandomAcquisition(), options).Run(0));
+        Assert.Contains("Regression model for a Classification pool", e.Message);
+        // Five outputs for two classes: trains (labels 0, 1 are valid outputs) and was scored over five classes.
+        NetworkModel Wide(long seed) => new(TaskKind.Classification, nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 5)), seed, new TrainingOptions { Epochs = 1, BatchSize = 4 });
+        e = Assert.Throws<ArgumentException>(() => new ActiveLearningLoop(classes.Pool, Wide, new RandomAcquisition(), options).Run(0));
+        Assert.Contains("[1, 5]", e.Message);
+        Assert.Contains("2 classes", e.Message);
+    }
+
+    [Fact]
+    public void Labels_from_an_oracle_are_checked_before_they_are_used()
+    {
+        using var pool = RegressionPool(30);
+        var options = new LoopOptions { InitialSize = 4, BatchSize = 2, Budget = 8 };
+        var e = Assert.Throws<ArgumentException>(() => new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new RandomAcquisition(), options, new NaNOracle()).Run(0));
+        Assert.Contains("NaN or infinite", e.Message);
+        Assert.Contains("oracle's labels of round 0", e.Message);
+    }
+
+    private sealed class NaNOracle : IOracle
+    {
+        public Tensor Label(IReadOnlyList<long> indices) => full([indices.Count], double.NaN, float64);
+    }
+
+    [Fact]
+    public void A_pool_with_non_finite_inputs_is_refused_naming_the_point()
+    {
+        using var x = randn([10, 3], float64, generator: new Generator(1));
+        x[6, 1] = tensor(double.NaN);
+        using var y = zeros([10], float64);
+        var e = Assert.Throws<ArgumentException>(() => PoolData.Regression(x, y));
+        Assert.Contains("first at point 6", e.Message);
+        using var xt = randn([4, 3], float64, generator: new Generator(2));
+        xt[3, 0] = tensor(double.PositiveInfinity);
+        using var ok = randn([10, 3], float64, generator: new Generator(3));
+        e = Assert.Throws<ArgumentException>(() => PoolData.Regression(ok, y, xt, zeros([4], float64)));
+        Assert.Contains("Test inputs", e.Message);
+    }
+
     private sealed class Repeating : IAcquisition
     {
         public string Name => "repeating";

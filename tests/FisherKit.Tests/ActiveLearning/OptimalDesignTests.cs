@@ -87,6 +87,22 @@ public sealed class OptimalDesignTests
         Assert.Equal(gains[best], design.Gains[0], 10);
     }
 
+    [Theory]
+    [InlineData(1e3)]
+    [InlineData(1e10)]
+    [InlineData(1e13)]
+    public void E_optimal_tells_distinct_small_eigenvalues_apart_when_the_largest_is_huge(double big)
+    {
+        // A = diag(1, 5, 1 + big): candidate 0 (0, 3, 0) leaves λ_min = 1, candidate 1 (√2, 0, 0) raises it to 3 (gain 2).
+        // An absolute tolerance of 1e-9·λ_max took 1 and 5 for a repeated eigenvalue above λ_max ≈ 1e9 and gave every gain 0.
+        using var scope = NewDisposeScope();
+        var a = diag(tensor(new[] { 1.0, 5.0, 1.0 + big }));
+        var cands = tensor(new[] { 0.0, 3.0, 0.0, Math.Sqrt(2), 0.0, 0.0 }).reshape(2, 1, 3);
+        var design = OptimalDesign.Greedy(cands, a, 1, DesignCriterion.EOptimal);
+        Assert.Equal(new[] { 1 }, design.Selected);
+        Assert.Equal(2.0, design.Gains[0], 6);
+    }
+
     [Fact]
     public void E_optimal_is_indifferent_while_the_smallest_eigenvalue_is_repeated_more_than_k_times()
     {

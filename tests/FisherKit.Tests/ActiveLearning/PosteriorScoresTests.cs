@@ -46,9 +46,20 @@ public sealed class PosteriorScoresTests
     }
 
     [Fact]
-    public void Bald_is_zero_for_a_deterministic_network()
+    public void Scores_of_agreeing_samples_are_exactly_zero()
     {
-        // A network without dropout gives identical MC samples, so the mutual information vanishes.
+        // Identical draws (S = 5): no spread. The one-pass E[p²] − p̄² left ~1e-9 in the standard deviation, which ranked candidates.
+        using var scope = NewDisposeScope();
+        var p = nn.functional.softmax(randn([1, 64, 3], float64, generator: new Generator(2)), 2).expand(5, 64, 3).contiguous();
+        Assert.All(PosteriorScores.MeanStd(p).ToArray<double>(), v => Assert.Equal(0.0, v));
+        Assert.All(PosteriorScores.Variance(p).ToArray<double>(), v => Assert.Equal(0.0, v));
+        Assert.All(PosteriorScores.Bald(p).ToArray<double>(), v => Assert.Equal(0, v, 15));
+    }
+
+    [Fact]
+    public void Sampling_a_network_without_dropout_is_refused()
+    {
+        // A network without dropout gives identical MC samples: BALD and the other spread scores would rank by rounding noise.
         manual_seed(3);
         var net = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3));
         using var model = new NetworkModel(TaskKind.Classification, net, seed: 1);
@@ -57,8 +68,10 @@ public sealed class PosteriorScoresTests
         using var pool = new PoolHolder(PoolData.Classification(x, zeros([16], int64), 3));
         using var labelled = new LabelledSet(16);
         var ctx = new AcquisitionContext(pool.Pool, labelled, Enumerable.Range(0, 16).Select(i => (long)i).ToList(), model, 7);
-        using var bald = new Bald(samples: 5).Score(ctx);
-        Assert.All(bald.ToArray<double>(), v => Assert.Equal(0, v, 12));
+        var e = Assert.Throws<InvalidOperationException>(() => new Bald(samples: 5).Score(ctx));
+        Assert.Contains("no dropout layer", e.Message);
+        using var one = model.SamplePredictions(x, 1, seed: 0);   // one draw is a plain prediction
+        Assert.Equal([1L, 16, 3], one.shape);
     }
 
     [Fact]

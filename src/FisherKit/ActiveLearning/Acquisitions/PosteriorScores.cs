@@ -1,3 +1,4 @@
+using FisherKit.Detection;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -45,13 +46,12 @@ public static class PosteriorScores
         return scope.MoveToOuter((p.mean([0]).max(1).values - Hold(1.0)).neg());
     }
 
-    /// <summary>Mean standard deviation: (1/C) Σ_c √(mean_t (p̂ᵗ_c)² − p̄_c²); for regression samples the mean over outputs of the standard deviation of the sampled means.</summary>
+    /// <summary>Mean standard deviation: (1/C) Σ_c √(mean_t (p̂ᵗ_c − p̄_c)²); for regression samples the mean over outputs of the standard deviation of the sampled means.</summary>
     public static Tensor MeanStd(Tensor samples)
     {
         using var scope = NewDisposeScope();
         var p = Check(samples, nameof(MeanStd));
-        var var = (p.pow(Hold(2)).mean([0]) - p.mean([0]).pow(Hold(2))).clamp_min(Hold(0));
-        return scope.MoveToOuter(var.sqrt().mean([1]));
+        return scope.MoveToOuter(ScoreFunctions.SpreadAroundMean(p).sqrt().mean([1]));
     }
 
     /// <summary>Sample variance across posterior draws (population form), averaged over classes or outputs: the ensemble-variance score.</summary>
@@ -59,7 +59,7 @@ public static class PosteriorScores
     {
         using var scope = NewDisposeScope();
         var p = Check(samples, nameof(Variance));
-        var var = (p.pow(Hold(2)).mean([0]) - p.mean([0]).pow(Hold(2))).clamp_min(Hold(0));
-        return scope.MoveToOuter(var.mean([1]));
+        return scope.MoveToOuter(ScoreFunctions.SpreadAroundMean(p).mean([1]));
     }
+
 }

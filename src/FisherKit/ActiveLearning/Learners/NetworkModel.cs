@@ -1,7 +1,6 @@
 using FisherKit.Models;
 using FisherKit.Fisher.Likelihoods;
 using FisherKit.Training;
-using FisherKit.TorchSharpAdditions;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -201,6 +200,9 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "At least one MC sample is needed.");
+        if (samples > 1 && !HasDropout)
+            throw new InvalidOperationException("The network has no dropout layer (McDropoutLayer, nn.Dropout), so its MC-dropout samples would all be equal and " +
+                "every score built on their spread (BALD, variation ratios, mean STD) would rank the candidates by rounding noise; add dropout, or use an EnsembleModel.");
         using var masks = new Generator((ulong)seed, _device);
         using var random = HasStockDropout ? GlobalRandom.Fork(seed) : null;
         using var scope = NewDisposeScope();

@@ -76,12 +76,13 @@ public sealed class ActiveLearningLoop
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var sw = Stopwatch.StartNew();
-                model = _modelFactory(SeedSequence.Derive(seed, 0, SeedSequence.Purpose.Model));
+                model = NewModel(seed, 0);
                 var all = Enumerable.Range(0, checked((int)_pool.Count)).Select(i => (long)i).ToArray();
                 var ctx = new AcquisitionContext(_pool, labelled, all, model, SeedSequence.Derive(seed, 0, SeedSequence.Purpose.Initial), 0);
                 var picks = Checked(Options.Initial, ctx, Options.Initial.Select(ctx, Math.Min(Options.InitialSize, all.Length)), Math.Min(Options.InitialSize, all.Length));
                 Label(labelled, picks, 0);
                 Train(model, labelled, SeedSequence.Derive(seed, 0, SeedSequence.Purpose.Fit));
+                CheckPredictions(model);
                 Finish(model, labelled, rounds, seed, 0, picks, sw, entry, progress);
             }
             while (labelled.Count < Options.Budget && labelled.Count < _pool.Count)
@@ -98,7 +99,7 @@ public sealed class ActiveLearningLoop
                 {
                     model!.Dispose();
                     model = null;
-                    model = _modelFactory(SeedSequence.Derive(seed, round, SeedSequence.Purpose.Model));
+                    model = NewModel(seed, round);
                 }
                 Train(model!, labelled, SeedSequence.Derive(seed, round, SeedSequence.Purpose.Fit));
                 Finish(model!, labelled, rounds, seed, round, picks, sw, entry, progress);
@@ -164,7 +165,30 @@ public sealed class ActiveLearningLoop
     private void Label(LabelledSet labelled, IReadOnlyList<long> picks, int round)
     {
         using var targets = _oracle.Label(picks);
+        _pool.CheckTargets(targets, picks.Count, $"the oracle's labels of round {round.ToString(CultureInfo.InvariantCulture)}");
         labelled.Add(picks, targets, round);
+    }
+
+    private IActiveModel NewModel(long seed, int round)
+    {
+        var model = _modelFactory(SeedSequence.Derive(seed, round, SeedSequence.Purpose.Model))
+            ?? throw new InvalidOperationException("The model factory returned null.");
+        if (model.Task != _pool.Task)
+        {
+            model.Dispose();
+            throw new ArgumentException($"The model factory makes a {model.Task} model for a {_pool.Task} pool; its predictions, acquisitions and metrics would be meaningless.");
+        }
+        return model;
+    }
+
+    /// <summary>A classifier must predict the pool's classes: one probability per class (a wider network would train and be scored without complaint).</summary>
+    private void CheckPredictions(IActiveModel model)
+    {
+        if (_pool.Task != TaskKind.Classification) return;
+        using var scope = NewDisposeScope();
+        var p = model.Predict(_pool.InputsAt([0L]));
+        if (p.ndim != 2 || p.shape[1] != _pool.Classes)
+            throw new ArgumentException($"The model predicts {TensorChecks.Shape(p.shape)} for one input, but the pool has {_pool.Classes} classes; the network's output layer must have {_pool.Classes} outputs.");
     }
 
     private void Train(IActiveModel model, LabelledSet labelled, long seed)
@@ -247,7 +271,7 @@ public sealed class ActiveLearningLoop
                 IActiveModel? model = null;
                 try
                 {
-                    model = _modelFactory(SeedSequence.Derive(seed, c.Rounds[^1].Round, SeedSequence.Purpose.Model));
+                    model = NewModel(seed, c.Rounds[^1].Round);
                     model.LoadStateDict(state);
                 }
                 catch

@@ -71,6 +71,9 @@ public static class FisherEmbeddings
         {
             using var scope = NewDisposeScope();
             var (h, z) = Capture(model, x.narrow(0, s, Math.Min(BatchSize, x.shape[0] - s)));
+            // Before the comparison below, which NaN would fail with a message about the network's structure.
+            if (!z.isfinite().all().item<bool>())
+                throw new InvalidOperationException("The network output contains NaN or infinite values (diverged training or non-finite inputs); the Fisher embeddings are undefined.");
             using var grads = PerSampleGradients.Gradients(last, h, zl =>
             {
                 using var inner = NewDisposeScope();

@@ -132,8 +132,10 @@ public static class OptimalDesign
         var r = a.shape[0];
         // If λ_min(A) is repeated more than K times, a rank-K update leaves a copy of it (interlacing): every
         // gain is exactly 0 and the criterion cannot tell the candidates apart (e.g. while |L|·K < r).
+        // Repeated means equal to within eigh's accuracy, a few hundred rounding errors of the largest eigenvalue
+        // (an absolute 1e-9·λ_max before merged distinct eigenvalues when λ_max passed 1e9 and dropped real gains).
         var wv = w.ToArray<double>();
-        var tolerance = 1e-9 * Math.Max(1.0, Math.Abs(wv[^1]));
+        var tolerance = 1e-13 * Math.Abs(wv[^1]);
         if (wv.TakeWhile(x => x - wv[0] <= tolerance).Count() > e.shape[1]) return new double[e.shape[0]];
         var mdim = Math.Min(r, eigenSubspace);
         var vm = v.narrow(1, 0, mdim);
