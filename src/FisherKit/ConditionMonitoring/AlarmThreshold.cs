@@ -11,7 +11,10 @@ namespace FisherKit.ConditionMonitoring;
 /// <param name="CalibrationCount">n.</param>
 public sealed record AlarmThreshold(double Threshold, double FalseAlarmRate, int CalibrationCount)
 {
-    /// <summary>The exact false-alarm probability 1 − m/(n + 1) of the threshold for exchangeable normal scores.</summary>
+    /// <summary>
+    /// The false-alarm probability 1 − m/(n + 1) of the threshold for exchangeable normal scores: exact for continuous
+    /// scores (no ties), an upper bound where scores tie (a new score equal to τ raises no alarm).
+    /// </summary>
     public double GuaranteedRate => 1 - Rank(FalseAlarmRate, CalibrationCount) / (double)(CalibrationCount + 1);
 
     /// <summary>The threshold for false-alarm rate <paramref name="rate"/> from <paramref name="normalScores"/>.</summary>
@@ -26,8 +29,10 @@ public sealed record AlarmThreshold(double Threshold, double FalseAlarmRate, int
         return new AlarmThreshold(m > sorted.Length ? double.PositiveInfinity : sorted[m - 1], rate, sorted.Length);
     }
 
-    /// <summary>Whether <paramref name="score"/> raises an alarm (score &gt; τ).</summary>
-    public bool Alarms(double score) => score > Threshold;
+    /// <summary>Whether <paramref name="score"/> raises an alarm (score &gt; τ); a NaN score (a faulty sensor or feature) is refused, as it would never alarm.</summary>
+    public bool Alarms(double score) => double.IsNaN(score)
+        ? throw new ArgumentException("The score is NaN: it can be neither above nor below the threshold; check the sensor or the features it came from.", nameof(score))
+        : score > Threshold;
 
     private static int Rank(double rate, int n) => (int)Math.Ceiling((1 - rate) * (n + 1) - 1e-9);
 }

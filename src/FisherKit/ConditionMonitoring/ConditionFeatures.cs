@@ -56,6 +56,7 @@ public sealed class ConditionFeatures
     {
         ArgumentNullException.ThrowIfNull(bearing);
         Fourier.CheckPowerOfTwo(signal.Length, nameof(signal));
+        CheckSignal(signal);
         var v = new List<double> { Rms(signal), Peak(signal), CrestFactor(signal), Kurtosis(signal) };
         var power = Fourier.Power(signal);
         foreach (var p in BandPowers(power, SampleRate, signal.Length, BandEdgesHz)) v.Add(Math.Log10(p + 1e-12));
@@ -75,7 +76,7 @@ public sealed class ConditionFeatures
     /// <summary>Root mean square √((1/N) Σ x²).</summary>
     public static double Rms(ReadOnlySpan<double> x)
     {
-        CheckNotEmpty(x);
+        CheckSignal(x);
         double s = 0;
         foreach (var v in x) s += v * v;
         return Math.Sqrt(s / x.Length);
@@ -84,7 +85,7 @@ public sealed class ConditionFeatures
     /// <summary>Largest absolute value.</summary>
     public static double Peak(ReadOnlySpan<double> x)
     {
-        CheckNotEmpty(x);
+        CheckSignal(x);
         double m = 0;
         foreach (var v in x) m = Math.Max(m, Math.Abs(v));
         return m;
@@ -100,7 +101,7 @@ public sealed class ConditionFeatures
     /// <summary>Kurtosis (1/N)Σ(x − μ)⁴/σ⁴ with the 1/N variance (not the excess kurtosis); 0 for a constant signal.</summary>
     public static double Kurtosis(ReadOnlySpan<double> x)
     {
-        CheckNotEmpty(x);
+        CheckSignal(x);
         double mean = 0;
         foreach (var v in x) mean += v;
         mean /= x.Length;
@@ -172,8 +173,11 @@ public sealed class ConditionFeatures
         return result;
     }
 
-    private static void CheckNotEmpty(ReadOnlySpan<double> x)
+    /// <summary>A signal is not empty and finite: a NaN sample (a sensor dropout) made the crest factor and kurtosis 0 and the other features NaN.</summary>
+    private static void CheckSignal(ReadOnlySpan<double> x)
     {
         if (x.Length == 0) throw new ArgumentException("The signal is empty.", nameof(x));
+        for (int i = 0; i < x.Length; i++)
+            if (!double.IsFinite(x[i])) throw new ArgumentException($"The signal holds {x[i]} at sample {i}; features of a signal with NaN or infinite samples are undefined.", nameof(x));
     }
 }

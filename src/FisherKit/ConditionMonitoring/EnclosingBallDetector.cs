@@ -32,7 +32,11 @@ public sealed class EnclosingBallDetector : INoveltyDetector
     /// <summary>Squared radius R² of the ball (the largest training score).</summary>
     public double RadiusSquared { get; }
 
-    /// <summary>Weights α_i of the training points in the centre (most are 0; those &gt; 0 are the support vectors).</summary>
+    /// <summary>
+    /// Weights α_i of the training points in the centre (summing to 1). Frank–Wolfe steps never set a weight exactly
+    /// to 0, so the points off the ball's surface keep small weights that shrink with the iterations rather than
+    /// vanishing: the support vectors are the points with weights well above the rest, not all those above 0.
+    /// </summary>
     public IReadOnlyList<double> Weights => _alpha;
 
     /// <summary>Fits the ball to <paramref name="normal"/> with <paramref name="iterations"/> Frank–Wolfe steps.</summary>

@@ -32,9 +32,12 @@ public sealed class MahalanobisDetector : INoveltyDetector
                 for (int b = 0; b <= a; b++) cov[a, b] += (r[a] - mean[a]) * (r[b] - mean[b]) / normal.Count;
         double trace = 0;
         for (int a = 0; a < d; a++) trace += cov[a, a];
+        // No hidden jitter: with ridge 0 the covariance is used as it is (a singular one is refused below), and data without
+        // spread are refused here (an absolute 1e-12 before scored a unit deviation as 10¹²).
+        if (!(trace > 0))
+            throw new ArgumentException($"The {normal.Count} normal feature vectors are all equal (zero covariance); a Mahalanobis distance needs their spread to scale by.", nameof(normal));
         double lambda = ridge * trace / d;
-        if (!(trace > 0) && lambda == 0) lambda = 1e-12;
-        for (int a = 0; a < d; a++) cov[a, a] += lambda > 0 ? lambda : 1e-12;
+        for (int a = 0; a < d; a++) cov[a, a] += lambda;
         return new MahalanobisDetector(mean, Cholesky(cov, d), ridge);
     }
 

@@ -233,4 +233,19 @@ public sealed class AcquisitionTests
         var picks = c.Create().Select(Unlabelled(pool, labelled, model, 3), 50);
         Assert.Equal(labelled.Unlabelled().Order(), picks.Order());
     }
+
+    [Fact]
+    public void Scores_of_no_candidates_are_empty_and_a_NaN_score_is_named_not_ranked_last()
+    {
+        var pool = Pool(TaskKind.Classification);
+        using var labelled = ThreeLabelled(pool);
+        using var model = Lookup(TaskKind.Classification);
+        using var none = new Bald(samples: 2).Score(new AcquisitionContext(pool, labelled, [], model, 0));   // was "ArgumentException: tensors"
+        Assert.Equal([0L], none.shape);
+        // Point 7's probabilities are NaN (a diverged model): it used to rank last without a word.
+        var rows = Enumerable.Range(0, N).Select(i => i == 7 ? new[] { double.NaN, double.NaN, double.NaN } : new[] { 0.2, 0.3, 0.5 }).ToArray();
+        using var broken = new LookupModel(TaskKind.Classification, rows, [rows, rows]);
+        var e = Assert.Throws<InvalidOperationException>(() => new MaxEntropy(samples: 2).Select(Unlabelled(pool, labelled, broken, 0), 2));
+        Assert.Contains("candidate 7", e.Message);
+    }
 }

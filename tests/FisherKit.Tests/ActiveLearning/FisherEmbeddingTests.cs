@@ -51,6 +51,25 @@ public sealed class FisherEmbeddingTests
     }
 
     [Fact]
+    public void Random_subspaces_are_drawn_per_run_and_repeat_for_the_same_run_and_round()
+    {
+        // Each repeat of an experiment (its own run seed, hence acquisition seed) draws its own subspaces; before, they
+        // came from (projection seed, round) alone and every repeat shared them.
+        using var model = Mlp();
+        using var x = randn([6, 3], float64, generator: new Generator(1));
+        using var pool = new PoolHolder(PoolData.Classification(x, zeros([6], int64), 4));
+        using var labelled = new LabelledSet(6);
+        float[] Directions(long acquisitionSeed, int round)
+        {
+            var ctx = new AcquisitionContext(pool.Pool, labelled, [0L, 1, 2, 3, 4, 5], model, acquisitionSeed, round);
+            using var embedding = FisherProjection.RandomSubspace(3).Prepare(model, ctx);
+            return embedding.Directions!.SelectMany(d => { using var f = d.Flatten(); return f.to(float32).ToArray<float>(); }).ToArray();
+        }
+        Assert.Equal(Directions(5, 2), Directions(5, 2));
+        Assert.NotEqual(Directions(5, 2), Directions(6, 2));
+    }
+
+    [Fact]
     public void Subspace_embedding_gives_the_projected_dense_Fisher()
     {
         using var model = Mlp();

@@ -183,4 +183,20 @@ public sealed class OptimalDesignTests
         using var e = Embeddings(2, 1, 3, 0);
         Assert.Throws<ArgumentOutOfRangeException>(() => OptimalDesign.Information(e, 0));
     }
+
+    [Fact]
+    public void Designs_refuse_non_finite_embeddings_a_negative_batch_and_a_dimension_that_does_not_match()
+    {
+        // NaN gave "not positive-definite" (D), "failed to converge" (E) or a silent pick (A, BAIT).
+        using var scope = NewDisposeScope();
+        var cands = Embeddings(5, 1, 3, 7);
+        cands[1, 0, 2] = tensor(double.NaN);
+        var a = OptimalDesign.Information(Embeddings(2, 1, 3, 8), 1.0);
+        foreach (var c in new[] { DesignCriterion.DOptimal, DesignCriterion.AOptimal, DesignCriterion.EOptimal })
+            Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => OptimalDesign.Greedy(cands, a, 2, c)).Message);
+        Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => Bait.Select(cands, Embeddings(2, 1, 3, 8), 2)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Bait.Select(Embeddings(5, 1, 3, 7), Embeddings(2, 1, 3, 8), -3));
+        var e = Assert.Throws<ArgumentException>(() => OptimalDesign.Information(Embeddings(2, 1, 3, 8), 1.0, dimension: 4));
+        Assert.Contains("dimension r = 3", e.Message);
+    }
 }

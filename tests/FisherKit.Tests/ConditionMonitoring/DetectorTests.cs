@@ -95,4 +95,28 @@ public class DetectorTests
         Assert.Equal(0, persistent.FalseAlarms);
         Assert.Equal(10, persistent.DetectionWindow);
     }
+
+    [Fact]
+    public void Mahalanobis_adds_no_hidden_jitter_and_refuses_data_without_spread()
+    {
+        // Ridge 0 on a singular covariance (collinear features) is refused as documented; it used to add 1e-12 silently
+        // and score a deviation of 0.1 off the line as 2·10⁹.
+        double[][] line = [[0, 0], [1, 2], [2, 4], [3, 6]];
+        var e = Assert.Throws<ArgumentException>(() => MahalanobisDetector.Fit(line, ridge: 0));
+        Assert.Contains("singular", e.Message);
+        Assert.True(MahalanobisDetector.Fit(line, ridge: 1e-3).Score([[1, 2.1]])[0] is > 0 and < 1e5);
+        e = Assert.Throws<ArgumentException>(() => MahalanobisDetector.Fit([[1.0, 2.0]]));
+        Assert.Contains("all equal", e.Message);
+    }
+
+    [Fact]
+    public void A_NaN_score_is_refused_by_the_threshold_and_named_by_window_in_the_evaluation()
+    {
+        var t = new AlarmThreshold(2, 0.1, 10);
+        Assert.Throws<ArgumentException>(() => t.Alarms(double.NaN));
+        double[] scores = [0, 0, 0, 0, 5, 0, 0, 0, double.NaN, 6, 7, 8];
+        double[] hours = scores.Select((_, i) => 2.0 * i).ToArray();
+        var e = Assert.Throws<ArgumentException>(() => MonitoringEvaluation.Evaluate("m", "d", scores, onset: 6, hours, t, trainingWindows: 2));
+        Assert.Contains("window 8", e.Message);
+    }
 }

@@ -72,4 +72,15 @@ public class FeatureTests
         Assert.Throws<ArgumentException>(() => ConditionFeatures.LogSpectrogram(x, 3, 8));
         Assert.Throws<ArgumentException>(() => ConditionFeatures.Rms([]));
     }
+
+    [Fact]
+    public void A_signal_with_a_NaN_sample_is_refused_naming_the_sample()
+    {
+        // Crest factor and kurtosis came out 0 (NaN fails their "> 0" tests) while the other features were NaN.
+        var x = Enumerable.Range(0, 64).Select(i => Math.Sin(i * 0.3)).ToArray();
+        x[17] = double.NaN;
+        var e = Assert.Throws<ArgumentException>(() => ConditionFeatures.CrestFactor(x));
+        Assert.Contains("sample 17", e.Message);
+        Assert.Throws<ArgumentException>(() => ConditionFeatures.Kurtosis(x));
+    }
 }

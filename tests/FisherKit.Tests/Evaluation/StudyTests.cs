@@ -57,4 +57,26 @@ public class StudyTests
         Assert.Equal(a, b, 15);
         Assert.True(a > 0.9);
     }
+
+    [Fact]
+    public void Accuracy_refuses_non_finite_logits_impossible_labels_and_no_inputs()
+    {
+        // All-NaN logits made argmax say class 0 everywhere: accuracy 1.0 against labels 0.
+        using var model = TinyModels.TrainedMlp();
+        var (x, y) = TinyModels.Data(8, seed: 23);
+        using (x)
+        using (y)
+        {
+            using var nan = full_like(x, double.NaN);
+            using var zero = zeros_like(y);
+            var e = Assert.Throws<InvalidOperationException>(() => ClassifierEvaluation.Accuracy(model, nan, zero));
+            Assert.Contains("NaN or infinite for input 0", e.Message);
+            using var nine = full_like(y, 9);
+            var bad = Assert.Throws<ArgumentException>(() => ClassifierEvaluation.Accuracy(model, x, nine));
+            Assert.Contains("not one of the model's 4 classes", bad.Message);
+            using var none = x.narrow(0, 0, 0);
+            using var noLabels = y.narrow(0, 0, 0);
+            Assert.Throws<ArgumentException>(() => ClassifierEvaluation.Accuracy(model, none, noLabels));
+        }
+    }
 }

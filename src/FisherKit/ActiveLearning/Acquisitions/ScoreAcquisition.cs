@@ -16,7 +16,8 @@ public abstract class ScoreAcquisition : Acquisition
     public Tensor Score(AcquisitionContext context)
     {
         CheckArguments(context);
-        return ScoreCandidates(context);
+        // No candidates, no scores (the scorers' batched passes would have nothing to concatenate).
+        return context.Candidates.Count == 0 ? zeros([0], ScalarType.Float64) : ScoreCandidates(context);
     }
 
     /// <summary>The scores of <see cref="Score"/>; the arguments have been checked.</summary>
@@ -33,6 +34,9 @@ public abstract class ScoreAcquisition : Acquisition
             using var d = scores.to(ScalarType.Float64, CPU);
             s = d.ToArray<double>();
         }
+        // A NaN score would rank last without a word (a diverged model, usually): name it instead.
+        if (Array.FindIndex(s, double.IsNaN) is var bad and >= 0)
+            throw new InvalidOperationException($"{Name} scored candidate {context.Candidates[bad]} (and perhaps others) NaN; the model's predictions are not finite.");
         return TensorUtil.TopK(s, count).Select(i => context.Candidates[i]).ToList();
     }
 }

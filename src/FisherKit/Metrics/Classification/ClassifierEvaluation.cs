@@ -18,31 +18,49 @@ public static class ClassifierEvaluation
         return ConvolutionWorkspace.Call(model, inputs, batchSize);
     }
 
-    /// <summary>Predicted classes (argmax of the logits).</summary>
-    public static long[] Predict(nn.Module<Tensor, Tensor> model, Tensor inputs, int batchSize = 256)
+    /// <summary>Predicted classes (argmax of the logits); logits that are not finite are refused (argmax would call them class 0).</summary>
+    public static long[] Predict(nn.Module<Tensor, Tensor> model, Tensor inputs, int batchSize = 256) => Predict(model, inputs, batchSize, out _);
+
+    private static long[] Predict(nn.Module<Tensor, Tensor> model, Tensor inputs, int batchSize, out long classes)
     {
         using var scope = NewDisposeScope();
-        return Logits(model, inputs, batchSize).argmax(1).ToArray<long>();
+        var z = Logits(model, inputs, batchSize);
+        TensorChecks.Logits(z, "the model's output");
+        classes = z.shape[1];
+        var finite = z.isfinite().all(1);
+        if (!finite.all().item<bool>())
+            throw new InvalidOperationException($"The model's logits are NaN or infinite for input {finite.logical_not().nonzero()[0, 0].item<long>()} (and perhaps others); its prediction there is undefined.");
+        return z.argmax(1).ToArray<long>();
     }
 
-    /// <summary>Fraction of inputs whose predicted class equals the label.</summary>
+    /// <summary>Fraction of inputs whose predicted class equals the label; labels must be classes of the model's output.</summary>
     public static double Accuracy(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor labels, int batchSize = 256)
     {
         TensorChecks.Batch(inputs, labels);
-        var predicted = Predict(model, inputs, batchSize);
+        if (inputs.shape[0] == 0) throw new ArgumentException("Accuracy of no inputs is undefined.", nameof(inputs));
+        var predicted = Predict(model, inputs, batchSize, out var classes);
         var y = labels.ToArray<long>();
+        CheckLabels(y, classes);
         return predicted.Zip(y).Average(p => p.First == p.Second ? 1.0 : 0.0);
+    }
+
+    private static void CheckLabels(long[] labels, long classes)
+    {
+        if (Array.FindIndex(labels, v => v < 0 || v >= classes) is var bad and >= 0)
+            throw new ArgumentException($"Label {labels[bad]} (input {bad}) is not one of the model's {classes} classes.", nameof(labels));
     }
 
     /// <summary>Accuracy on a data set (moved batch by batch to <paramref name="device"/>).</summary>
     public static double Accuracy(nn.Module<Tensor, Tensor> model, ImageDataset data, int batchSize = 256, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (data.Count == 0) throw new ArgumentException("Accuracy of an empty data set is undefined.", nameof(data));
         long correct = 0;
         foreach (var batch in data.Batches(batchSize, device: device))
         {
-            var predicted = Predict(model, batch.Images, batchSize);
+            var predicted = Predict(model, batch.Images, batchSize, out var classes);
             var y = batch.Labels.ToArray<long>();
+            CheckLabels(y, classes);
             for (int i = 0; i < y.Length; i++) if (predicted[i] == y[i]) correct++;
         }
         return correct / (double)data.Count;

@@ -26,6 +26,9 @@ public static class Bait
             throw new ArgumentException($"Embeddings must be (N, K, r) with the same K and r, got {TensorChecks.Shape(candidates.shape)} and {TensorChecks.Shape(labelled.shape)}.");
         if (!(lambda > 0)) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "must be positive");
         if (oversample < 1) throw new ArgumentOutOfRangeException(nameof(oversample), oversample, "must be ≥ 1");
+        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "must be ≥ 0");
+        TensorChecks.Finite(candidates, nameof(candidates));
+        TensorChecks.Finite(labelled, nameof(labelled));
         var (m, k, r) = (candidates.shape[0], candidates.shape[1], candidates.shape[2]);
         var nl = labelled.shape[0];
         batch = (int)Math.Min(batch, m);

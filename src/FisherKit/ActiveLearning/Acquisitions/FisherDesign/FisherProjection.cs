@@ -32,7 +32,8 @@ public abstract class FisherProjection
 
     /// <summary>
     /// A random r-dimensional subspace of all parameters: S has i.i.d. N(0, 1/r) entries (a
-    /// Johnson–Lindenstrauss sketch, E[S Sᵀ] = I), redrawn each round from (seed, round). Costs r
+    /// Johnson–Lindenstrauss sketch, E[S Sᵀ] = I), redrawn each round from the round's acquisition seed (the run's
+    /// seed and the round) and <paramref name="seed"/>, so every repeat draws its own subspaces. Costs r
     /// Jacobian-vector products over the inputs.
     /// </summary>
     public static FisherProjection RandomSubspace(int dimension, long seed = 0) => new RandomSubspaceProjection(dimension, seed);

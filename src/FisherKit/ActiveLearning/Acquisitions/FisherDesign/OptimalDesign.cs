@@ -30,6 +30,9 @@ public static class OptimalDesign
         ArgumentNullException.ThrowIfNull(embeddings);
         if (!(priorPrecision > 0)) throw new ArgumentOutOfRangeException(nameof(priorPrecision), priorPrecision, "The prior precision must be positive (it keeps A invertible).");
         if (embeddings.ndim != 3) throw new ArgumentException($"Embeddings must be (N, K, r), got {TensorChecks.Shape(embeddings.shape)}.", nameof(embeddings));
+        if (dimension is { } d && d != embeddings.shape[2])
+            throw new ArgumentException($"Embeddings {TensorChecks.Shape(embeddings.shape)} have dimension r = {embeddings.shape[2]}, but dimension {d} was asked for.", nameof(dimension));
+        TensorChecks.Finite(embeddings, nameof(embeddings));
         using var scope = NewDisposeScope();
         var r = dimension ?? embeddings.shape[2];
         var a = eye(r, dtype: ScalarType.Float64) * Hold(priorPrecision);
@@ -63,6 +66,9 @@ public static class OptimalDesign
         if (information.ndim != 2 || information.shape[0] != r || information.shape[1] != r)
             throw new ArgumentException($"The information matrix must be [{r}, {r}] for embeddings of dimension {r}, got {TensorChecks.Shape(information.shape)}.", nameof(information));
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "must be ≥ 0");
+        // NaN would surface as a failed Cholesky or eigh ("not positive-definite", "failed to converge") or a silent pick.
+        TensorChecks.Finite(candidates, nameof(candidates));
+        TensorChecks.Finite(information, nameof(information));
         if (eigenSubspace < 1) throw new ArgumentOutOfRangeException(nameof(eigenSubspace), eigenSubspace, "must be ≥ 1");
         count = (int)Math.Min(count, m);
         using var outer = NewDisposeScope();

@@ -9,6 +9,7 @@ internal sealed class RandomSubspaceProjection : FisherProjection
 {
     private readonly int _dimension;
     private readonly long _seed;
+    private const long RandomSubspacePurpose = 19;   // beside TopEigenProjection's 18 under the same acquisition seed
 
     public RandomSubspaceProjection(int dimension, long seed)
     {
@@ -21,7 +22,9 @@ internal sealed class RandomSubspaceProjection : FisherProjection
 
     protected override FisherEmbedding Fix(IFisherModel model, AcquisitionContext context)
     {
-        using var gen = new Generator((ulong)SeedSequence.Derive(_seed, context.Round));
+        // From the round's acquisition seed (run seed, round): each repeat of an experiment draws its own subspaces.
+        // (From (projection seed, round) alone, before, all repeats shared them and the spread over seeds was understated.)
+        using var gen = new Generator((ulong)SeedSequence.Derive(context.Seed, RandomSubspacePurpose, _seed));
         var scale = 1 / Math.Sqrt(_dimension);
         var dirs = new List<ParamVector>();
         for (int j = 0; j < _dimension; j++)
