@@ -59,6 +59,26 @@ public class GumStatementTests
         Assert.Throws<ArgumentException>(() => GumStatement.NormalPlusStudentT(1.0, 0.3, double.NaN, 4));
     }
 
+    [Fact]
+    public void Infinitely_many_degrees_of_freedom_make_the_t_part_normal()
+    {
+        // ν = ∞: the sum of two normals, u = √(σ² + a²) and U from the normal quantile (ν/(ν − 2) gave ∞/∞ = NaN).
+        var s = GumStatement.NormalPlusStudentT(0, 1, 1, double.PositiveInfinity);
+        Assert.Equal(Math.Sqrt(2), s.StandardUncertainty, 14);
+        Assert.Equal(NormalDistribution.CoverageFactor(0.95), s.CoverageFactor, 12);
+        Assert.Equal(0.95, s.Level);
+        var t = GumStatement.NormalPlusStudentT(0, 0, 0.5, double.PositiveInfinity, 0.9);
+        Assert.Equal(0.5, t.StandardUncertainty, 14);
+        Assert.Equal(NormalDistribution.CoverageFactor(0.9) * 0.5, t.ExpandedUncertainty, 12);
+        // The coverage helper: the normal closed form, and the t form approaches it for large ν.
+        double half = 1.96 * Math.Sqrt(0.3 * 0.3 + 0.4 * 0.4);
+        Assert.Equal(2 * NormalDistribution.Cdf(1.96) - 1, GumStatement.NormalPlusStudentTLevel(half, 0.3, 0.4, double.PositiveInfinity), 14);
+        Assert.Equal(2 * NormalDistribution.Cdf(1.96) - 1, GumStatement.NormalPlusStudentTLevel(half, 0.3, 0.4, 1e4), 3);
+        Assert.Throws<ArgumentOutOfRangeException>(() => GumStatement.NormalPlusStudentTLevel(half, 0.3, 0.4, 2));
+        Assert.Throws<ArgumentException>(() => GumStatement.NormalPlusStudentTLevel(half, 0, 0, 5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GumStatement.NormalPlusStudentTLevel(double.NaN, 0.3, 0.4, 5));
+    }
+
     private static double Coverage(double halfWidth, double uN, double a, double nu, int seed)
     {
         var random = new Random(seed);

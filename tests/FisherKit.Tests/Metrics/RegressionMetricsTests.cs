@@ -157,6 +157,42 @@ public class RegressionMetricsTests
     }
 
     [Fact]
+    public void Tensor_overloads_refuse_unequal_shapes_masks_that_do_not_broadcast_and_mask_values_other_than_0_and_1()
+    {
+        using var scope = NewDisposeScope();
+        // Six values each, but [2, 3] against [3, 2] would pair the wrong elements.
+        var y = arange(6, dtype: float64).reshape(2, 3);
+        var mu = arange(6, dtype: float64).reshape(3, 2);
+        var u = ones(2, 3, dtype: float64);
+        Assert.Contains("same shape", Assert.Throws<ArgumentException>(() => RegressionMetrics.Rmse(y, mu)).Message);
+        Assert.Contains("same shape", Assert.Throws<ArgumentException>(() => RegressionMetrics.GaussianNll(y, mu, u)).Message);
+        Assert.Contains("variance [3, 2]", Assert.Throws<ArgumentException>(() => RegressionMetrics.GaussianNll(y, y, u.reshape(3, 2))).Message);
+        Assert.Contains("same shape", Assert.Throws<ArgumentException>(() => RegressionMetrics.Crps(y, mu, u)).Message);
+        Assert.Contains("same shape", Assert.Throws<ArgumentException>(() => RegressionMetrics.Coverage(y, mu, u, 2)).Message);
+        Assert.Contains("same shape", Assert.Throws<ArgumentException>(() => RegressionMetrics.Calibration(y, mu, u)).Message);
+        Assert.Contains("same shape", Assert.Throws<ArgumentException>(() => RegressionMetrics.Evaluate(y, y, u.reshape(3, 2))).Message);
+        // A mask [3] or [2, 1] broadcasts to [2, 3]; [2] does not: named, not libtorch's expand error.
+        var e = Assert.Throws<ArgumentException>(() => RegressionMetrics.Rmse(y, y, ones(2, dtype: ScalarType.Bool)));
+        Assert.Contains("mask of shape [2] does not broadcast to the values of shape [2, 3]", e.Message);
+        Assert.Throws<ArgumentException>(() => RegressionMetrics.Rmse(y, y, ones(1, 2, 3, dtype: ScalarType.Bool)));
+        Assert.Equal(0, RegressionMetrics.Rmse(y, y, ones(3, dtype: ScalarType.Bool)));
+        Assert.Equal(0, RegressionMetrics.Rmse(y, y, ones(2, 1)));
+        // A mask selects; a 2 is no weight.
+        Assert.Contains("only 0 and 1", Assert.Throws<ArgumentException>(() => RegressionMetrics.Rmse(y, y, full(2, 3, 2.0))).Message);
+        Assert.Contains("does not broadcast", Assert.Throws<ArgumentException>(() => RegionContrast.Of(y, ones(2, dtype: ScalarType.Bool))).Message);
+    }
+
+    [Fact]
+    public void Spearman_and_ranks_refuse_NaN_as_Pearson_does()
+    {
+        Assert.Contains("a[1]", Assert.Throws<ArgumentException>(() => RegressionMetrics.Pearson([1, double.NaN, 3], [1, 2, 3])).Message);
+        Assert.Contains("a[1]", Assert.Throws<ArgumentException>(() => RegressionMetrics.Spearman([1, double.NaN, 3], [1, 2, 3])).Message);
+        Assert.Contains("b[0]", Assert.Throws<ArgumentException>(() => RegressionMetrics.Spearman([1, 2, 3], [double.NaN, 2, 3])).Message);
+        Assert.Contains("values[2] is NaN", Assert.Throws<ArgumentException>(() => RegressionMetrics.Ranks([3, 1, double.NaN])).Message);
+        Assert.Throws<ArgumentException>(() => RegressionMetrics.Spearman([1, 2], [1]));
+    }
+
+    [Fact]
     public void Region_contrast_compares_means_inside_and_outside_a_region()
     {
         using var scope = NewDisposeScope();

@@ -53,7 +53,8 @@ public sealed record GumStatement(double Estimate, double StandardUncertainty, d
     /// and the interval covers exactly <paramref name="level"/> of it. Neither reading of the t part on its own is
     /// right here: its standard deviation with the t quantile counts the heavy tail twice (P(|t₄| ≤ 2.776·√2) =
     /// 98.3 % instead of 95 %), and its scale with Welch–Satterthwaite's ν_eff undercovers when both parts matter.
-    /// <see cref="DegreesOfFreedom"/> is NaN: the statement is not a t distribution's.
+    /// <see cref="DegreesOfFreedom"/> is NaN: the statement is not a t distribution's. ν = ∞ makes the t part normal: then
+    /// the sum is normal with u = √(u_N² + a²), U comes from the normal quantile and <see cref="DegreesOfFreedom"/> is ∞.
     /// </summary>
     public static GumStatement NormalPlusStudentT(double estimate, double normalUncertainty, double tScale, double nu, double level = 0.95, string unit = "")
     {
@@ -63,7 +64,9 @@ public sealed record GumStatement(double Estimate, double StandardUncertainty, d
         if (tScale > 0 && !(nu > 2))
             throw new ArgumentOutOfRangeException(nameof(nu), nu, "The t part needs more than 2 degrees of freedom for a finite standard uncertainty.");
         if (tScale == 0) return WithLevel(estimate, normalUncertainty, level, unit: unit);
-        double u = Math.Sqrt(normalUncertainty * normalUncertainty + tScale * tScale * nu / (nu - 2));
+        double u = Math.Sqrt(normalUncertainty * normalUncertainty + tScale * tScale * StudentTDistribution.Variance(nu));
+        // t_∞ is the standard normal, so the sum is normal (ν/(ν − 2) written out would be ∞/∞ = NaN).
+        if (double.IsPositiveInfinity(nu)) return WithLevel(estimate, u, level, unit: unit);
         if (normalUncertainty == 0) return new GumStatement(estimate, u, tScale * StudentTDistribution.CoverageFactor(level, nu) / u, level, double.NaN, unit ?? "");
         // P(|error| ≤ U) grows from 0 to 1 with U: bisection between the narrower and the wider part's interval and their sum.
         double lo = 0, hi = NormalDistribution.CoverageFactor(level) * normalUncertainty + StudentTDistribution.CoverageFactor(level, nu) * tScale;
@@ -81,9 +84,17 @@ public sealed record GumStatement(double Estimate, double StandardUncertainty, d
     /// where σ ≥ a, ∫ f_ν(t) [Φ((U − a t)/σ) − Φ((−U − a t)/σ)] dt after t = sinh(x) (the integrand then falls off
     /// doubly exponentially); where σ &lt; a, ∫ φ(z) [F_ν((U − σ z)/a) − F_ν((−U − σ z)/a)] dz over |z| ≤ 9. Either
     /// way the bracket varies on a scale of at least one unit of the integration variable, far above the step.
+    /// For ν = ∞ the sum is normal: 2Φ(U/√(σ² + a²)) − 1.
     /// </summary>
+    /// <exception cref="ArgumentException">U &lt; 0 or not finite, σ or a negative or not finite, both 0, or ν ≤ 2.</exception>
     public static double NormalPlusStudentTLevel(double halfWidth, double sigma, double a, double nu)
     {
+        if (!(halfWidth >= 0) || double.IsInfinity(halfWidth)) throw new ArgumentOutOfRangeException(nameof(halfWidth), halfWidth, "The half-width must be finite and non-negative.");
+        if (!(sigma >= 0) || double.IsInfinity(sigma)) throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "σ must be finite and non-negative.");
+        if (!(a >= 0) || double.IsInfinity(a)) throw new ArgumentOutOfRangeException(nameof(a), a, "The t scale a must be finite and non-negative.");
+        if (sigma == 0 && a == 0) throw new ArgumentException("σ and a are both 0: the error is 0 and has no coverage curve.", nameof(a));
+        if (!(nu > 2)) throw new ArgumentOutOfRangeException(nameof(nu), nu, "The t part needs more than 2 degrees of freedom (∞ for a normal one).");
+        if (double.IsPositiveInfinity(nu)) return 2 * NormalDistribution.Cdf(halfWidth / Math.Sqrt(sigma * sigma + a * a)) - 1;
         const int steps = 4000;
         double sum = 0, h;
         if (sigma >= a)

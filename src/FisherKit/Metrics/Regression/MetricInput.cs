@@ -10,23 +10,43 @@ public static class MetricInput
     /// The elements of <paramref name="values"/> as doubles, row-major; with a
     /// <paramref name="mask"/> (bool or 0/1, broadcastable to the values) only the selected ones.
     /// </summary>
+    /// <exception cref="ArgumentException">A mask that does not broadcast to the values or holds values other than 0 and 1.</exception>
     public static double[] ToArray(Tensor values, Tensor? mask = null)
     {
-        ArgumentNullException.ThrowIfNull(values);
+        TensorChecks.Alive(values, nameof(values));
         if (mask is null)
         {
             using var d = values.detach();
             return d.ToDoubleArray();
         }
         using var scope = NewDisposeScope();
-        var m = mask.dtype == ScalarType.Bool ? mask : mask.ne(Hold(0));
-        Tensor full;
-        try { full = m.expand(values.shape); }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            throw new ArgumentException($"The mask of shape {MetricInput.Shape(mask.shape)} does not broadcast to the values of shape {MetricInput.Shape(values.shape)}.", nameof(mask), e);
-        }
-        return values.detach().masked_select(full).ToDoubleArray();
+        return values.detach().masked_select(Selection(mask, values.shape, nameof(mask))).ToDoubleArray();
+    }
+
+    /// <summary>
+    /// <paramref name="mask"/> (bool or 0/1) as a bool tensor expanded to <paramref name="shape"/> (a view), after checking
+    /// that it broadcasts there (checked first: libtorch's expand fails with a native error that names neither tensor) and
+    /// holds only 0 and 1 (a 2 is no weight: it would count like a 1).
+    /// </summary>
+    internal static Tensor Selection(Tensor mask, long[] shape, string name)
+    {
+        CheckMask(mask, name);
+        var s = mask.shape;
+        bool broadcasts = s.Length <= shape.Length;
+        for (int i = 1; broadcasts && i <= s.Length; i++) broadcasts = s[^i] == 1 || s[^i] == shape[^i];
+        if (!broadcasts)
+            throw new ArgumentException($"The {name} of shape {TensorChecks.Shape(s)} does not broadcast to the values of shape {TensorChecks.Shape(shape)}.", name);
+        return (mask.dtype == ScalarType.Bool ? mask : mask.ne(Hold(0))).expand(shape);
+    }
+
+    /// <summary>Throws unless <paramref name="mask"/> is a bool tensor or holds only the values 0 and 1.</summary>
+    public static void CheckMask(Tensor mask, string name = "mask")
+    {
+        TensorChecks.Alive(mask, name);
+        if (mask.dtype == ScalarType.Bool) return;
+        using var scope = NewDisposeScope();
+        if (!mask.eq(Hold(0)).logical_or(mask.eq(Hold(1))).all().item<bool>())
+            throw new ArgumentException($"The {name} must be bool or hold only 0 and 1 (it selects, it does not weight); it holds other values (or NaN).", name);
     }
 
     /// <summary>True when any element is NaN or infinite (temporaries are disposed).</summary>
@@ -43,8 +63,16 @@ public static class MetricInput
         return t.lt(Hold(0)).any().item<bool>();
     }
 
-    /// <summary>"[2, 3, 4]".</summary>
-    internal static string Shape(long[] shape) => "[" + string.Join(", ", shape) + "]";
+    /// <summary>Throws unless truth, mean and (when given) the spread have one shape: flattened, [2, 3] and [3, 2] would pair the wrong elements.</summary>
+    internal static void CheckSameShape(Tensor truth, Tensor mean, Tensor? spread = null, string spreadName = "std")
+    {
+        TensorChecks.Alive(truth, nameof(truth));
+        TensorChecks.Alive(mean, nameof(mean));
+        if (spread is not null) TensorChecks.Alive(spread, spreadName);
+        if (!truth.shape.SequenceEqual(mean.shape) || (spread is not null && !truth.shape.SequenceEqual(spread.shape)))
+            throw new ArgumentException($"truth {TensorChecks.Shape(truth)}, mean {TensorChecks.Shape(mean)}" +
+                (spread is null ? "" : $" and {spreadName} {TensorChecks.Shape(spread)}") + " must have the same shape.", spread is null ? nameof(mean) : spreadName);
+    }
 
     internal static int CheckPair(double[] truth, double[] prediction, string truthName = "truth", string predictionName = "mean")
     {

@@ -25,8 +25,8 @@ public sealed record RegionContrast(double Inside, double Outside, long InsideCo
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(region);
         using var scope = NewDisposeScope();
-        var r = (region.dtype == ScalarType.Bool ? region : region.ne(Hold(0))).expand(values.shape);
-        var a = aperture is null ? ones_like(values, ScalarType.Bool) : (aperture.dtype == ScalarType.Bool ? aperture : aperture.ne(Hold(0))).expand(values.shape);
+        var r = MetricInput.Selection(region, values.shape, nameof(region));
+        var a = aperture is null ? ones_like(values, ScalarType.Bool) : MetricInput.Selection(aperture, values.shape, nameof(aperture));
         var inside = MetricInput.ToArray(values, r & a);
         var outside = MetricInput.ToArray(values, r.logical_not() & a);
         if (inside.Length == 0 || outside.Length == 0)

@@ -184,12 +184,19 @@ public static class RegressionMetrics
     }
 
     /// <summary>Spearman rank correlation of two equally long arrays: Pearson's of their ranks, ties given their average rank (NaN when either is constant).</summary>
-    public static double Spearman(double[] a, double[] b) => Pearson(Ranks(a), Ranks(b));
+    public static double Spearman(double[] a, double[] b)
+    {
+        MetricInput.CheckPair(a, b, nameof(a), nameof(b));   // as Pearson's: the ranks of NaN would be numbers
+        return Pearson(Ranks(a), Ranks(b));
+    }
 
     /// <summary>Ranks 1..n with ties given their average rank.</summary>
+    /// <exception cref="ArgumentException">A NaN, which has no place in the order.</exception>
     public static double[] Ranks(double[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
+        for (int i = 0; i < values.Length; i++)
+            if (double.IsNaN(values[i])) throw new ArgumentException($"values[{i}] is NaN; NaN has no rank.", nameof(values));
         int n = values.Length;
         var order = Enumerable.Range(0, n).ToArray();
         Array.Sort(order, (i, j) => values[i].CompareTo(values[j]));
@@ -226,33 +233,45 @@ public static class RegressionMetrics
 
     // ---- tensor overloads ----
 
-    /// <summary>RMSE over the (masked) elements of two tensors.</summary>
-    public static double Rmse(Tensor truth, Tensor mean, Tensor? mask = null) => Rmse(MetricInput.ToArray(truth, mask), MetricInput.ToArray(mean, mask));
+    /// <summary>RMSE over the (masked) elements of two tensors of equal shape.</summary>
+    public static double Rmse(Tensor truth, Tensor mean, Tensor? mask = null)
+    {
+        MetricInput.CheckSameShape(truth, mean);
+        return Rmse(MetricInput.ToArray(truth, mask), MetricInput.ToArray(mean, mask));
+    }
 
-    /// <summary>Gaussian NLL over the (masked) elements.</summary>
-    public static double GaussianNll(Tensor truth, Tensor mean, Tensor variance, Tensor? mask = null) =>
-        GaussianNll(MetricInput.ToArray(truth, mask), MetricInput.ToArray(mean, mask), MetricInput.ToArray(variance, mask));
+    /// <summary>Gaussian NLL over the (masked) elements of tensors of equal shape.</summary>
+    public static double GaussianNll(Tensor truth, Tensor mean, Tensor variance, Tensor? mask = null)
+    {
+        MetricInput.CheckSameShape(truth, mean, variance, nameof(variance));
+        return GaussianNll(MetricInput.ToArray(truth, mask), MetricInput.ToArray(mean, mask), MetricInput.ToArray(variance, mask));
+    }
 
-    /// <summary>Mean Gaussian CRPS over the (masked) elements.</summary>
-    public static double Crps(Tensor truth, Tensor mean, Tensor std, Tensor? mask = null) =>
-        Crps(MetricInput.ToArray(truth, mask), MetricInput.ToArray(mean, mask), MetricInput.ToArray(std, mask));
+    /// <summary>Mean Gaussian CRPS over the (masked) elements of tensors of equal shape.</summary>
+    public static double Crps(Tensor truth, Tensor mean, Tensor std, Tensor? mask = null)
+    {
+        MetricInput.CheckSameShape(truth, mean, std);
+        return Crps(MetricInput.ToArray(truth, mask), MetricInput.ToArray(mean, mask), MetricInput.ToArray(std, mask));
+    }
 
-    /// <summary>Coverage at k over the (masked) elements.</summary>
-    public static CoverageResult Coverage(Tensor truth, Tensor mean, Tensor std, double k, Tensor? mask = null) =>
-        Coverage(MetricInput.ToArray(truth, mask), MetricInput.ToArray(mean, mask), MetricInput.ToArray(std, mask), k);
+    /// <summary>Coverage at k over the (masked) elements of tensors of equal shape.</summary>
+    public static CoverageResult Coverage(Tensor truth, Tensor mean, Tensor std, double k, Tensor? mask = null)
+    {
+        MetricInput.CheckSameShape(truth, mean, std);
+        return Coverage(MetricInput.ToArray(truth, mask), MetricInput.ToArray(mean, mask), MetricInput.ToArray(std, mask), k);
+    }
 
-    /// <summary>Calibration curve over the (masked) elements.</summary>
-    public static CalibrationCurve Calibration(Tensor truth, Tensor mean, Tensor std, double[]? levels = null, Tensor? mask = null) =>
-        Calibration(MetricInput.ToArray(truth, mask), MetricInput.ToArray(mean, mask), MetricInput.ToArray(std, mask), levels);
+    /// <summary>Calibration curve over the (masked) elements of tensors of equal shape.</summary>
+    public static CalibrationCurve Calibration(Tensor truth, Tensor mean, Tensor std, double[]? levels = null, Tensor? mask = null)
+    {
+        MetricInput.CheckSameShape(truth, mean, std);
+        return Calibration(MetricInput.ToArray(truth, mask), MetricInput.ToArray(mean, mask), MetricInput.ToArray(std, mask), levels);
+    }
 
     /// <summary>All metrics over the (masked) elements of tensors of equal shape.</summary>
     public static RegressionReport Evaluate(Tensor truth, Tensor mean, Tensor std, Tensor? mask = null, double[]? levels = null)
     {
-        ArgumentNullException.ThrowIfNull(truth);
-        ArgumentNullException.ThrowIfNull(mean);
-        ArgumentNullException.ThrowIfNull(std);
-        if (!truth.shape.SequenceEqual(mean.shape) || !truth.shape.SequenceEqual(std.shape))
-            throw new ArgumentException($"truth {MetricInput.Shape(truth.shape)}, mean {MetricInput.Shape(mean.shape)} and std {MetricInput.Shape(std.shape)} must have the same shape.");
+        MetricInput.CheckSameShape(truth, mean, std);
         return Evaluate(MetricInput.ToArray(truth, mask), MetricInput.ToArray(mean, mask), MetricInput.ToArray(std, mask), levels);
     }
 }
