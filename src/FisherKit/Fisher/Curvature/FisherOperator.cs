@@ -331,6 +331,7 @@ public sealed class FisherOperator : ICurvatureMatrix, IDisposable
         {
             var (grads, sign) = FactorGradients(b);
             using (grads)
+            using (sign)   // detached from the scopes by FactorGradients: ours to dispose
             {
                 var r = cat(Layout.Entries.Select(e => grads[e.name].flatten(2)).ToList(), 2).to(ScalarType.Float64);
                 rows.Add(r.reshape(-1, Size));
