@@ -68,6 +68,20 @@ public sealed class UNet : nn.Module<Tensor, Tensor>
         if (s[2] % f != 0 || s[3] % f != 0 || s[2] < f || s[3] < f)
             throw new ArgumentException($"The U-Net of depth {Options.Depth} needs H and W divisible by {f}, got {s[2]}×{s[3]}.", nameof(input));
         if (!input.is_floating_point()) throw new ArgumentException($"The U-Net expects a floating-point input, got {input.dtype}.", nameof(input));
+        // Named here: libtorch's conv2d reports it as "Input type (double) and bias type (float) should be the same".
+        var weights = parameters().First().dtype;
+        if (input.dtype != weights)
+            throw new ArgumentException($"The input is {input.dtype} but the U-Net's parameters are {weights}; convert the input (e.g. .to(ScalarType.{weights})) or the network.", nameof(input));
+    }
+
+    /// <summary>
+    /// Throws unless inputs to predict from (after <see cref="CheckInput"/>) hold at least one sample, all finite: checked
+    /// once per prediction rather than in every forward pass (a NaN input would otherwise be reported as a NaN prediction).
+    /// </summary>
+    internal static void CheckSamples(Tensor input)
+    {
+        if (input.shape[0] == 0) throw new ArgumentException($"The inputs hold no sample (shape {TensorChecks.Shape(input)}); there is nothing to predict.", nameof(input));
+        TensorChecks.Finite(input, nameof(input));
     }
 
     /// <inheritdoc />

@@ -122,7 +122,11 @@ public sealed class DeepEnsemble : IDisposable
     /// The raw member predictions for inputs [B, C_in, H, W] (evaluation mode, no gradients), in calls of at most
     /// <paramref name="batchSize"/> inputs (fewer where <see cref="ConvolutionWorkspace"/> says so).
     /// </summary>
-    public MemberPredictions PredictMembers(Tensor inputs, int batchSize = 64) => PredictMembers(_members, inputs, batchSize, stochastic: false);
+    public MemberPredictions PredictMembers(Tensor inputs, int batchSize = 64)
+    {
+        ObjectDisposedException.ThrowIf(_members.Count == 0, this);   // Dispose empties the member list
+        return PredictMembers(_members, inputs, batchSize, stochastic: false);
+    }
 
     /// <summary>The combined predictive distribution, with an optional correction of the epistemic part.</summary>
     public EnsemblePrediction Predict(Tensor inputs, EnsembleCorrection correction = EnsembleCorrection.None, int batchSize = 64)
@@ -147,6 +151,7 @@ public sealed class DeepEnsemble : IDisposable
     /// </summary>
     public void FitLocalPosterior(RegressionData train, double priorPrecision = 1.0, int batchSize = 64)
     {
+        ObjectDisposedException.ThrowIf(_members.Count == 0, this);
         var fitted = _members.Select(m => LastLayerLaplace.Fit(m, train, priorPrecision, batchSize)).ToArray();
         _local = fitted;
     }
@@ -156,6 +161,7 @@ public sealed class DeepEnsemble : IDisposable
         ArgumentNullException.ThrowIfNull(inputs);
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
         foreach (var m in models) m.CheckInput(inputs);
+        UNet.CheckSamples(inputs);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var means = new List<Tensor>();

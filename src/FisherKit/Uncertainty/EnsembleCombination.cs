@@ -35,7 +35,8 @@ public static class EnsembleCombination
     /// </summary>
     public static EnsemblePrediction Combine(Tensor means, Tensor? variances = null, EnsembleCorrection correction = EnsembleCorrection.None, Tensor? localVariances = null)
     {
-        ArgumentNullException.ThrowIfNull(means);
+        TensorChecks.FloatingPoint(means, nameof(means));   // mean() of an integer tensor is a native error
+        CheckCorrection(correction);
         if (means.ndim < 1 || means.shape[0] < 1) throw new ArgumentException($"means must be [M, ...] with M >= 1, got [{string.Join(", ", means.shape)}].", nameof(means));
         int m = (int)means.shape[0];
         CheckFinite(means, nameof(means));
@@ -68,6 +69,14 @@ public static class EnsembleCombination
         return new EnsemblePrediction(mean, aleatoric, epistemic, total, m, correction);
     }
 
+    /// <summary>Throws for a value with flags other than <see cref="EnsembleCorrection.FiniteEnsemble"/> and <see cref="EnsembleCorrection.LocalPosterior"/>.</summary>
+    internal static void CheckCorrection(EnsembleCorrection correction)
+    {
+        const EnsembleCorrection known = EnsembleCorrection.FiniteEnsemble | EnsembleCorrection.LocalPosterior;
+        if ((correction & ~known) != 0)   // a flags enum: Enum.IsDefined would refuse the combination of both
+            throw new ArgumentOutOfRangeException(nameof(correction), correction, "Unknown ensemble correction: the flags are FiniteEnsemble and LocalPosterior.");
+    }
+
     private static void CheckFinite(Tensor t, string name)
     {
         if (FisherKit.Metrics.Regression.MetricInput.AnyNonFinite(t)) throw new ArgumentException($"{name} contains NaN or infinite values (a diverged member?).", name);
@@ -75,6 +84,7 @@ public static class EnsembleCombination
 
     private static void CheckVariances(Tensor t, string name)
     {
+        TensorChecks.FloatingPoint(t, name);
         CheckFinite(t, name);
         if (FisherKit.Metrics.Regression.MetricInput.AnyNegative(t)) throw new ArgumentException($"{name} has negative entries; variances must be non-negative.", name);
     }

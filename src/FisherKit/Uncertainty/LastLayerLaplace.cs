@@ -41,6 +41,8 @@ public sealed class LastLayerLaplace
     /// <summary>The posterior covariance H_c⁻¹ of channel <paramref name="channel"/>'s last-layer parameters, float64 [F+1, F+1].</summary>
     public Tensor Covariance(int channel)
     {
+        if (channel < 0 || channel >= _covariances.Length)
+            throw new ArgumentOutOfRangeException(nameof(channel), channel, $"The network has {_covariances.Length} output channel(s): 0 to {_covariances.Length - 1}.");
         int f = _model.Options.BaseWidth + 1;
         return tensor(_covariances[channel], [f, f]);
     }
@@ -56,6 +58,7 @@ public sealed class LastLayerLaplace
         if (!(priorPrecision > 0) || double.IsInfinity(priorPrecision)) throw new ArgumentOutOfRangeException(nameof(priorPrecision), priorPrecision, "The prior precision must be positive and finite.");
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
         model.CheckInput(train.Inputs);
+        UNetTraining.CheckTargets(model, train);
         int c = model.Options.OutChannels, f = model.Options.BaseWidth + 1;
         bool gaussian = model.Options.Head == RegressionHead.Gaussian;
         var noise = new double[c];
@@ -109,6 +112,7 @@ public sealed class LastLayerLaplace
         ArgumentNullException.ThrowIfNull(inputs);
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
         _model.CheckInput(inputs);
+        UNet.CheckSamples(inputs);
         int c = _model.Options.OutChannels, f = _model.Options.BaseWidth + 1;
         using var mode = ModuleMode.Eval(_model);
         using var _ = no_grad();

@@ -26,6 +26,8 @@ public sealed record RegressionData
         CheckFinite(targets, nameof(targets));
         if (mask is not null && (mask.ndim != 2 || mask.shape[0] != si[2] || mask.shape[1] != si[3]))
             throw new ArgumentException($"mask must be [{si[2]}, {si[3]}], got [{string.Join(", ", mask.shape)}].", nameof(mask));
+        // Losses and the last-layer Laplace fit multiply by the mask: a 2 would weight its pixels twice.
+        if (mask is not null) FisherKit.Metrics.Regression.MetricInput.CheckMask(mask, nameof(mask));
         Inputs = inputs;
         Targets = targets;
         Mask = mask;

@@ -53,7 +53,8 @@ public static class UNetTraining
     /// <summary>The device of a model's first parameter.</summary>
     internal static Device ModelDevice(nn.Module model) => model.parameters().First().device;
 
-    private static void CheckTargets(UNet model, RegressionData data)
+    /// <summary>Throws unless the targets have the network's output channels (a 1-channel target would broadcast against 2).</summary>
+    internal static void CheckTargets(UNet model, RegressionData data)
     {
         if (data.Targets.shape[1] != model.Options.OutChannels)
             throw new ArgumentException($"The targets have {data.Targets.shape[1]} channels but the network predicts {model.Options.OutChannels}.");

@@ -86,6 +86,9 @@ public class EnsembleCombinationTests
         Assert.Contains("negative", Assert.Throws<ArgumentException>(() => EnsembleCombination.Combine(means, tensor(new double[] { 1, -1 }, [2, 1]))).Message);
         Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => EnsembleCombination.Combine(tensor(new double[] { 1, double.NaN }, [2, 1]))).Message);
         Assert.Throws<ArgumentException>(() => EnsembleCombination.Combine(means, ones(3, 1)));
+        Assert.Contains("floating-point", Assert.Throws<ArgumentException>(() => EnsembleCombination.Combine(ones(2, 3, dtype: int64))).Message);
+        Assert.Contains("floating-point", Assert.Throws<ArgumentException>(() => EnsembleCombination.Combine(means, ones(2, 1, dtype: int64))).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => EnsembleCombination.Combine(means, correction: (EnsembleCorrection)64));
     }
 
     [Fact]

@@ -56,6 +56,37 @@ public class LastLayerLaplaceTests
     }
 
     [Fact]
+    public void Fits_and_predictions_name_mismatched_channels_mask_values_dtypes_and_bad_inputs()
+    {
+        using var scope = NewDisposeScope();
+        var options = new UNetOptions(2, Depth: 1, BaseWidth: 3);
+        using var one = new UNet(options);
+        using var two = new UNet(options with { OutChannels = 2 });
+        var x = randn(4, 2, 4, 4);
+        // The targets' channels against the network's outputs (2 against 1 broadcast silently before).
+        Assert.Contains("3 channels but the network predicts 1",
+            Assert.Throws<ArgumentException>(() => LastLayerLaplace.Fit(one, new RegressionData(x, randn(4, 3, 4, 4)))).Message);
+        Assert.Contains("1 channels but the network predicts 2",
+            Assert.Throws<ArgumentException>(() => LastLayerLaplace.Fit(two, new RegressionData(x, randn(4, 1, 4, 4)))).Message);
+        // A mask selects pixels; 2s weighted H by 2.
+        Assert.Contains("only 0 and 1", Assert.Throws<ArgumentException>(() => new RegressionData(x, randn(4, 2, 4, 4), full(4, 4, 2.0))).Message);
+        var laplace = LastLayerLaplace.Fit(two, new RegressionData(x, randn(4, 2, 4, 4), ones(4, 4)));
+        Assert.Contains("0 to 1", Assert.Throws<ArgumentOutOfRangeException>(() => laplace.Covariance(5)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => laplace.Covariance(-1));
+        Assert.Contains("Float64 but the U-Net's parameters are Float32", Assert.Throws<ArgumentException>(() => laplace.Variance(x.to(float64))).Message);
+        Assert.Contains("no sample", Assert.Throws<ArgumentException>(() => laplace.Variance(randn(0, 2, 4, 4))).Message);
+
+        var ensemble = DeepEnsemble.FromMembers(new EnsembleOptions(2, options, new TrainingOptions()), [new UNet(options), new UNet(options)]);
+        Assert.Contains("no sample", Assert.Throws<ArgumentException>(() => ensemble.Predict(randn(0, 2, 4, 4))).Message);
+        Assert.Contains("Float64 but the U-Net's parameters are Float32", Assert.Throws<ArgumentException>(() => ensemble.Predict(x.to(float64))).Message);
+        var nan = x.clone();
+        nan[1, 0, 2, 2] = tensor(float.NaN);
+        Assert.Contains("input contains NaN", Assert.Throws<ArgumentException>(() => ensemble.Predict(nan)).Message);
+        ensemble.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => ensemble.Predict(x));
+    }
+
+    [Fact]
     public void The_local_correction_enlarges_the_ensemble_epistemic_variance()
     {
         using var data = new TinyTwiData(count: 16);

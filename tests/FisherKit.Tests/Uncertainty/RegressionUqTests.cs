@@ -89,6 +89,49 @@ public class RegressionUqTests
     }
 
     [Fact]
+    public void Targets_must_be_one_per_input_and_inputs_that_require_gradients_are_detached()
+    {
+        var (x, y, _) = Data(2);
+        using (x) using (y)
+        {
+            // [N/2, 2] holds N values, but not one per input.
+            using var paired = y.reshape(-1, 2);
+            var e = Assert.Throws<ArgumentException>(() => Standardization.CheckData(x, paired));
+            Assert.Contains("48 inputs need targets [48] or [48, 1], got [24, 2]", e.Message);
+            using var column = y.reshape(-1, 1);
+            Standardization.CheckData(x, column);
+            // Inputs that require gradients: the networks train on a detached copy (else the second step's
+            // backward ran through the caller's graph again).
+            using var xg = x.detach().clone().requires_grad_();
+            using var yg = y.detach().clone().requires_grad_();
+            var scaling = Standardization.Fit(xg, yg);
+            using (var sx = scaling.Inputs(xg)) Assert.False(sx.requires_grad);
+            using (var sy = scaling.Targets(yg)) Assert.False(sy.requires_grad);
+            using var net = DropoutRegression.Train(xg, yg, Tiny with { Training = Tiny.Training with { Epochs = 2 } });
+        }
+    }
+
+    [Fact]
+    public void Predictions_refuse_batch_sizes_below_1_and_name_non_finite_inputs()
+    {
+        var (x, y, xt) = Data();
+        using (x) using (y) using (xt)
+        {
+            var options = Tiny with { Training = Tiny.Training with { Epochs = 2 } };
+            using var mc = DropoutRegression.Train(x, y, options);
+            // batchSize 0 looped for ever; −1 was a native narrow() error.
+            Assert.Throws<ArgumentOutOfRangeException>(() => mc.Predict(xt, inputNoise: true, batchSize: 0));
+            Assert.Throws<ArgumentOutOfRangeException>(() => mc.Predict(xt, inputNoise: true, batchSize: -1));
+            using var bad = xt.clone();
+            bad[3, 0] = tensor(double.NaN, dtype: bad.dtype);
+            Assert.Contains("inputs contains NaN", Assert.Throws<ArgumentException>(() => mc.Predict(bad)).Message);
+            using var ensemble = EnsembleRegression.Train(x, y, options with { Dropout = 0 }, 2);
+            Assert.Contains("inputs contains NaN", Assert.Throws<ArgumentException>(() => ensemble.Predict(bad)).Message);
+            Assert.Throws<ArgumentOutOfRangeException>(() => ensemble.WithCorrection((EnsembleCorrection)64));
+        }
+    }
+
+    [Fact]
     public void EiV_and_MC_dropout_decompositions_sum_to_their_totals()
     {
         var (x, y, xt) = Data();
@@ -232,5 +275,31 @@ public class RegressionUqTests
         Assert.Equal(1, run.Scores[0].RatioMedian, 12);
         Assert.All(run.Scores, s => Assert.InRange(s.CoverageF95, 0, 1));
         Assert.Equal(problem.Function(run.Test!.Inputs), run.Test.Function);
+    }
+}
+
+[Collection(LeakChecks.Name)] // runs alone: reads the process-wide live-tensor count
+public class LaplaceRegressionLeakTests
+{
+    [Fact]
+    public void Laplace_predictions_leave_no_tensor_behind()
+    {
+        var problem = BenchmarkProblem.Create(new BenchmarkSettings { Dimension = 1, Terms = 3, Seed = 1, NoiseLevel = 0.2 });
+        var (x, y) = problem.Sample(48, 1).ToTensors();
+        using var many = BenchmarkData.ToTensor(problem.Sample(500, 2).Inputs);
+        using var one = many.narrow(0, 0, 1);
+        var options = new NetworkRegressionOptions { Hidden = 8, HiddenLayers = 1, Dropout = 0, Passes = 4, Seed = 3,
+            Training = new TrainingOptions { Epochs = 2, BatchSize = 16, WeightDecayPerPoint = 1, RecordEvery = 1000 } };
+        using (x) using (y)
+        using (var laplace = LaplaceRegression.Train(x, y, options, LaplaceKind.GeneralizedGaussNewton))
+        {
+            laplace.Predict(many);            // lazy statics first
+            foreach (var inputs in new[] { many, one })
+            {
+                long before = LeakChecks.SettledCount();
+                for (int i = 0; i < 20; i++) laplace.Predict(inputs);
+                Assert.Equal(before, Tensor.TotalCount);   // not collected: a forgotten tensor must show, not be finalized
+            }
+        }
     }
 }

@@ -98,11 +98,14 @@ public sealed class DropoutRegression : IRegressionUncertainty, IDisposable
     /// <summary>
     /// The predictive distribution at inputs [N, d]; <paramref name="inputNoise"/> = false treats them as noise-free
     /// (K = 1, no input draws: the EiV network's uncertainty about f at the true input). Reproducible for a given
-    /// <paramref name="seed"/> (default: the options' seed).
+    /// <paramref name="seed"/> (default: the options' seed) and <paramref name="batchSize"/>: the dropout masks are drawn
+    /// per batch of at most <paramref name="batchSize"/> inputs, so another batch size gives other draws.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> &lt; 1.</exception>
     public RegressionPrediction Predict(Tensor inputs, bool inputNoise, long? seed = null, int batchSize = 512)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
         using var scope = NewDisposeScope();
         var x = Scaling.Inputs(inputs);
         bool noisy = inputNoise && IsErrorsInVariables;

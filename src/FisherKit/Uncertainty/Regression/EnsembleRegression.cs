@@ -112,6 +112,7 @@ public sealed class EnsembleRegression : IRegressionUncertainty, IDisposable
 
     private static void CheckCorrection(EnsembleCorrection correction, int members)
     {
+        EnsembleCombination.CheckCorrection(correction);
         if (correction.HasFlag(EnsembleCorrection.LocalPosterior))
             throw new ArgumentException("The LocalPosterior correction is available for U-Net ensembles only; use LaplaceRegression for a local posterior here.", nameof(correction));
         if (correction.HasFlag(EnsembleCorrection.FiniteEnsemble)) EnsembleCombination.FiniteEnsembleFactor(members);

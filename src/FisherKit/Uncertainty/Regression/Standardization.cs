@@ -47,24 +47,30 @@ public sealed record Standardization(double[] InputMean, double[] InputStd, doub
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(targets);
         if (inputs.ndim != 2) throw new ArgumentException($"The inputs must be [N, d], got {TensorChecks.Shape(inputs.shape)}.", nameof(inputs));
-        if (targets.numel() != inputs.shape[0] || targets.ndim > 2)
-            throw new ArgumentException($"{inputs.shape[0]} inputs but targets of shape {TensorChecks.Shape(targets.shape)}; give one target per input.", nameof(targets));
+        long n = inputs.shape[0];
+        // One target per input, by shape: [N/2, 2] holds N values too, but pairs them with the wrong inputs.
+        bool oneColumn = targets.ndim == 1 || (targets.ndim == 2 && targets.shape[1] == 1);
+        if (!oneColumn || targets.shape[0] != n)
+            throw new ArgumentException($"{n} inputs need targets [{n}] or [{n}, 1], got {TensorChecks.Shape(targets.shape)}.", nameof(targets));
         if (inputs.shape[0] < 2) throw new ArgumentException("At least two training points are needed.", nameof(inputs));
-        using var scope = NewDisposeScope();
-        if (!inputs.isfinite().all().item<bool>()) throw new ArgumentException("The inputs contain NaN or infinite values.", nameof(inputs));
-        if (!targets.isfinite().all().item<bool>()) throw new ArgumentException("The targets contain NaN or infinite values.", nameof(targets));
+        TensorChecks.Finite(inputs, nameof(inputs));
+        TensorChecks.Finite(targets, nameof(targets));
     }
 
-    /// <summary>Standardised inputs [N, d] as float32 (a new tensor).</summary>
+    /// <summary>Standardised inputs [N, d] as float32 (a new tensor, detached from any autograd graph).</summary>
+    /// <exception cref="ArgumentException">Inputs of another shape, or with NaN or infinite values.</exception>
     public Tensor Inputs(Tensor inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.ndim != 2 || inputs.shape[1] != InputMean.Length)
             throw new ArgumentException($"Inputs must be [N, {InputMean.Length}], got {TensorChecks.Shape(inputs.shape)}.", nameof(inputs));
+        // Checked here, before any network sees them: a NaN input would otherwise surface as a NaN prediction.
+        TensorChecks.Finite(inputs, nameof(inputs));
         using var scope = NewDisposeScope();
         var m = tensor(InputMean);
         var s = tensor(InputStd);
-        return scope.MoveToOuter(((inputs.to(ScalarType.Float64) - m) / s).to(ScalarType.Float32));
+        // Detached: training and prediction must not join (and later backpropagate through) the caller's graph.
+        return scope.MoveToOuter(((inputs.detach().to(ScalarType.Float64) - m) / s).to(ScalarType.Float32));
     }
 
     /// <summary>Standardised targets [N] as float32 (a new tensor).</summary>
@@ -72,7 +78,7 @@ public sealed record Standardization(double[] InputMean, double[] InputStd, doub
     {
         ArgumentNullException.ThrowIfNull(targets);
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(((targets.to(ScalarType.Float64).reshape(-1) - Hold(TargetMean)) / Hold(TargetStd)).to(ScalarType.Float32));
+        return scope.MoveToOuter(((targets.detach().to(ScalarType.Float64).reshape(-1) - Hold(TargetMean)) / Hold(TargetStd)).to(ScalarType.Float32));
     }
 
     /// <summary>σ_x in data units (one value or one per input) as σ_x/s_x per input in network units.</summary>
