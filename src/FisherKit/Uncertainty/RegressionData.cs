@@ -22,8 +22,8 @@ public sealed record RegressionData
         if (si[2] != st[2] || si[3] != st[3]) throw new ArgumentException($"inputs are {si[2]}×{si[3]} but targets {st[2]}×{st[3]}; the grids must agree.", nameof(targets));
         if (si[0] == 0) throw new ArgumentException("The data set is empty.", nameof(inputs));
         if (!inputs.is_floating_point() || !targets.is_floating_point()) throw new ArgumentException("inputs and targets must be floating-point tensors.");
-        CheckFinite(inputs, nameof(inputs));
-        CheckFinite(targets, nameof(targets));
+        TensorChecks.Finite(inputs, nameof(inputs));
+        TensorChecks.Finite(targets, nameof(targets));
         if (mask is not null && (mask.ndim != 2 || mask.shape[0] != si[2] || mask.shape[1] != si[3]))
             throw new ArgumentException($"mask must be [{si[2]}, {si[3]}], got [{string.Join(", ", mask.shape)}].", nameof(mask));
         // Losses and the last-layer Laplace fit multiply by the mask: a 2 would weight its pixels twice.
@@ -44,9 +44,4 @@ public sealed record RegressionData
 
     /// <summary>Number of samples B.</summary>
     public long Count => Inputs.shape[0];
-
-    private static void CheckFinite(Tensor t, string name)
-    {
-        if (FisherKit.Metrics.Regression.MetricInput.AnyNonFinite(t)) throw new ArgumentException($"{name} contains NaN or infinite values.", name);
-    }
 }
