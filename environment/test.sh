@@ -22,7 +22,9 @@ step() {
 if [ ${#filter[@]} -eq 0 ] && compgen -G "notebooks/*.ipynb" >/dev/null; then
   # First, so that the test projects find trained weights and data sets in the caches.
   step "notebooks, quick, ./fisherkit run" ./fisherkit run notebooks/*.ipynb -p quick=true -o out/notebooks-quick
-  step "notebooks, quick, .net-csharp" environment/notebooks-in-dotnet-interactive.py notebooks/*.ipynb \
+  # The users' kernel in a German locale (decimal comma): --compare masks digits but keeps separators, so any
+  # number whose text depends on the machine's culture shows up as a difference from the run above.
+  step "notebooks, quick, .net-csharp, German locale" env LANG=de_DE.UTF-8 environment/notebooks-in-dotnet-interactive.py notebooks/*.ipynb \
     -p quick=true -o out/notebooks-quick-dotnet-interactive --compare out/notebooks-quick
   environment/notebook-times.py --quick out/notebooks-quick >&2 || true
 fi
