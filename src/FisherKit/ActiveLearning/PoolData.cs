@@ -26,7 +26,6 @@ public sealed class PoolData
         if (task == TaskKind.Classification && classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), classes, "A classification pool needs at least 2 classes.");
         if ((testInputs is null) != (testTargets is null)) throw new ArgumentException("Give both test inputs and test targets, or neither.", nameof(testTargets));
         CheckFinite(inputs, "Pool inputs", nameof(inputs));
-        if (testInputs is not null) CheckFinite(testInputs, "Test inputs", nameof(testInputs));
         Inputs = inputs;
         Targets = targets;
         Task = task;
@@ -36,8 +35,10 @@ public sealed class PoolData
         if (targets is not null) CheckTargets(targets, inputs.shape[0], nameof(targets));
         if (testInputs is not null)
         {
+            TensorChecks.Alive(testInputs, nameof(testInputs));
             if (!testInputs.shape.Skip(1).SequenceEqual(inputs.shape.Skip(1)))
                 throw new ArgumentException($"Test inputs {TensorChecks.Shape(testInputs.shape)} do not match the pool inputs' feature shape {TensorChecks.Shape(inputs.shape)}.", nameof(testInputs));
+            CheckFinite(testInputs, "Test inputs", nameof(testInputs));
             CheckTargets(testTargets!, testInputs.shape[0], nameof(testTargets));
         }
     }
@@ -116,10 +117,7 @@ public sealed class PoolData
 
     private static void CheckFinite(Tensor x, string what, string name)
     {
-        using var scope = NewDisposeScope();
-        var finiteRows = x.isfinite().reshape(x.shape[0], -1).all(1);
-        if (finiteRows.all().item<bool>()) return;
-        var first = finiteRows.logical_not().nonzero()[0, 0].item<long>();
-        throw new ArgumentException($"{what} contain NaN or infinite values (first at point {first}); every acquisition would rank or embed such a point wrongly.", name);
+        if (TensorChecks.FirstNonFiniteRow(x) is var first and >= 0)
+            throw new ArgumentException($"{what} contain NaN or infinite values (first at point {first}); every acquisition would rank or embed such a point wrongly.", name);
     }
 }

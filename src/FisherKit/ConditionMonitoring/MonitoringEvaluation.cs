@@ -30,7 +30,7 @@ public static class MonitoringEvaluation
         if (!(trainingWindows >= 1 && trainingWindows < onset && onset < scores.Count))
             throw new ArgumentException($"Need 1 ≤ training windows ({trainingWindows}) < onset ({onset}) < windows ({scores.Count}).", nameof(trainingWindows));
         if (persistence < 1) throw new ArgumentOutOfRangeException(nameof(persistence), persistence, "Persistence must be at least 1.");
-        for (int k = 0; k < scores.Count; k++)
+        for (int k = trainingWindows; k < scores.Count; k++)   // the training windows' scores are not used here
             if (double.IsNaN(scores[k])) throw new ArgumentException($"The score of window {k} ({machine}, {detector}) is NaN.", nameof(scores));
         var alarm = new bool[scores.Count];
         int run = 0;

@@ -10,7 +10,7 @@ namespace FisherKit.Detection;
 /// mutual information H(p̄) − (1/S) Σₛ H(p⁽ˢ⁾). The model must contain <c>Dropout</c> or <c>Dropout2d</c>
 /// layers. Dropout masks come from the global generator; with <see cref="Seed"/> set it is seeded for every
 /// batch and put back afterwards (<see cref="GlobalRandom.Fork"/>), so scores are reproducible and the caller's
-/// random stream is left as it was.
+/// CPU random stream is left as it was (CUDA generators stay seeded).
 /// </summary>
 public sealed class McDropoutScore : IDetectionScore
 {

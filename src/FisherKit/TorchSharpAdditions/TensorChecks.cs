@@ -80,6 +80,16 @@ public static class TensorChecks
             throw new ArgumentException($"{name} contains NaN or infinite values.", name);
     }
 
+    /// <summary>The index of the first row (entry of dimension 0) holding a NaN or infinite value, or −1 when every row is finite.</summary>
+    public static long FirstNonFiniteRow(Tensor t)
+    {
+        Alive(t, nameof(t));
+        if (!t.is_floating_point() || t.numel() == 0) return -1;
+        using var scope = NewDisposeScope();
+        var finite = t.isfinite().reshape(t.shape[0], -1).all(1);
+        return finite.all().item<bool>() ? -1 : finite.logical_not().nonzero()[0, 0].item<long>();
+    }
+
     /// <summary>Throws unless <paramref name="logits"/> is a floating-point (N, C) tensor with C ≥ 2.</summary>
     public static void Logits(Tensor logits, string name)
     {

@@ -15,7 +15,7 @@ public static class McDropout
     /// <summary>
     /// The T stochastic passes as member predictions [T, B, C, H, W]; reproducible for a given seed. TorchSharp's
     /// dropout draws its masks from the global generator, so this seeds it for the passes and puts its state back
-    /// afterwards (<see cref="GlobalRandom.Fork"/>): the caller's random stream is left as it was.
+    /// afterwards (<see cref="GlobalRandom.Fork"/>): the caller's CPU random stream is left as it was (CUDA generators stay seeded).
     /// </summary>
     public static MemberPredictions Sample(UNet model, Tensor inputs, int passes = 30, long seed = 0, int batchSize = 64)
     {

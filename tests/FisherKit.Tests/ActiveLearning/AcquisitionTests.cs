@@ -34,7 +34,7 @@ public sealed class AcquisitionTests
         new("D-optimal", () => new OptimalDesignAcquisition(DesignCriterion.DOptimal), "D-optimal (last layer)", AcquisitionFamily.FisherDesign, Needs: typeof(IFisherModel)),
         new("A-optimal", () => new OptimalDesignAcquisition(DesignCriterion.AOptimal, priorPrecision: 0.1), "A-optimal (last layer)", AcquisitionFamily.FisherDesign, Needs: typeof(IFisherModel)),
         new("E-optimal", () => new OptimalDesignAcquisition(DesignCriterion.EOptimal), "E-optimal (last layer)", AcquisitionFamily.FisherDesign, Needs: typeof(IFisherModel)),
-        new("D-optimal, subspace", () => new OptimalDesignAcquisition(DesignCriterion.DOptimal, FisherProjection.RandomSubspace(3)), "D-optimal (random subspace (r=3))",
+        new("D-optimal, subspace", () => new OptimalDesignAcquisition(DesignCriterion.DOptimal, FisherProjection.RandomSubspace(3)), "D-optimal (random subspace (r=3, per run))",
             AcquisitionFamily.FisherDesign, Needs: typeof(IFisherModel)),
         new("BAIT", () => new BaitAcquisition(), "BAIT (last layer)", AcquisitionFamily.FisherDesign, Needs: typeof(IFisherModel)),
     ];

@@ -90,11 +90,28 @@ public sealed class LoopTests : IDisposable
     }
 
     [Fact]
+    public void A_failing_model_factory_leaves_a_valid_checkpoint_in_place()
+    {
+        using var pool = RegressionPool(30);
+        var options = new LoopOptions { InitialSize = 4, BatchSize = 2, Budget = 8, Checkpoints = new ResultCache(_dir) };
+        var first = new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new RandomAcquisition(), options);
+        first.Run(0);
+        var entry = options.Checkpoints.Open(first.CheckpointKey(0));
+        Assert.True(entry.IsValid);
+        // The same method and key, but a factory that makes a classifier: the run fails, the checkpoint stays.
+        var wrong = new ActiveLearningLoop(pool.Pool, s => new NetworkModel(TaskKind.Classification, nn.Sequential(nn.Linear(3, 2)), s), new RandomAcquisition(), options);
+        Assert.Equal(first.CheckpointKey(0).Hash, wrong.CheckpointKey(0).Hash);
+        Assert.Throws<ArgumentException>(() => wrong.Run(0));
+        Assert.True(options.Checkpoints.Open(first.CheckpointKey(0)).IsValid);
+        Assert.Equal(3, new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new RandomAcquisition(), options).Run(0).ResumedRounds);
+    }
+
+    [Fact]
     public void Labels_from_an_oracle_are_checked_before_they_are_used()
     {
         using var pool = RegressionPool(30);
         var options = new LoopOptions { InitialSize = 4, BatchSize = 2, Budget = 8 };
-        var e = Assert.Throws<ArgumentException>(() => new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new RandomAcquisition(), options, new NaNOracle()).Run(0));
+        var e = Assert.Throws<InvalidOperationException>(() => new ActiveLearningLoop(pool.Pool, _ => new RidgeRegression(3), new RandomAcquisition(), options, new NaNOracle()).Run(0));
         Assert.Contains("NaN or infinite", e.Message);
         Assert.Contains("oracle's labels of round 0", e.Message);
     }
@@ -117,6 +134,9 @@ public sealed class LoopTests : IDisposable
         using var ok = randn([10, 3], float64, generator: new Generator(3));
         e = Assert.Throws<ArgumentException>(() => PoolData.Regression(ok, y, xt, zeros([4], float64)));
         Assert.Contains("Test inputs", e.Message);
+        using var noTest = zeros([0, 3], float64);
+        using var noTargets = zeros([0], float64);
+        Assert.Equal(0, PoolData.Regression(ok, y, noTest, noTargets).TestInputs!.shape[0]);   // an empty test set is allowed
     }
 
     private sealed class Repeating : IAcquisition

@@ -70,8 +70,12 @@ public sealed class PosteriorScoresTests
         var ctx = new AcquisitionContext(pool.Pool, labelled, Enumerable.Range(0, 16).Select(i => (long)i).ToList(), model, 7);
         var e = Assert.Throws<InvalidOperationException>(() => new Bald(samples: 5).Score(ctx));
         Assert.Contains("no dropout layer", e.Message);
-        using var one = model.SamplePredictions(x, 1, seed: 0);   // one draw is a plain prediction
-        Assert.Equal([1L, 16, 3], one.shape);
+        Assert.Throws<InvalidOperationException>(() => new MeanStd(samples: 5).Score(ctx));
+        // The entropy of the mean prediction needs no spread: it works, and equals the entropy of the plain prediction.
+        using var entropy = new MaxEntropy(samples: 3).Score(ctx);
+        using var p = model.Predict(x);
+        var expected = p.ToArray<double>().Chunk(3).Select(r => -r.Sum(v => v * Math.Log(v))).ToArray();
+        Assert.All(expected.Zip(entropy.ToArray<double>()), pair => Assert.Equal(pair.First, pair.Second, 12));
     }
 
     [Fact]

@@ -183,13 +183,15 @@ public class RegressionMetricsTests
     }
 
     [Fact]
-    public void Spearman_and_ranks_refuse_NaN_as_Pearson_does()
+    public void Spearman_and_ranks_refuse_NaN_as_Pearson_does_and_rank_infinities()
     {
         Assert.Contains("a[1]", Assert.Throws<ArgumentException>(() => RegressionMetrics.Pearson([1, double.NaN, 3], [1, 2, 3])).Message);
-        Assert.Contains("a[1]", Assert.Throws<ArgumentException>(() => RegressionMetrics.Spearman([1, double.NaN, 3], [1, 2, 3])).Message);
-        Assert.Contains("b[0]", Assert.Throws<ArgumentException>(() => RegressionMetrics.Spearman([1, 2, 3], [double.NaN, 2, 3])).Message);
+        Assert.Contains("values[1] is NaN", Assert.Throws<ArgumentException>(() => RegressionMetrics.Spearman([1, double.NaN, 3], [1, 2, 3])).Message);
+        Assert.Contains("values[0] is NaN", Assert.Throws<ArgumentException>(() => RegressionMetrics.Spearman([1, 2, 3], [double.NaN, 2, 3])).Message);
         Assert.Contains("values[2] is NaN", Assert.Throws<ArgumentException>(() => RegressionMetrics.Ranks([3, 1, double.NaN])).Message);
         Assert.Throws<ArgumentException>(() => RegressionMetrics.Spearman([1, 2], [1]));
+        // ±∞ have a place in the order: ranks (3, 1, 2) against (3, 1, 2).
+        Assert.Equal(1.0, RegressionMetrics.Spearman([double.PositiveInfinity, double.NegativeInfinity, 0], [5, -1, 2]), 15);
     }
 
     [Fact]

@@ -111,4 +111,18 @@ public class TensorChecksTests
         Assert.Contains("4 inputs but 3 labels", Assert.Throws<ArgumentException>(() => TensorChecks.Batch(zeros(4, 2), zeros([3], int64))).Message);
         Assert.Contains("floating point", Assert.Throws<ArgumentException>(() => TensorChecks.Batch(zeros([4, 2], int64), zeros([4], int64))).Message);
     }
+
+    [Fact]
+    public void First_non_finite_row_names_the_first_row_with_NaN_or_infinity()
+    {
+        using var x = zeros(5, 2, 3);
+        Assert.Equal(-1, TensorChecks.FirstNonFiniteRow(x));
+        x[3, 1, 2] = tensor(float.NegativeInfinity);
+        x[4, 0, 0] = tensor(float.NaN);
+        Assert.Equal(3, TensorChecks.FirstNonFiniteRow(x));
+        using var empty = zeros(0, 4);
+        Assert.Equal(-1, TensorChecks.FirstNonFiniteRow(empty));   // reshape(0, -1) would fail
+        using var ints = zeros(new long[] { 3 }, ScalarType.Int64);
+        Assert.Equal(-1, TensorChecks.FirstNonFiniteRow(ints));
+    }
 }

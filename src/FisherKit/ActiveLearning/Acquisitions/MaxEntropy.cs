@@ -10,4 +10,7 @@ public sealed class MaxEntropy(int samples = 20) : PosteriorAcquisition(samples,
 
     /// <inheritdoc />
     protected override torch.Tensor ScoreSamples(torch.Tensor samples) => PosteriorScores.Entropy(samples);
+
+    /// <inheritdoc />
+    protected override bool ScoresSpread => false;   // the entropy of the mean prediction: defined for a deterministic network too
 }

@@ -33,6 +33,12 @@ public abstract class PosteriorAcquisition : ScoreAcquisition
     /// <summary>The score from the samples (S, N, C|D).</summary>
     protected abstract Tensor ScoreSamples(Tensor samples);
 
+    /// <summary>
+    /// Whether the score measures the spread of the samples (BALD, variation ratios, mean STD, variance). Such a score
+    /// is refused for a network without dropout, whose samples all agree: it would rank candidates by rounding noise.
+    /// </summary>
+    protected virtual bool ScoresSpread => true;
+
     /// <inheritdoc />
     protected sealed override string? UnsupportedReason(TaskKind task) =>
         _classificationOnly && task != TaskKind.Classification ? "it scores class probabilities; use mean STD or ensemble variance for regression." : null;
@@ -41,6 +47,9 @@ public abstract class PosteriorAcquisition : ScoreAcquisition
     protected sealed override Tensor ScoreCandidates(AcquisitionContext context)
     {
         var sampler = RequireModel<IPosteriorSampler>(context);
+        if (ScoresSpread && sampler is NetworkModel { HasDropout: false })
+            throw new InvalidOperationException($"{Name} scores the spread of MC-dropout samples, but the network has no dropout layer, so all samples agree " +
+                "and the candidates would be ranked by rounding noise; add dropout (McDropoutLayer, nn.Dropout) or use an EnsembleModel.");
         using var scope = NewDisposeScope();
         var x = context.CandidateInputs();
         var draws = sampler.SamplePredictions(x, Samples, context.Seed);

@@ -96,7 +96,7 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
     private bool HasStockDropout => DropoutLayers().Any(m => m is not McDropoutLayer);
 
     private IEnumerable<nn.Module> DropoutLayers() =>
-        _network.NamedModulesWithSelf().Select(m => m.module).Where(m => m is McDropoutLayer or Dropout or Dropout2d);
+        _network.NamedModulesWithSelf().Select(m => m.module).Where(m => m is McDropoutLayer || ModuleTree.IsDropout(m));   // the layers SamplePredictions switches on
 
     private void SetDropoutGenerator(Generator? g)
     {
@@ -200,9 +200,6 @@ public sealed class NetworkModel : IActiveModel, IPosteriorSampler, IFisherModel
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "At least one MC sample is needed.");
-        if (samples > 1 && !HasDropout)
-            throw new InvalidOperationException("The network has no dropout layer (McDropoutLayer, nn.Dropout), so its MC-dropout samples would all be equal and " +
-                "every score built on their spread (BALD, variation ratios, mean STD) would rank the candidates by rounding noise; add dropout, or use an EnsembleModel.");
         using var masks = new Generator((ulong)seed, _device);
         using var random = HasStockDropout ? GlobalRandom.Fork(seed) : null;
         using var scope = NewDisposeScope();

@@ -165,7 +165,14 @@ public sealed class ActiveLearningLoop
     private void Label(LabelledSet labelled, IReadOnlyList<long> picks, int round)
     {
         using var targets = _oracle.Label(picks);
-        _pool.CheckTargets(targets, picks.Count, $"the oracle's labels of round {round.ToString(CultureInfo.InvariantCulture)}");
+        try
+        {
+            _pool.CheckTargets(targets, picks.Count, "targets");
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"The oracle's labels of round {round.ToString(CultureInfo.InvariantCulture)} are not valid: {e.Message}", e);
+        }
         labelled.Add(picks, targets, round);
     }
 
@@ -265,36 +272,51 @@ public sealed class ActiveLearningLoop
         string? problem = cache.Retrain ? null : entry.Problem;
         if (!cache.Retrain && entry.IsValid)
         {
+            (Checkpoint, Dictionary<string, Tensor>)? read = null;
             try
             {
-                var (c, state) = Read(entry);
-                IActiveModel? model = null;
+                read = Read(entry);
+            }
+            catch (Exception e) when (IsCheckpointProblem(e))
+            {
+                problem = $"the checkpoint in {entry.Folder} could not be resumed ({e.Message})";
+            }
+            if (read is var (c, state))
+            {
                 try
                 {
-                    model = NewModel(seed, c.Rounds[^1].Round);
-                    model.LoadStateDict(state);
-                }
-                catch
-                {
-                    model?.Dispose();
-                    throw;
+                    // Outside the handler below: a model factory that fails says nothing about the checkpoint, which stays.
+                    var model = NewModel(seed, c.Rounds[^1].Round);
+                    try
+                    {
+                        model.LoadStateDict(state);
+                        Apply(c, seed, labelled, rounds);
+                        return model;
+                    }
+                    catch (Exception e) when (IsCheckpointProblem(e))
+                    {
+                        model.Dispose();
+                        problem = $"the checkpoint in {entry.Folder} could not be resumed ({e.Message})";
+                    }
+                    catch
+                    {
+                        model.Dispose();
+                        throw;
+                    }
                 }
                 finally
                 {
                     foreach (var t in state.Values) t.Dispose();
                 }
-                Apply(c, seed, labelled, rounds);
-                return model;
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or ExternalException)
-            {
-                problem = $"the checkpoint in {entry.Folder} could not be resumed ({e.Message})";
             }
         }
         if (problem is not null) entry.Report($"starting {entry.Key.Name} over: {problem}.");
         entry.Delete();
         return null;
     }
+
+    private static bool IsCheckpointProblem(Exception e) =>
+        e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or ExternalException;
 
     private static (Checkpoint, Dictionary<string, Tensor>) Read(CacheEntry entry)
     {

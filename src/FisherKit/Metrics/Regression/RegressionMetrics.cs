@@ -183,12 +183,11 @@ public static class RegressionMetrics
         return saa == 0 || sbb == 0 ? double.NaN : sab / Math.Sqrt(saa * sbb);
     }
 
-    /// <summary>Spearman rank correlation of two equally long arrays: Pearson's of their ranks, ties given their average rank (NaN when either is constant).</summary>
-    public static double Spearman(double[] a, double[] b)
-    {
-        MetricInput.CheckPair(a, b, nameof(a), nameof(b));   // as Pearson's: the ranks of NaN would be numbers
-        return Pearson(Ranks(a), Ranks(b));
-    }
+    /// <summary>
+    /// Spearman rank correlation of two equally long arrays: Pearson's of their ranks, ties given their average rank (NaN
+    /// when either is constant). ±∞ have ranks; NaN has none and is refused (<see cref="Ranks"/>).
+    /// </summary>
+    public static double Spearman(double[] a, double[] b) => Pearson(Ranks(a), Ranks(b));
 
     /// <summary>Ranks 1..n with ties given their average rank.</summary>
     /// <exception cref="ArgumentException">A NaN, which has no place in the order.</exception>

@@ -18,7 +18,8 @@ internal sealed class RandomSubspaceProjection : FisherProjection
         _seed = seed;
     }
 
-    public override string Name => $"random subspace (r={_dimension})";
+    // "per run" also keeps checkpoints of the earlier draws, shared by all runs, from being resumed (the name is in their key).
+    public override string Name => $"random subspace (r={_dimension}, per run)";
 
     protected override FisherEmbedding Fix(IFisherModel model, AcquisitionContext context)
     {
