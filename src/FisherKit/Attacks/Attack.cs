@@ -32,6 +32,7 @@ public abstract class Attack
     {
         ArgumentNullException.ThrowIfNull(model);
         TensorChecks.Batch(inputs, labels);
+        if (inputs.size(0) == 0) throw new ArgumentException($"{Name}: the batch is empty.", nameof(inputs));
         if (!(ClipMin < ClipMax)) throw new InvalidOperationException($"{Name}: the valid range [{ClipMin}, {ClipMax}] is empty.");
         using var scope = NewDisposeScope();
         using (no_grad())
@@ -42,6 +43,7 @@ public abstract class Attack
                 throw new ArgumentException($"Inputs span [{lo}, {hi}], outside the valid range [{ClipMin}, {ClipMax}] of {Name}; scale them or set ClipMin/ClipMax.", nameof(inputs));
         }
         using var modes = ModuleMode.Eval(model);
+        CheckLabels(model, inputs, labels);
         var x = inputs.detach();
         var y = labels.detach();
         var adversarial = GenerateCore(model, x, y).detach();
@@ -57,6 +59,7 @@ public abstract class Attack
         ArgumentNullException.ThrowIfNull(model);
         TensorChecks.Batch(inputs, labels);
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
+        if (inputs.size(0) == 0) throw new ArgumentException($"{Name}: there are no inputs to attack.", nameof(inputs));
         var clock = Stopwatch.StartNew();
         long n = inputs.size(0);
         var parts = new List<Tensor>();
@@ -95,6 +98,21 @@ public abstract class Attack
         var x = device is null ? data.Images : data.Images.to(device);
         var y = device is null ? data.Labels : data.Labels.to(device);
         return Run(model, x, y, batchSize);
+    }
+
+    /// <summary>
+    /// The logits of the first input must be (1, C), C ≥ 2, and every label a class in [0, C): cross entropy would ignore
+    /// the label −100 (its default ignore index) and leave that input unattacked, and count it a success.
+    /// </summary>
+    private static void CheckLabels(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        using var grad = no_grad();
+        var z = model.call(inputs.narrow(0, 0, 1));
+        TensorChecks.Logits(z, "the model's output");
+        long lo = labels.min().ToInt64(), hi = labels.max().ToInt64(), classes = z.size(1);
+        if (lo < 0 || hi >= classes)
+            throw new ArgumentException($"Labels span [{lo}, {hi}], but the model has {classes} classes: labels must lie in [0, {classes - 1}].", nameof(labels));
     }
 
     /// <summary>The attack itself on detached inputs; the base class has validated them and set evaluation mode.</summary>

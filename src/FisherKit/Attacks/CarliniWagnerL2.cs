@@ -82,7 +82,10 @@ public sealed class CarliniWagnerL2(double initialConstant = 0.1, int binarySear
                     var logits = Logits(model, xa);
                     margin = Margin(logits, labels);
                     var loss = dist.add(cT * margin.clamp_min(Hold(-Confidence)), One).sum();
-                    loss.backward();
+                    // Only w's gradient: backward() would also add into the model's parameter gradients, which an
+                    // attack leaves alone (Attack: adversarial training attacks between backward and step).
+                    using var gw = SafeAutograd.grad(loss, w);
+                    w.grad = gw;
                 }
                 adam.step();
                 // Keep the best successful iterate (evaluated before this step's update).

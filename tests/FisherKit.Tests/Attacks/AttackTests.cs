@@ -139,6 +139,42 @@ public class AttackTests(AttackFixture f) : IClassFixture<AttackFixture>
         }
     }
 
+    [Theory]
+    [MemberData(nameof(AttackNames))]
+    public void Attacks_leave_the_parameter_gradients_as_they_were(string name)
+    {
+        // Carlini–Wagner called loss.backward(), which also added into every parameter's gradient: adversarial training
+        // that attacks between its own backward and step would have stepped with them.
+        using var scope = NewDisposeScope();
+        f.Model.zero_grad();
+        var attack = name == "cw" ? new CarliniWagnerL2(binarySearchSteps: 1, maxIterations: 3) : Make(name);
+        var x = f.X.narrow(0, 0, 8);
+        var y = f.Y.narrow(0, 0, 8);
+        attack.Generate(f.Model, x, y);
+        Assert.All(f.Model.parameters(), p => Assert.Null(p.grad));
+        foreach (var p in f.Model.parameters()) p.grad = full_like(p, 0.5);
+        attack.Generate(f.Model, x, y);
+        Assert.All(f.Model.parameters(), p => { using var g = p.grad!; Assert.True(g.eq(0.5).all().ToBoolean()); });
+        f.Model.zero_grad();
+    }
+
+    [Fact]
+    public void Labels_outside_the_models_classes_and_an_empty_batch_are_refused()
+    {
+        // Label −100 is cross entropy's ignore index: that input was left unattacked and counted a success.
+        using var scope = NewDisposeScope();
+        var x = f.X.narrow(0, 0, 4);
+        foreach (var bad in new long[] { -100, -1, 4 })   // the fixture's model has 4 classes
+        {
+            var y = f.Y.narrow(0, 0, 4).clone();
+            y[3] = tensor(bad);
+            foreach (var name in new[] { "fgsm", "deepfool", "cw" })
+                Assert.Contains("labels must lie in [0, 3]", Assert.Throws<ArgumentException>(() => Make(name).Generate(f.Model, x, y)).Message);
+        }
+        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => new Fgsm(0.1).Generate(f.Model, x.narrow(0, 0, 0), f.Y.narrow(0, 0, 0))).Message);
+        Assert.Throws<ArgumentException>(() => new Fgsm(0.1).Run(f.Model, x.narrow(0, 0, 0), f.Y.narrow(0, 0, 0)));
+    }
+
     [Fact]
     public void Inputs_outside_the_valid_range_are_rejected()
     {
