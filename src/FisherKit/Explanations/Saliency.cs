@@ -61,6 +61,7 @@ public static class Saliency
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var z = model.call(inputs);
+        CheckLogits(model, z, classes);
         using var idx = tensor(classes.ToArray(), device: z.device);
         return z.gather(1, idx.unsqueeze(1)).squeeze(1).to(ScalarType.Float64).data<double>().ToArray();
     }
@@ -69,17 +70,23 @@ public static class Saliency
     {
         var x = point.detach().requires_grad_(true);
         var z = model.call(x);
-        if (z.ndim != 2) throw new ArgumentException($"{model.GetType().Name} must return logits (N, K); it returned shape {TensorChecks.Shape(z.shape)}.", nameof(model));
-        if (classes.Any(c => c < 0 || c >= z.shape[1])) throw new ArgumentException($"A class index lies outside [0, {z.shape[1] - 1}].", nameof(classes));
+        CheckLogits(model, z, classes);
         var idx = tensor(classes.ToArray(), device: z.device);
         var chosen = z.gather(1, idx.unsqueeze(1)).sum();
         return SafeAutograd.grad(chosen, x);
     }
 
+    private static void CheckLogits(nn.Module<Tensor, Tensor> model, Tensor z, IReadOnlyList<long> classes)
+    {
+        if (z.ndim != 2) throw new ArgumentException($"{model.GetType().Name} must return logits (N, K); it returned shape {TensorChecks.Shape(z.shape)}.", nameof(model));
+        if (classes.Any(c => c < 0 || c >= z.shape[1])) throw new ArgumentException($"A class index lies outside [0, {z.shape[1] - 1}].", nameof(classes));
+    }
+
     private static void Check(nn.Module<Tensor, Tensor> model, Tensor inputs, IReadOnlyList<long> classes)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(inputs);
+        TensorChecks.FloatingPoint(inputs, nameof(inputs));   // also names a disposed tensor
+        TensorChecks.Finite(inputs, nameof(inputs));          // NaN made every attribution and the completeness gap NaN
         ArgumentNullException.ThrowIfNull(classes);
         if (inputs.ndim < 2) throw new ArgumentException($"Inputs need a batch dimension, got shape {TensorChecks.Shape(inputs.shape)}.", nameof(inputs));
         if (classes.Count != inputs.shape[0]) throw new ArgumentException($"{inputs.shape[0]} inputs but {classes.Count} classes.", nameof(classes));

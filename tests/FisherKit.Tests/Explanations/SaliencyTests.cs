@@ -60,5 +60,15 @@ public class SaliencyTests
         Assert.Throws<ArgumentException>(() => Saliency.Gradient(model, x, [0, 1]));
         Assert.Throws<ArgumentException>(() => Saliency.Gradient(model, x, [5]));
         Assert.Throws<ArgumentException>(() => Saliency.IntegratedGradients(model, x, [0], zeros(2, 4, dtype: float64)));
+        // These gave libtorch's errors ("index 5 is out of bounds", "Only Tensors of floating point ... can require
+        // gradients") or NaN attributions without a word.
+        Assert.Contains("outside [0, 1]", Assert.Throws<ArgumentException>(() => Saliency.Logit(model, x, [5])).Message);
+        using var ints = zeros(new long[] { 1, 4 }, ScalarType.Int64);
+        Assert.Throws<ArgumentException>(() => Saliency.Gradient(model, ints, [0]));
+        using var nan = full(1, 4, double.NaN, dtype: float64);
+        Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => Saliency.IntegratedGradients(model, nan, [0])).Message);
+        var gone = randn(1, 4, dtype: float64);
+        gone.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => Saliency.Gradient(model, gone, [0]));
     }
 }
