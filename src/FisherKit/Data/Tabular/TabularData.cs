@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 
 namespace FisherKit.Data.Tabular;
 
@@ -48,8 +47,10 @@ public static class TabularData
     {
         var path = Find(directory, "boston_house_prices.csv", SklearnPackageFolder, "python3-sklearn");
         var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
+        if (lines.Length < 2) throw new InvalidDataException($"{path}: expected a line \"rows,columns\" and a header line, found {lines.Length} non-empty line(s).");
         var head = lines[0].Split(',');
-        int n = int.Parse(head[0], CultureInfo.InvariantCulture), d = int.Parse(head[1], CultureInfo.InvariantCulture);
+        if (head.Length < 2 || !int.TryParse(head[0], NumberStyles.None, CultureInfo.InvariantCulture, out int n) || !int.TryParse(head[1], NumberStyles.None, CultureInfo.InvariantCulture, out int d) || n < 1 || d < 1)
+            throw new InvalidDataException($"{path}:1: expected \"rows,columns\" (two positive integers), found \"{lines[0]}\".");
         var names = lines[1].Split(',').Select(s => s.Trim('"')).ToArray();
         if (names.Length != d + 1) throw new InvalidDataException($"{path}: expected {d + 1} header names, found {names.Length}.");
         var rows = lines.Skip(2).Select((l, i) => Numbers(l.Split(','), path, i + 3)).ToArray();
@@ -91,11 +92,10 @@ public static class TabularData
         return Build("Concrete", featureNames, names[t], reordered, 1030, 8, basePath + ".rdb (r-cran-modeldata)");
     }
 
+    /// <summary>The non-empty lines of a (gzipped) text file; a damaged gzip stream is an error naming the file (<see cref="DataFile"/>).</summary>
     private static IEnumerable<string> GzLines(string path)
     {
-        using var fs = File.OpenRead(path);
-        using var gz = new GZipStream(fs, CompressionMode.Decompress);
-        using var reader = new StreamReader(gz);
+        using var reader = new StreamReader(new MemoryStream(DataFile.ReadAllBytes(path)));
         var lines = new List<string>();
         while (reader.ReadLine() is { } l) if (l.Trim().Length > 0) lines.Add(l.Trim());
         return lines;
@@ -105,8 +105,8 @@ public static class TabularData
     {
         var r = new double[fields.Length];
         for (int j = 0; j < fields.Length; j++)
-            if (!double.TryParse(fields[j], NumberStyles.Float, CultureInfo.InvariantCulture, out r[j]))
-                throw new InvalidDataException($"{path}:{line}: \"{fields[j]}\" is not a number.");
+            if (!double.TryParse(fields[j], NumberStyles.Float, CultureInfo.InvariantCulture, out r[j]) || !double.IsFinite(r[j]))
+                throw new InvalidDataException($"{path}:{line}: \"{fields[j]}\" is not a finite number.");   // TryParse takes "NaN" and "Infinity"
         return r;
     }
 

@@ -78,4 +78,35 @@ public sealed class TabularDataTests
     }
 
     private static double[] Row(TabularDataset d, int i) => Enumerable.Range(0, d.Columns).Select(j => d.Features[i, j]).ToArray();
+
+    [Fact]
+    public void Damaged_files_are_named_with_what_is_wrong()
+    {
+        // An empty file or a bad count line gave IndexOutOfRangeException or FormatException without the file; "NaN" and
+        // "Infinity" cells were taken as numbers; a gzip error did not name the file.
+        var dir = Directory.CreateTempSubdirectory("fk-tabular-").FullName;
+        try
+        {
+            var boston = Path.Combine(dir, "boston_house_prices.csv");
+            string Error(string content)
+            {
+                File.WriteAllText(boston, content);
+                return Assert.Throws<InvalidDataException>(() => TabularData.Boston(dir)).Message;
+            }
+            Assert.Contains("found 0 non-empty line(s)", Error(""));
+            Assert.Contains(":1: expected \"rows,columns\"", Error("abc,13\nx,y\n"));
+            Assert.Contains(":1: expected \"rows,columns\"", Error("-1,1\nx,y\n"));
+            Assert.Contains(":3: \"NaN\" is not a finite number", Error("1,1\nx,y\nNaN,2\n"));
+            Assert.Contains(":3: \"Infinity\" is not a finite number", Error("1,1\nx,y\n1,Infinity\n"));
+            // Gzip magic followed by garbage: a damaged stream, named.
+            File.WriteAllBytes(Path.Combine(dir, "diabetes_data_raw.csv.gz"), [0x1F, 0x8B, 8, 0, 1, 2, 3, 4, 5, 6, 7]);
+            File.WriteAllText(Path.Combine(dir, "diabetes_target.csv.gz"), "151\n");
+            var e = Assert.Throws<InvalidDataException>(() => TabularData.Diabetes(dir));
+            Assert.Contains("diabetes_data_raw.csv.gz", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }
