@@ -5,7 +5,7 @@ namespace FisherKit.Attacks;
 /// <summary>
 /// Fast gradient sign method (Goodfellow, Shlens &amp; Szegedy 2015): one step of size ε along the sign
 /// of the input gradient of the cross-entropy loss,
-/// x' = clip(x + ε · sign(∇ₓ L(f(x), y))). The result satisfies ‖x' − x‖∞ ≤ ε.
+/// x' = clip(x + ε · sign(∇ₓ L(f(x), y))). The result satisfies ‖x' − x‖∞ ≤ ε up to one rounding of the input's dtype (float32: ε = 0.1 can come out as 0.10000002).
 /// </summary>
 /// <param name="epsilon">Step size ε = the L∞ bound, on the input scale (e.g. 0.1 for images in [0, 1]).</param>
 public sealed class Fgsm(double epsilon) : Attack
