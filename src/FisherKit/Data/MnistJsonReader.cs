@@ -38,6 +38,7 @@ public static class MnistJsonReader
                 }
                 if (reader.TokenType != JsonTokenType.StartArray)
                     throw new InvalidDataException($"{path}: \"data\" must be an array of numbers.");
+                if (found) throw new InvalidDataException($"{path}: a second \"data\" array (its images would be read twice).");
                 found = true;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
@@ -50,6 +51,7 @@ public static class MnistJsonReader
                 }
             }
             if (!found) throw new InvalidDataException($"{path}: no \"data\" array.");
+            if (reader.Read()) throw new InvalidDataException($"{path}: text follows the JSON object.");
         }
         catch (JsonException e)
         {

@@ -96,6 +96,8 @@ public class OtherReaderTests
     [InlineData("{\"data\": [0.5, ", "not valid JSON")]
     [InlineData("{\"pixels\": []}", "no \"data\"")]
     [InlineData("[1, 2]", "JSON object")]
+    [InlineData("{\"data\": [0.5], \"data\": [0.5]}", "a second \"data\" array")]   // images read twice before
+    [InlineData("{\"data\": [0.5]} garbage", "not valid JSON")]                          // ignored before
     public void Malformed_digit_files_are_rejected(string text, string expected)
     {
         using var dir = new TempFolder();
