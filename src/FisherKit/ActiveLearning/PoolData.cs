@@ -109,9 +109,7 @@ public sealed class PoolData
         {
             if (!y.is_floating_point()) throw new ArgumentException($"Regression targets must be floating point, got {y.dtype}.", name);
             if (y.ndim > 2) throw new ArgumentException($"Regression targets must be (N) or (N, D), got {TensorChecks.Shape(y.shape)}.", name);
-            using var finite = y.isfinite();
-            using var all = finite.all();
-            if (!all.item<bool>()) throw new ArgumentException("Regression targets contain NaN or infinite values.", name);
+            TensorChecks.Finite(y, name);
         }
     }
 
