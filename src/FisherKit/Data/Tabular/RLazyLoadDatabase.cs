@@ -24,15 +24,7 @@ public sealed class RLazyLoadDatabase
         var rdx = basePath + ".rdx";
         if (!File.Exists(rdx)) throw new FileNotFoundException($"The lazy-load index {rdx} does not exist.", rdx);
         if (!File.Exists(basePath + ".rdb")) throw new FileNotFoundException($"The lazy-load data {basePath}.rdb does not exist.", basePath + ".rdb");
-        byte[] raw;
-        using (var fs = File.OpenRead(rdx))
-        using (var gz = new GZipStream(fs, CompressionMode.Decompress))
-        using (var ms = new MemoryStream())
-        {
-            gz.CopyTo(ms);
-            raw = ms.ToArray();
-        }
-        var index = RSerializationReader.Read(raw);
+        var index = RSerializationReader.Read(DataFile.ReadAllBytes(rdx));
         var names = index.StringAttribute("names") ?? throw new InvalidDataException($"{rdx} is not a lazy-load index (no names).");
         var parts = (RObject[])index.Values!;
         var variables = parts[Array.IndexOf(names, "variables")];
