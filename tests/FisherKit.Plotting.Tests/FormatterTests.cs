@@ -46,6 +46,14 @@ public class FormatterTests
     }
 
     [Fact]
+    public void Dictionaries_list_their_entries()
+    {
+        Assert.Equal("{ a: 1.5, b: NaN }", Formatter.ToDisplayString(new Dictionary<string, double> { ["a"] = 1.5, ["b"] = double.NaN }));
+        Assert.Equal("{ 1: x }", Formatter.ToDisplayString(new System.Collections.Hashtable { [1] = "x" }));
+        Assert.Equal("{ a: { 2: [true] } }", Formatter.ToDisplayString(new SortedDictionary<string, object> { ["a"] = new Dictionary<int, bool[]> { [2] = [true] } }));
+    }
+
+    [Fact]
     public void Sequences_of_records_become_html_tables_with_a_column_per_property()
     {
         var html = Formatter.ToDisplayString(new[] { new Sample("a", 1), new Sample("<b>", 2.5) }, MimeTypes.Html);

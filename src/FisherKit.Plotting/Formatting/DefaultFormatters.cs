@@ -54,8 +54,11 @@ internal static class DefaultFormatters
             case bool b: return b ? "true" : "false";
             case IFormattable x: return x.ToString(null, CultureInfo.InvariantCulture);
             case IDictionary dict when depth < 3:
-                return "{ " + string.Join(", ", dict.Cast<DictionaryEntry>().Take(Formatter.ListExpansionLimit)
-                    .Select(e => $"{PlainText(e.Key, depth + 1)}: {PlainText(e.Value, depth + 1)}")) +
+                // Through IDictionaryEnumerator: a generic Dictionary enumerates KeyValuePairs, not DictionaryEntries.
+                var entries = new List<string>();
+                for (var e = dict.GetEnumerator(); entries.Count < Formatter.ListExpansionLimit && e.MoveNext();)
+                    entries.Add($"{PlainText(e.Key, depth + 1)}: {PlainText(e.Value, depth + 1)}");
+                return "{ " + string.Join(", ", entries) +
                     (dict.Count > Formatter.ListExpansionLimit ? $", ... ({dict.Count - Formatter.ListExpansionLimit} more)" : "") + " }";
             case IEnumerable seq when depth < 3 && !HasOwnToString(o.GetType()):
                 var items = new List<string>();
