@@ -268,9 +268,9 @@ def performance_tables(bench_file, kernels_files, defaults_file=None):
         w(f"- No exact algorithm needs less: most of the work is conv2's (forward, input gradient, per-input weight gradient, "
           f"{c_out}×{patch}×{positions} = {direct / 1e6:.1f} M multiply-adds each). Its per-input ‖g‖² without forming g, "
           f"Σ_s,t (a_s·a_t)(δ_s·δ_t) over its {positions} output positions, costs {positions}²·({patch} + {c_out}) = "
-          f"{gram / 1e6:.1f} M multiply-adds, {gram / direct:.0f}× the gradient itself; so the target of 5× the loop is out of "
-          f"reach of any exact batched method on this CPU, while the loop's own share of the rate leaves room for it "
-          f"where one input at a time cannot use the hardware (a GPU).")
+          f"{gram / 1e6:.1f} M multiply-adds, {gram / direct:.0f}× the gradient itself. So 5× the loop is out of reach of any "
+          f"exact batched method on this CPU; it needs hardware that one input at a time leaves mostly idle (many cores, "
+          f"a GPU: untested here).")
         w("")
     for kernels_file in kernels_files:
         k = json.load(open(kernels_file))
