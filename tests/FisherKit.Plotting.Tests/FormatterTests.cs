@@ -46,6 +46,25 @@ public class FormatterTests
     }
 
     [Fact]
+    public void Records_and_tuples_read_the_same_in_every_culture()
+    {
+        var before = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("de-DE");
+            Assert.Equal("Sample { Name = a, Value = 1.5 }", Formatter.ToDisplayString(new Sample("a", 1.5)));
+            Assert.Equal("(0.25, x)", Formatter.ToDisplayString((0.25, "x")));
+            Assert.Equal("[(0.5, 2)]", Formatter.ToDisplayString(new[] { (0.5, 2) }));
+            Assert.Contains("<td>(1.5, 2)</td>", Formatter.ToDisplayString(new[] { (1.5, 2) }, MimeTypes.Html), StringComparison.Ordinal);
+            Assert.Equal("de-DE", System.Globalization.CultureInfo.CurrentCulture.Name);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = before;
+        }
+    }
+
+    [Fact]
     public void Dictionaries_list_their_entries()
     {
         Assert.Equal("{ a: 1.5, b: NaN }", Formatter.ToDisplayString(new Dictionary<string, double> { ["a"] = 1.5, ["b"] = double.NaN }));

@@ -69,8 +69,19 @@ internal static class DefaultFormatters
                     else more++;
                 }
                 return "[" + string.Join(", ", items) + (more > 0 ? $", ... ({more} more)" : "") + "]";
-            default: return o.ToString() ?? o.GetType().Name;
+            default: return InvariantToString(o);
         }
+    }
+
+    /// <summary><paramref name="o"/>'s own <c>ToString()</c> under the invariant culture: records and tuples format
+    /// their members with the current culture (1,5 in German), which would differ from host to host.</summary>
+    internal static string InvariantToString(object o)
+    {
+        var culture = CultureInfo.CurrentCulture;
+        if (ReferenceEquals(culture, CultureInfo.InvariantCulture)) return o.ToString() ?? o.GetType().Name;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try { return o.ToString() ?? o.GetType().Name; }
+        finally { CultureInfo.CurrentCulture = culture; }
     }
 
     private static bool HasOwnToString(Type t) =>

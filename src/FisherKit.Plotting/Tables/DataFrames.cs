@@ -117,7 +117,7 @@ public static class DataFrames
         null => null,
         string s => s,
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString(),
+        _ => Formatting.DefaultFormatters.InvariantToString(value),
     };
 
     private static void CheckNames(IReadOnlyList<string> names, string parameter)

@@ -36,6 +36,27 @@ public class DataFrameTests
         Assert.Throws<ArgumentException>(() => DataFrames.FromRecords(new Run?[] { null }));
     }
 
+    public record Interval(double Low, double High);
+
+    public record Fit(string Name, Interval Range);
+
+    [Fact]
+    public void Text_columns_of_records_are_culture_invariant()
+    {
+        var before = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("de-DE");
+            var table = DataFrames.FromRecords([new Fit("a", new Interval(0.5, 1.25))]);
+            Assert.Equal("Interval { Low = 0.5, High = 1.25 }", table["Range"][0]);
+            Assert.Equal("Name,Range\na,\"Interval { Low = 0.5, High = 1.25 }\"\n", table.ToCsv());
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = before;
+        }
+    }
+
     [Fact]
     public void Rows_of_text_become_text_columns_and_a_short_row_is_named()
     {
