@@ -12,7 +12,7 @@ public enum SampleMeasure
     /// <summary>Entropy of the averaged prediction, H(p̄) (total predictive uncertainty).</summary>
     PredictiveEntropy,
 
-    /// <summary>Variation ratio 1 − (number of samples voting for the modal class)/S.</summary>
+    /// <summary>Freeman's variation ratio 1 − (number of samples voting for the modal class)/S (active learning's <c>VariationRatios</c> acquisition uses Gal et al.'s 1 − max_c p̄_c instead).</summary>
     VariationRatio,
 
     /// <summary>Mean over classes of the standard deviation over samples of p_c (Gal et al. 2017's "mean STD").</summary>
