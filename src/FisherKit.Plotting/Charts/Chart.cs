@@ -8,12 +8,20 @@ namespace FisherKit.Plotting;
 public static partial class Chart
 {
     /// <summary>A line through (x, y).</summary>
-    public static Figure Line(DataArray x, DataArray y, string? name = null, string? title = null) =>
-        new([new Scatter { X = x, Y = y, Name = name, Mode = ScatterMode.Lines }], Titled(title));
+    /// <exception cref="ArgumentException">x and y differ in length.</exception>
+    public static Figure Line(DataArray x, DataArray y, string? name = null, string? title = null)
+    {
+        SameLength(("x", x), ("y", y));
+        return new([new Scatter { X = x, Y = y, Name = name, Mode = ScatterMode.Lines }], Titled(title));
+    }
 
     /// <summary>Markers at (x, y).</summary>
-    public static Figure Points(DataArray x, DataArray y, string? name = null, string? title = null) =>
-        new([new Scatter { X = x, Y = y, Name = name, Mode = ScatterMode.Markers }], Titled(title));
+    /// <exception cref="ArgumentException">x and y differ in length.</exception>
+    public static Figure Points(DataArray x, DataArray y, string? name = null, string? title = null)
+    {
+        SameLength(("x", x), ("y", y));
+        return new([new Scatter { X = x, Y = y, Name = name, Mode = ScatterMode.Markers }], Titled(title));
+    }
 
     /// <summary>Markers with vertical error bars of half-length <paramref name="error"/>.</summary>
     public static Figure PointsWithErrors(DataArray x, DataArray y, DataArray error, string? name = null, string? title = null)
