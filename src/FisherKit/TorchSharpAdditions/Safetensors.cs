@@ -40,6 +40,8 @@ public static class Safetensors
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(tensors);
+        if (metadata?.FirstOrDefault(kv => kv.Value is null) is { Key: { } nullKey })
+            throw new ArgumentException($"Metadata \"{nullKey}\" is null; safetensors metadata values are strings.", nameof(metadata));
         var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
         var header = new Dictionary<string, object>();
         if (metadata is { Count: > 0 }) header["__metadata__"] = metadata;
@@ -157,6 +159,8 @@ public static class Safetensors
         if (n > MaxHeaderBytes || (long)n > file.Length - 8) throw Corrupt(path, $"the header claims {n} bytes but the file has {file.Length - 8} after the length field (truncated or not a safetensors file)");
         var dataStart = 8 + (long)n;
         var dataLength = file.Length - dataStart;
+        // JsonDocument checks the UTF-8 of strings only when they are read, with an InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(file.AsSpan(8, (int)n))) throw Corrupt(path, "the header is not valid UTF-8");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(file.AsMemory(8, (int)n)); }
         catch (JsonException e) { throw Corrupt(path, $"the header is not valid JSON ({e.Message})"); }
@@ -168,14 +172,15 @@ public static class Safetensors
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var prop in doc.RootElement.EnumerateObject())
             {
+                if (!names.Add(prop.Name)) throw Corrupt(path, $"the name \"{prop.Name}\" occurs twice in the header");
                 if (prop.Name == "__metadata__")
                 {
                     if (prop.Value.ValueKind != JsonValueKind.Object) throw Corrupt(path, "__metadata__ is not an object");
                     foreach (var m in prop.Value.EnumerateObject())
-                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : throw Corrupt(path, $"metadata \"{m.Name}\" is not a string");
+                        if (!metadata.TryAdd(m.Name, m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : throw Corrupt(path, $"metadata \"{m.Name}\" is not a string")))
+                            throw Corrupt(path, $"metadata \"{m.Name}\" occurs twice");
                     continue;
                 }
-                if (!names.Add(prop.Name)) throw Corrupt(path, $"the name \"{prop.Name}\" occurs twice in the header");
                 entries.Add(ParseEntry(prop, path));
             }
             // Offsets must tile the data buffer exactly: sorted, no gaps, no overlap, ending at its end.
@@ -208,7 +213,7 @@ public static class Safetensors
         }
         if (!v.TryGetProperty("data_offsets", out var offEl) || offEl.ValueKind != JsonValueKind.Array || offEl.GetArrayLength() != 2)
             throw Corrupt(path, $"entry \"{prop.Name}\" has no [begin, end] data_offsets");
-        if (!offEl[0].TryGetInt64(out var begin) || !offEl[1].TryGetInt64(out var end) || begin < 0 || end < begin)
+        if (offEl[0].ValueKind != JsonValueKind.Number || offEl[1].ValueKind != JsonValueKind.Number || !offEl[0].TryGetInt64(out var begin) || !offEl[1].TryGetInt64(out var end) || begin < 0 || end < begin)
             throw Corrupt(path, $"entry \"{prop.Name}\" has invalid data_offsets");
         long bytes;
         try

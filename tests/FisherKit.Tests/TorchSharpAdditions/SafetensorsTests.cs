@@ -144,6 +144,8 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Throws<ObjectDisposedException>(() => Safetensors.Save(path, new Dictionary<string, Tensor> { ["a"] = ones(3) * 2, ["b"] = gone }));
         Assert.Throws<NotSupportedException>(() => Safetensors.Save(path, new Dictionary<string, Tensor> { ["a"] = ones(3) * 2, ["c"] = ones([2], complex64) }));
         Assert.Contains("__metadata__", Assert.Throws<ArgumentException>(() => Safetensors.Save(path, new Dictionary<string, Tensor> { ["__metadata__"] = ones(1) })).Message);
+        // A null metadata value was written as JSON null, and the file that replaced the good one could not be read back.
+        Assert.Contains("\"note\" is null", Assert.Throws<ArgumentException>(() => Safetensors.Save(path, new Dictionary<string, Tensor> { ["a"] = ones(3) * 2 }, new Dictionary<string, string> { ["note"] = null! })).Message);
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal([path], Directory.GetFiles(_dir.Path));
     }
@@ -199,6 +201,11 @@ public sealed class SafetensorsTests : IDisposable
         { "metadata that is not a string map", "metadata \"k\" is not a string" },
         { "a name given twice", "occurs twice" },
         { "a valid header in front of a truncated file", "the header claims" },
+        { "a header that is not UTF-8", "not valid UTF-8" },
+        { "data_offsets that are not numbers", "invalid data_offsets" },
+        { "data_offsets with null", "invalid data_offsets" },
+        { "a metadata key given twice", "metadata \"k\" occurs twice" },
+        { "__metadata__ given twice", "the name \"__metadata__\" occurs twice" },
     };
 
     [Theory, MemberData(nameof(Corrupt))]
@@ -225,6 +232,11 @@ public sealed class SafetensorsTests : IDisposable
             "metadata that is not a string map" => MakeFile("{\"__metadata__\":{\"k\":1},\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8),
             "a name given twice" => MakeFile("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8),
             "a valid header in front of a truncated file" => File.ReadAllBytes(Path.Combine(Reference.Folder, "python_written.safetensors"))[..200],
+            "a header that is not UTF-8" => NotUtf8(),
+            "data_offsets that are not numbers" => MakeFile("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[\"0\",\"8\"]}}", 8),
+            "data_offsets with null" => MakeFile("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[null,8]}}", 8),
+            "a metadata key given twice" => MakeFile("{\"__metadata__\":{\"k\":\"1\",\"k\":\"2\"},\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8),
+            "__metadata__ given twice" => MakeFile("{\"__metadata__\":{\"k\":\"1\"},\"__metadata__\":{\"k\":\"2\"},\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8),
             _ => throw new ArgumentException(what),
         };
         var path = _dir.File("corrupt.safetensors");
@@ -233,6 +245,15 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Contains("not a valid safetensors file", e.Message);
         Assert.Contains(path, e.Message);
         Assert.Contains(mention, e.Message);
+    }
+
+    /// <summary>The good file with the tensor's name "a" replaced by the byte 0xFF, which is not UTF-8 (was an InvalidOperationException without the file's name).</summary>
+    private static byte[] NotUtf8()
+    {
+        var bytes = MakeFile(Good, 8);
+        Assert.Equal((byte)'a', bytes[8 + 2]);
+        bytes[8 + 2] = 0xFF;
+        return bytes;
     }
 
     [Fact]
