@@ -16,7 +16,7 @@ namespace FisherKit.Plotting.Tables;
 /// var table = DataFrames.FromRows(["method", "note"], [["random", "the reference, \"BL\""]]);
 /// table.ToCsv()                        // "method,note\nrandom,\"the reference, \"\"BL\"\"\"\n"
 /// table.WriteCsv("out/tables/methods.csv");
-/// DataFrame.LoadCsv("out/tables/methods.csv")   // reads it back
+/// DataFrameCsv.ReadCsv("out/tables/methods.csv")   // reads it back, in any culture
 /// </code>
 /// </example>
 public static class DataFrameCsv
@@ -46,6 +46,31 @@ public static class DataFrameCsv
         ArgumentNullException.ThrowIfNull(table);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         AtomicFile.WriteAllText(path, table.ToCsv());
+    }
+
+    /// <summary>
+    /// Reads a file written by <see cref="WriteCsv"/>: <see cref="DataFrame.LoadCsv(string, char, bool, string[], Type[], int, int, bool, Encoding, bool, CultureInfo)"/>
+    /// with the invariant culture (by default it reads numbers in the current culture, so in a German kernel
+    /// "0.5" becomes 5), and, where <paramref name="dataTypes"/> is not given, columns of numbers read as
+    /// <see cref="double"/> (LoadCsv guesses <see cref="float"/>, which drops digits).
+    /// </summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="dataTypes">The type of each column; null: <see cref="bool"/>, <see cref="double"/> or
+    /// <see cref="string"/>, guessed from the values.</param>
+    public static DataFrame ReadCsv(string path, Type[]? dataTypes = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        using var stream = File.OpenRead(path);
+        return DataFrame.LoadCsv(stream, dataTypes: dataTypes, guessRows: int.MaxValue, encoding: Encoding.UTF8,
+            cultureInfo: CultureInfo.InvariantCulture, guessTypeFunction: Guess);
+    }
+
+    private static Type Guess(IEnumerable<string?> values)
+    {
+        var present = values.Where(v => !string.IsNullOrEmpty(v)).ToArray();
+        if (present.Length > 0 && present.All(v => bool.TryParse(v, out _))) return typeof(bool);
+        if (present.All(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _))) return typeof(double);
+        return typeof(string);
     }
 
     /// <summary>One CSV field.</summary>

@@ -113,6 +113,36 @@ public class DataFrameTests
     }
 
     [Fact]
+    public void Csv_reads_back_every_digit_in_a_german_culture()
+    {
+        var before = System.Globalization.CultureInfo.CurrentCulture;
+        var dir = Path.Combine(Path.GetTempPath(), "fisherkit-csv-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("de-DE");
+            double?[] values = [0.5, 1.0 / 3, 1234.5, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e-300, null];
+            var table = new DataFrame(
+                new DoubleDataFrameColumn("x", values),
+                new StringDataFrameColumn("name", values.Select((_, i) => i == 1 ? "a, \"b\"" : "n" + i)),
+                new BooleanDataFrameColumn("ok", values.Select((_, i) => (bool?)(i % 2 == 0))));
+            var path = Path.Combine(dir, "t.csv");
+            table.WriteCsv(path);
+            foreach (var back in new[] { DataFrameCsv.ReadCsv(path), DataFrameCsv.ReadCsv(path, [typeof(double), typeof(string), typeof(bool)]) })
+            {
+                Assert.IsType<DoubleDataFrameColumn>(back["x"]);
+                Assert.Equal(values, back["x"].Cast<double?>());
+                Assert.Equal(table["name"].Cast<string>(), back["name"].Cast<string>());
+                Assert.Equal(table["ok"].Cast<bool?>(), back["ok"].Cast<bool?>());
+            }
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = before;
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_dataframe_shows_as_the_html_table_of_dotnet_interactive()
     {
         var table = DataFrames.FromRecords(Runs.Take(1));
