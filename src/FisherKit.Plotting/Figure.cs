@@ -44,8 +44,16 @@ public sealed record Figure
     public static Figure FromJson(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var dto = JsonSerializer.Deserialize<FigureJson>(json, PlotlyJson.Options) ?? throw new JsonException("The JSON text is null, not a figure.");
-        return new Figure(dto.Data ?? throw new JsonException("The figure has no 'data' array."), dto.Layout);
+        try
+        {
+            var dto = JsonSerializer.Deserialize<FigureJson>(json, PlotlyJson.Options) ?? throw new JsonException("The JSON text is null, not a figure.");
+            return new Figure(dto.Data ?? throw new JsonException("The figure has no 'data' array."), dto.Layout);
+        }
+        catch (Exception e) when (e is NotSupportedException or ArgumentException)
+        {
+            // A trace without "type" (the serializer's NotSupportedException), a null trace, rows of z of unequal length.
+            throw new JsonException("The text is not a figure FisherKit can read: " + e.Message, e);
+        }
     }
 
     private sealed record FigureJson(IReadOnlyList<Trace>? Data, Layout? Layout);

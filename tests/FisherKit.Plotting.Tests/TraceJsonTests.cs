@@ -126,6 +126,17 @@ public class TraceJsonTests
         Assert.IsType<Box>(back.Data[1]);
     }
 
+    [Theory]
+    [InlineData("""{"data": [{"x": [1]}]}""", "type discriminator")]          // a trace without "type"
+    [InlineData("""{"data": [null]}""", "Trace 0 is null")]
+    [InlineData("""{"data": [{"type": "heatmap", "z": [[1, 2], [3]]}]}""", "Row 1 has 1 values")]
+    [InlineData("""{"layout": {}}""", "no 'data' array")]
+    public void Json_that_is_not_a_figure_is_refused_with_a_JsonException(string json, string reason)
+    {
+        var e = Assert.Throws<System.Text.Json.JsonException>(() => Figure.FromJson(json));
+        Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Reversed_image_axes_survive_reading_back_from_json()
     {
