@@ -66,9 +66,12 @@ internal static class TensorFormatting
             var take = (int)Math.Min(count, PreviewLimit);
             var head = t.detach().reshape(-1).narrow(0, 0, take).cpu();
             var kind = head.dtype;
+            // Integers are read as Int64: through Float64, values beyond 2^53 (ids, hashes, seeds) lost digits.
             string[] values = kind == ScalarType.Bool
                 ? head.data<bool>().ToArray().Select(b => b ? "true" : "false").ToArray()
-                : head.to_type(ScalarType.Float64).data<double>().ToArray().Select(v => Number(v, kind)).ToArray();
+                : IsInteger(kind)
+                    ? head.to_type(ScalarType.Int64).data<long>().ToArray().Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray()
+                    : head.to_type(ScalarType.Float64).data<double>().ToArray().Select(v => Number(v, kind)).ToArray();
             var more = count - take;
             var prefix = t.dim() > 1 ? "values (row-major): " : "values: ";
             return prefix + string.Join(", ", values) + (more > 0 ? string.Create(CultureInfo.InvariantCulture, $", … ({more:N0} more)") : "");
@@ -79,10 +82,11 @@ internal static class TensorFormatting
         }
     }
 
+    private static bool IsInteger(ScalarType kind) =>
+        kind is ScalarType.Byte or ScalarType.Int8 or ScalarType.Int16 or ScalarType.Int32 or ScalarType.Int64;
+
     private static string Number(double v, ScalarType kind) => kind switch
     {
-        ScalarType.Byte or ScalarType.Int8 or ScalarType.Int16 or ScalarType.Int32 or ScalarType.Int64
-            => v.ToString("0", CultureInfo.InvariantCulture),
         ScalarType.Float64 => v.ToString("G8", CultureInfo.InvariantCulture),
         _ => v.ToString("G5", CultureInfo.InvariantCulture),
     };

@@ -20,6 +20,24 @@ public sealed class FormattingTests
     }
 
     [Fact]
+    public void Tensors_of_every_dtype_and_shape_show_their_values()
+    {
+        using var scope = NewDisposeScope();
+        // Int64 beyond 2^53 (ids, hashes, seeds) keeps every digit.
+        Assert.Equal("[2], type = Int64, device = cpu\nvalues: 9007199254740993, -9223372036854775808",
+            TensorFormatting.Text(tensor(new[] { 9007199254740993L, long.MinValue })));
+        Assert.EndsWith("values: 255, 0", TensorFormatting.Text(tensor(new byte[] { 255, 0 })), StringComparison.Ordinal);
+        Assert.EndsWith("values: -128", TensorFormatting.Text(tensor(new sbyte[] { -128 })), StringComparison.Ordinal);
+        Assert.Equal("[], type = Float64, device = cpu\nvalues: 2.5", TensorFormatting.Text(tensor(2.5)));
+        Assert.EndsWith("values: NaN, Infinity, -Infinity, -0", TensorFormatting.Text(tensor(new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity, -0f })), StringComparison.Ordinal);
+        Assert.EndsWith("values: 0.33325, 65504", TensorFormatting.Text(tensor(new[] { 1f / 3, 65504f }).to_type(ScalarType.Float16)), StringComparison.Ordinal);
+        Assert.EndsWith("values: 0.33398", TensorFormatting.Text(tensor(new[] { 1f / 3 }).to_type(ScalarType.BFloat16)), StringComparison.Ordinal);
+        Assert.EndsWith("values: 1, 2", TensorFormatting.Text(ones(2, requires_grad: true) * tensor(new[] { 1f, 2 })), StringComparison.Ordinal);
+        Assert.EndsWith("values (row-major): 0, 2, 1, 3", TensorFormatting.Text(arange(4).reshape(2, 2).t()), StringComparison.Ordinal);
+        Assert.Equal("[2], type = ComplexFloat32, device = cpu", TensorFormatting.Text(complex(ones(2), zeros(2))));
+    }
+
+    [Fact]
     public void A_disposed_tensor_says_so()
     {
         var t = ones(2);
