@@ -97,7 +97,7 @@ public sealed class TrainingHistory
             var node = JsonNode.Parse(json) ?? throw new InvalidDataException("The training history is empty (JSON null).");
             if (node is JsonArray)
             {
-                var old = node.Deserialize<List<TrainingRecord>>(Json) ?? [];
+                var old = NoNulls(node.Deserialize<List<TrainingRecord>>(Json) ?? []);
                 return new TrainingHistory(old.Select(r => r with { EndOfEpoch = r.EpochProgress == r.Epoch }), loss: "cross-entropy");
             }
             if (node is JsonObject o && o["format"] is null && o["Epochs"] is JsonArray)
@@ -105,17 +105,24 @@ public sealed class TrainingHistory
             var stored = node.Deserialize<Stored>(Json);
             if (stored is null || stored.Format != Format)
                 throw new InvalidDataException($"The training history has format \"{stored?.Format}\", expected \"{Format}\".");
-            return new TrainingHistory(stored.Records ?? [], stored.StepLosses, stored.Loss);
+            return new TrainingHistory(NoNulls(stored.Records ?? []), stored.StepLosses, stored.Loss);
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"The training history is not valid JSON: {e.Message}", e);
         }
+        catch (ArgumentException e)   // a property given twice ("An item with the same key has already been added")
+        {
+            throw new InvalidDataException($"The training history is not valid: {e.Message}", e);
+        }
     }
+
+    private static IReadOnlyList<T> NoNulls<T>(IReadOnlyList<T?> items) where T : class =>
+        items.Any(r => r is null) ? throw new InvalidDataException("The training history holds a null record.") : [.. items.Select(r => r!)];
 
     private static TrainingHistory FromRegressionHistory(RegressionHistory old)
     {
-        var epochs = old.Epochs ?? [];
+        var epochs = NoNulls(old.Epochs ?? []);
         var steps = old.StepLosses ?? [];
         long perEpoch = epochs.Count == 0 ? 0 : steps.Count / epochs.Count;
         var records = epochs.Select(e => new TrainingRecord(e.Epoch, e.Epoch * perEpoch, e.Epoch, e.TrainLoss, null, e.ValidationLoss, null, double.NaN, e.ElapsedSeconds)

@@ -167,6 +167,28 @@ public sealed class ResultCacheTests : IDisposable
         Assert.True(FitOrLoad(third).FromCache);
     }
 
+    [Theory]
+    [InlineData("[null]")]
+    [InlineData("[{\"Epoch\":1},null]")]
+    [InlineData("{\"Epochs\":[null]}")]
+    [InlineData("{\"format\":\"fisherkit-training-history/2\",\"records\":[null]}")]
+    [InlineData("{\"format\":\"fisherkit-training-history/2\",\"format\":\"fisherkit-training-history/2\"}")]
+    public void A_history_that_is_JSON_but_damaged_is_retrained_with_a_message(string history)
+    {
+        // These made LoadOrTrain fail (NullReferenceException, ArgumentException) or loaded a null record.
+        Assert.Throws<InvalidDataException>(() => TrainingHistory.FromJson(history));
+        using var first = TinyTraining.Spec().Build(seed: 0);
+        var a = FitOrLoad(first);
+        File.WriteAllText(Cache.Open(a.Key!).PathOf(ResultCache.HistoryFile), history);
+        using var second = TinyTraining.Spec().Build(seed: 0);
+        var b = FitOrLoad(second);
+        Assert.False(b.FromCache);
+        Assert.Contains("could not be read", _log.ToString());
+        Assert.Equal(TinyTraining.Weights(first), TinyTraining.Weights(second));
+        using var third = TinyTraining.Spec().Build(seed: 0);
+        Assert.True(FitOrLoad(third).FromCache);
+    }
+
     [Fact]
     public void Weights_that_do_not_fit_the_model_are_not_loaded_and_the_model_is_unchanged()
     {
