@@ -16,6 +16,10 @@ public class ParameterTests
     [InlineData("nan", "double", "double.NaN")]
     [InlineData("2.50", "decimal", "2.50m")]
     [InlineData("null", "string?", "(string?)null")]
+    [InlineData("5", "int?", "(int?)5")]
+    [InlineData("0.5", "double?", "(double?)0.5")]
+    [InlineData("true", "bool ?", "(bool?)true")]
+    [InlineData("x", "string?", "\"x\"")]
     [InlineData("a \"quoted\"\\path\n", "string", "\"a \\\"quoted\\\"\\\\path\\n\"")]
     [InlineData("true", null, "true")]
     [InlineData("7", "var", "7")]
@@ -54,6 +58,8 @@ public class ParameterTests
     {
         Assert.Throws<ParameterException>(() => Parameters.ParseAssignments(["novalue"]));
         Assert.Throws<ParameterException>(() => Parameters.ParseAssignments(["1bad=2"]));
+        Assert.Contains("keyword", Assert.Throws<ParameterException>(() => Parameters.ParseAssignments(["class=2"])).Message); // 'var class = 2;' does not compile
+        Assert.Equal("2", Parameters.ParseAssignments(["async=2"])["async"]); // a contextual keyword is a fine name
         Assert.Equal("a=b", Parameters.ParseAssignments(["x=a=b"])["x"]);
     }
 }

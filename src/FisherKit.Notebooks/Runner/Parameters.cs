@@ -12,7 +12,7 @@ namespace FisherKit.Notebooks.Runner;
 /// <c>injected-parameters</c> right after it, of <c>var name = literal;</c> lines (a later
 /// submission may declare a name again). Literals follow the declared type: <c>-p lr=1</c> for
 /// <c>double lr</c> gives <c>1.0</c>, for <c>long n</c> gives <c>1L</c>; strings are escaped;
-/// <c>null</c> gives a typed null for nullable declarations.
+/// <c>null</c> gives a typed null for nullable declarations, and other values keep the nullable type (<c>(int?)5</c>).
 /// </summary>
 public static class Parameters
 {
@@ -23,7 +23,7 @@ public static class Parameters
     public const string InjectedTag = "injected-parameters";
 
     /// <summary>Parses <c>name=value</c> pairs.</summary>
-    /// <exception cref="ParameterException">A pair has no '=' or the name is not a C# identifier.</exception>
+    /// <exception cref="ParameterException">A pair has no '=' or the name is not a C# identifier (or is a keyword).</exception>
     public static IReadOnlyDictionary<string, string> ParseAssignments(IEnumerable<string> assignments)
     {
         ArgumentNullException.ThrowIfNull(assignments);
@@ -33,7 +33,8 @@ public static class Parameters
             var eq = a.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0) throw new ParameterException($"Parameter '{a}' must look like name=value.");
             var name = a[..eq].Trim();
-            if (!SyntaxFacts.IsValidIdentifier(name)) throw new ParameterException($"Parameter name '{name}' is not a C# identifier.");
+            if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
+                throw new ParameterException($"Parameter name '{name}' is not a C# identifier{(SyntaxFacts.IsValidIdentifier(name) ? " (it is a keyword)" : "")}.");
             result[name] = a[(eq + 1)..];
         }
         return result;
@@ -88,6 +89,8 @@ public static class Parameters
         var nullable = type is not null && type.EndsWith('?');
         var bare = nullable ? type![..^1] : type;
         if (nullable && raw == "null") return $"({type})null";
+        // A value for T? keeps the declared type: 'var seed = 5;' would make it an int, and 'seed ?? 0' stop compiling.
+        if (nullable && bare is not ("string" or "String" or "System.String")) return $"({type}){ToLiteral(name, raw, bare)}";
         var inv = CultureInfo.InvariantCulture;
         switch (bare)
         {
