@@ -136,6 +136,19 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cell_that_calls_Environment_Exit_is_reported_as_such_not_as_a_native_crash()
+    {
+        var json = Notebooks.Json(Notebooks.Cell("var x = 1;"), Notebooks.Cell("Environment.Exit(3);"), Notebooks.Cell("2"));
+        var (result, nb) = await Run(json, worker: true, timeout: TimeSpan.FromSeconds(60));
+        Assert.Equal(RunStatus.Crashed, result.Status);
+        Assert.Equal(3, result.Failed!.CellNumber);
+        Assert.Contains("exit code 3", result.Failed.ErrorValue);
+        Assert.Contains("Environment.Exit", result.Failed.ErrorValue);
+        Assert.DoesNotContain("native crash", result.Failed.ErrorValue);
+        Assert.Equal("not-run", (string?)CodeCells(nb)[2]!["metadata"]!["fisherkit"]!["status"]);
+    }
+
+    [Fact]
     public async Task A_native_abort_in_the_worker_quotes_libtorchs_what_text_even_after_a_long_stack()
     {
         // What libtorch prints before abort(): the what() text, then a stack longer than the tail a message can show.
