@@ -92,12 +92,25 @@ public sealed class RunnerTests : IDisposable
     [Theory]
     [InlineData("{ \"cells\": [", "not valid JSON")]
     [InlineData("{\"nbformat\": 3, \"cells\": []}", "only nbformat 4")]
+    [InlineData("{\"nbformat\": 4, \"nbformat\": 4, \"cells\": []}", "nbformat")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": 5}]}", "cell 1 has no source")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": [\"1 +\", 2]}]}", "cell 1 has no source")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": 7, \"source\": \"1\"}]}", "cell 1 is not an object with a cell_type")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": \"1\", \"metadata\": {\"tags\": [1]}}]}", "tags of cell 1")]
     public async Task Malformed_notebooks_are_refused_and_nothing_is_written(string json, string message)
     {
         var e = await Assert.ThrowsAsync<NotebookFormatException>(() => Run(json));
         Assert.Contains(message, e.Message);
         Assert.Equal(json, File.ReadAllText(_dir.File("nb.ipynb")));
         Assert.False(File.Exists(_dir.File("out/nb.ipynb")));
+    }
+
+    [Fact]
+    public async Task A_kernelspec_with_fields_that_are_not_text_does_not_stop_the_run()
+    {
+        var json = "{\"nbformat\": 4, \"metadata\": {\"kernelspec\": {\"name\": 5, \"language\": [\"C#\"]}}, \"cells\": [{\"cell_type\": \"code\", \"source\": \"1 + 1\"}]}";
+        var (result, _) = await Run(json);
+        Assert.Equal(RunStatus.Succeeded, result.Status);
     }
 
     [Fact]

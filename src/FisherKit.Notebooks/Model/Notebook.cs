@@ -51,7 +51,8 @@ public sealed class Notebook
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
+            // A key given twice made the first look-up throw ArgumentException (an unhandled abort of the run).
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -63,10 +64,13 @@ public sealed class Notebook
         if (root["cells"] is not JsonArray cells) throw new NotebookFormatException($"{name}: the 'cells' array is missing.");
         for (var i = 0; i < cells.Count; i++)
         {
-            if (cells[i] is not JsonObject c || c["cell_type"] is not JsonValue)
+            // Fields of the wrong JSON type (a number as source, line or tag) made reading them throw InvalidOperationException.
+            if (cells[i] is not JsonObject c || !IsString(c["cell_type"]))
                 throw new NotebookFormatException($"{name}: cell {i + 1} is not an object with a cell_type.");
-            if (c["source"] is not (JsonValue or JsonArray))
-                throw new NotebookFormatException($"{name}: cell {i + 1} has no source.");
+            if (!IsString(c["source"]) && !(c["source"] is JsonArray lines && lines.All(IsString)))
+                throw new NotebookFormatException($"{name}: cell {i + 1} has no source (a string or a list of strings).");
+            if ((c["metadata"] as JsonObject)?["tags"] is { } tags && !(tags is JsonArray list && list.All(IsString)))
+                throw new NotebookFormatException($"{name}: the tags of cell {i + 1} are not a list of strings.");
         }
         var nb = new Notebook(root, path);
         nb.CheckLanguage(name);
@@ -75,11 +79,15 @@ public sealed class Notebook
 
     /// <summary>The kernel language recorded in the metadata (null when none is recorded).</summary>
     public string? KernelLanguage =>
-        (string?)(Metadata["kernelspec"] as JsonObject)?["language"] ?? (string?)(Metadata["language_info"] as JsonObject)?["name"];
+        StringOrNull((Metadata["kernelspec"] as JsonObject)?["language"]) ?? StringOrNull((Metadata["language_info"] as JsonObject)?["name"]);
+
+    private static bool IsString(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String;
+
+    private static string? StringOrNull(JsonNode? node) => IsString(node) ? (string?)node : null;
 
     private void CheckLanguage(string name)
     {
-        var kernel = (string?)(Metadata["kernelspec"] as JsonObject)?["name"];
+        var kernel = StringOrNull((Metadata["kernelspec"] as JsonObject)?["name"]);
         var language = KernelLanguage;
         var isCSharp = kernel is null or ".net-csharp" ||
                        (language is not null && (language.Equals("C#", StringComparison.OrdinalIgnoreCase) || language.Equals("csharp", StringComparison.OrdinalIgnoreCase)));
