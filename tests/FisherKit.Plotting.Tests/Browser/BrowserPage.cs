@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace FisherKit.Plotting.Tests.Browser;
 
 /// <summary>What a real browser made of a page: each plotly figure's trace count, and errors.</summary>
-internal sealed record PageReport(IReadOnlyList<int> TracesPerFigure, IReadOnlyList<string> Errors);
+internal sealed record PageReport(IReadOnlyList<int> TracesPerFigure, IReadOnlyList<string> Errors, string? Evaluated = null);
 
 /// <summary>
 /// Loads a page in Debian's Chromium through Playwright (its bundled driver, the system browser as
@@ -18,7 +18,10 @@ internal static class BrowserPage
         : !PlotlyJs.IsAvailable ? "plotly.js is not installed (environment/setup.sh fetches it); browser test skipped."
         : null;
 
-    public static async Task<PageReport> LoadAsync(string htmlFile)
+    /// <param name="htmlFile">The page.</param>
+    /// <param name="evaluate">A JavaScript function run once the figures are drawn; its result (a string or a
+    /// promise of one) is <see cref="PageReport.Evaluated"/>.</param>
+    public static async Task<PageReport> LoadAsync(string htmlFile, string? evaluate = null)
     {
         using var playwright = await Playwright.CreateAsync();
         var profileArgs = Chromium.HeadlessArguments("unused").Where(a => !a.StartsWith("--user-data-dir", StringComparison.Ordinal) && a != "--headless");
@@ -41,6 +44,7 @@ internal static class BrowserPage
             null, new PageWaitForFunctionOptions { Timeout = 60_000 });
         var counts = await page.EvaluateAsync<int[]>(
             "() => [...document.querySelectorAll('.fisherkit-figure')].map(e => e.querySelectorAll('.trace, g.hm, g.contour, g.imagelayer image').length)");
-        return new PageReport(counts, errors);
+        var evaluated = evaluate is null ? null : await page.EvaluateAsync<string>(evaluate);
+        return new PageReport(counts, errors, evaluated);
     }
 }

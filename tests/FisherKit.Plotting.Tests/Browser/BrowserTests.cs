@@ -29,4 +29,59 @@ public class BrowserTests(ITestOutputHelper output)
             dir.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Hostile_labels_show_as_text_and_run_no_script()
+    {
+        if (BrowserPage.SkipReason is { } reason) { output.WriteLine(reason); Console.WriteLine(reason); return; }
+        // Each payload sets window.pwned if it runs: in titles, legend and hover names, categories, annotations.
+        const string img = "<img src=x onerror=\"window.pwned='img'\">";
+        const string script = "</script><script>window.pwned='script'</script>";
+        const string link = "<a href=\"javascript:window.pwned='link'\">click</a>";
+        var hostile = $"{img} {script} {link} \"quotes' $\\alpha$ µm \u2028";
+        var figure = Chart.Bar(new[] { img, script, link }, new[] { 1.0, 2, 3 }, name: hostile, title: hostile)
+            .AddTraces(new Scatter { X = new[] { img, script }, Y = new[] { 1.0, 2 }, Name = link, Text = new[] { script, img }, HoverTemplate = img + "%{text}<extra>" + script + "</extra>" })
+            .WithAxisTitles(script, link)
+            .AddAnnotation(new Annotation { Text = hostile, X = 1, Y = 2 });
+        var dir = Directory.CreateTempSubdirectory("fk-browser-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "page.html");
+            File.WriteAllText(file, HtmlPage.Render([figure], hostile));
+            // Hover every point (hover labels are drawn from names and templates), click every link plotly drew.
+            var report = await BrowserPage.LoadAsync(file, """
+                async () => {
+                    const el = document.querySelector('.fisherkit-figure');
+                    for (const [c, n] of [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1]]) {
+                        window.Plotly.Fx.hover(el, [{ curveNumber: c, pointNumber: n }]);
+                        await new Promise(r => setTimeout(r, 50));
+                    }
+                    for (const a of document.querySelectorAll('a')) a.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+                    await new Promise(r => setTimeout(r, 200));
+                    const hrefs = [...document.querySelectorAll('a')].map(a => a.getAttribute('href') || a.getAttribute('xlink:href') || '');
+                    return JSON.stringify({
+                        pwned: window.pwned || null,
+                        images: document.querySelectorAll('img').length,
+                        scripts: document.querySelectorAll('script').length,
+                        javascriptLinks: hrefs.filter(h => /^\s*javascript:/i.test(h)).length,
+                        title: document.title,
+                        text: document.querySelector('.gtitle')?.textContent || '',
+                    });
+                }
+                """);
+            output.WriteLine(report.Evaluated);
+            Assert.Empty(report.Errors);
+            Assert.Equal([2], report.TracesPerFigure);
+            var result = System.Text.Json.Nodes.JsonNode.Parse(report.Evaluated!)!;
+            Assert.Null((string?)result["pwned"]);
+            Assert.Equal(0, (int)result["images"]!);
+            Assert.Equal(0, (int)result["javascriptLinks"]!);
+            Assert.Equal(2, (int)result["scripts"]!);   // plotly.js and the figure's own: none injected
+            Assert.Equal(hostile, (string?)result["title"]);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
