@@ -30,6 +30,25 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Output_paths_that_cannot_be_written_or_would_clash_are_refused_before_running()
+    {
+        var json = Notebooks.Json(Notebooks.Cell("System.IO.File.WriteAllText(\"ran.txt\", \"x\");"));
+        Directory.CreateDirectory(_dir.File("a"));
+        Directory.CreateDirectory(_dir.File("b"));
+        File.WriteAllText(_dir.File("a/x.ipynb"), json);
+        File.WriteAllText(_dir.File("b/x.ipynb"), json);
+        var (code, _, err) = await Cli("run", _dir.File("a/x.ipynb"), _dir.File("b/x.ipynb"), "-o", _dir.File("out"), "--in-process", "--no-images");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("would all be written to", err);
+        File.WriteAllText(_dir.File("file"), "not a folder");
+        (code, _, err) = await Cli("run", _dir.File("a/x.ipynb"), "-o", _dir.File("file"), "--in-process", "--no-images");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("cannot write executed notebooks to", err);
+        Assert.False(File.Exists(_dir.File("a/ran.txt")));
+        Assert.Equal("not a folder", File.ReadAllText(_dir.File("file")));
+    }
+
+    [Fact]
     public async Task Help_names_the_command_fisherkit()
     {
         var (code, output, _) = await Cli("run", "--help");

@@ -122,6 +122,20 @@ public static class CommandLine
                 await error.WriteLineAsync($"fisherkit: the output {outputs[i]} would overwrite the source notebook; use --inplace to do that on purpose.").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
+        // Two sources of the same name (a/x.ipynb b/x.ipynb -o out): the second run replaced the first's executed copy.
+        foreach (var clash in inputs.Select((input, i) => (input, output: Path.GetFullPath(outputs[i]))).GroupBy(t => t.output).Where(g => g.Count() > 1))
+        {
+            await error.WriteLineAsync($"fisherkit: {string.Join(" and ", clash.Select(t => t.input))} would all be written to {clash.Key}; run them with different --output folders.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        // A folder that cannot be made (a file of that name, no permission) was found only when the executed notebook was saved: an unhandled exception after the whole run.
+        foreach (var dir in outputs.Select(o => Path.GetDirectoryName(Path.GetFullPath(o))!).Distinct())
+            try { Directory.CreateDirectory(dir); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"fisherkit: cannot write executed notebooks to {dir}: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
         var total = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < inputs.Length; i++)
         {
@@ -138,6 +152,11 @@ public static class CommandLine
             catch (Exception e) when (e is NotebookFormatException or ParameterException or FileNotFoundException)
             {
                 await error.WriteLineAsync($"fisherkit: {e.Message} (nothing was written; the source is unchanged)").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"fisherkit: could not write the executed notebook {outputs[i]}: {e.Message} (the source is unchanged)").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
             if (result.Failed is { } f)
