@@ -1,5 +1,7 @@
 using System.Globalization;
 using FisherKit.Plotting.Formatting;
+using FisherKit.Plotting.Tables;
+using Microsoft.Data.Analysis;
 
 namespace FisherKit.Plotting.Tests;
 
@@ -25,6 +27,24 @@ public class NumberFormatsTests
         {
             CultureInfo.CurrentCulture = before;
         }
+    }
+
+    [Fact]
+    public void Fixed_rounds_as_a_rounded_table_does()
+    {
+        // .NET's "F" format rounds exact binary midpoints to even (0.625 → "0.62") and the exact binary value
+        // otherwise (7.9795 → "7.979"), Math.Round midpoints away from zero (0.63, 7.98): a sentence and a
+        // rounded table disagreed on accuracies such as 5/8.
+        Assert.Equal("0.63", 0.625.Fixed(2));
+        Assert.Equal("3", 2.5.Fixed(0));
+        Assert.Equal("-3", (-2.5).Fixed(0));
+        Assert.Equal("62.5 %", 0.625.Percent(1));
+        Assert.Equal("1.000", 0.9995.Fixed(3));
+        var random = new Random(7);
+        var values = Enumerable.Range(0, 2000).Select(i => Math.Round((random.NextDouble() - 0.3) * 20, 4)).Append(0.8125).Append(7.9795).ToArray();
+        var rounded = new DataFrame(new DoubleDataFrameColumn("x", values)).Rounded(3);
+        for (var i = 0; i < values.Length; i++)
+            Assert.Equal(((double)rounded["x"][i]!).ToString("F3", CultureInfo.InvariantCulture), values[i].Fixed(3));
     }
 
     [Fact]

@@ -22,12 +22,15 @@ public static class NumberFormats
     /// <summary>The text of a missing value (NaN): an en dash.</summary>
     public const string Missing = "–";
 
-    /// <summary>Fixed-point with <paramref name="decimals"/> digits after the point: 0.87333 → "0.873" (3).</summary>
+    /// <summary>Fixed-point with <paramref name="decimals"/> digits after the point: 0.87333 → "0.873" (3). Rounds as
+    /// <see cref="Tables.DataFrames.Rounded"/> does (<see cref="Math.Round(double, int, MidpointRounding)"/>, midpoints
+    /// away from zero: 0.625 → "0.63" (2)), so a number in a sentence reads as in a rounded table.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="decimals"/> is outside 0…15.</exception>
     public static string Fixed(this double value, int decimals)
     {
         CheckDigits(decimals, 0, nameof(decimals));
-        return Special(value) ?? value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        return Special(value) ?? Math.Round(value, decimals, MidpointRounding.AwayFromZero)
+            .ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
     }
 
     /// <summary>At most <paramref name="digits"/> significant digits (general format, "G3" for 3):
