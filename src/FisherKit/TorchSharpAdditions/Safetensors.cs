@@ -104,6 +104,14 @@ public static class Safetensors
         return result;
     }
 
+    /// <summary>The string metadata of a safetensors file, whose header and sizes are checked as by <see cref="Load(string, Device?)"/>; no tensor is made.</summary>
+    internal static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"No safetensors file at {path}.", path);
+        return ParseHeader(File.ReadAllBytes(path), path).metadata;
+    }
+
     /// <summary>
     /// Writes the module's state (parameters and persistent buffers, by <c>state_dict()</c> name) to a
     /// safetensors file with the given string metadata; the file is replaced atomically.

@@ -12,7 +12,8 @@ namespace FisherKit.Training;
 /// repository, or <c>$FK_CACHE/trained</c> (<see cref="DataCache.Root"/>).
 /// </summary>
 /// <remarks>
-/// An entry counts only when its stored key equals the one asked for: one written by another engine
+/// An entry counts only when its stored key, and the copy of it in the weights' metadata
+/// (<see cref="KeyMetadata"/>), equal the one asked for: one written by another engine
 /// (see <see cref="CacheKey.Engine"/>), an unreadable or damaged one, or one without <c>key.json</c> (a
 /// write that never finished) is retrained and replaced, with a message on <see cref="Log"/> (standard
 /// error by default) that says why; it is never reused silently and never makes the caller fail. Every
@@ -38,6 +39,9 @@ public sealed record ResultCache
 
     /// <summary>The learning curves of a trained model in its entry.</summary>
     public const string HistoryFile = "history.json";
+
+    /// <summary>The metadata entry of <see cref="WeightsFile"/> that holds the key's <see cref="CacheKey.Text"/>, compared on load.</summary>
+    public const string KeyMetadata = "fisherkit.key";
 
     /// <summary>The folder of the cache under <see cref="DataCache.Root"/>.</summary>
     public const string FolderName = "trained";
@@ -131,7 +135,7 @@ public sealed record ResultCache
         }
         entry.Invalidate();
         var history = train();
-        model.SaveSafetensors(entry.PathOf(WeightsFile), new Dictionary<string, string> { ["fisherkit.key"] = key.Text });   // atomic
+        model.SaveSafetensors(entry.PathOf(WeightsFile), new Dictionary<string, string> { [KeyMetadata] = key.Text });   // atomic
         entry.WriteText(HistoryFile, history.ToJson());
         entry.Commit();
         return new TrainingRun(key, entry.Folder, history, FromCache: false, note);
@@ -156,6 +160,9 @@ public sealed record ResultCache
         try
         {
             var h = TrainingHistory.FromJson(File.ReadAllText(entry.PathOf(HistoryFile)));
+            // The weights carry the key they were trained for: two runs that wrote one folder at once can leave one's weights under the other's key.
+            if (Safetensors.ReadMetadata(entry.PathOf(WeightsFile)).TryGetValue(KeyMetadata, out var stored) && stored != entry.Key.Text)
+                return $"the weights in {entry.Folder} were made with {entry.Key.Difference(CacheKey.Parse(stored))}";
             model.LoadSafetensors(entry.PathOf(WeightsFile));
             history = h;
             return null;

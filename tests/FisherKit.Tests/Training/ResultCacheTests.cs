@@ -167,6 +167,27 @@ public sealed class ResultCacheTests : IDisposable
         Assert.True(FitOrLoad(third).FromCache);
     }
 
+    [Fact]
+    public void Weights_stored_for_another_key_are_retrained_even_under_a_matching_key_file()
+    {
+        // Two runs writing one folder at once (another engine or other data, same folder hash) can leave one run's
+        // weights beside the other's key.json; the weights were loaded silently.
+        using var first = TinyTraining.Spec().Build(seed: 0);
+        var a = FitOrLoad(first);
+        var entry = Cache.Open(a.Key!);
+        using (var other = TinyTraining.Spec().Build(seed: 5))
+            other.SaveSafetensors(entry.PathOf(ResultCache.WeightsFile), new Dictionary<string, string> { [ResultCache.KeyMetadata] = a.Key!.WithEngine(OtherEngine).Text });
+        Assert.True(Cache.Open(a.Key!).IsValid);
+        using var second = TinyTraining.Spec().Build(seed: 0);
+        var b = FitOrLoad(second);
+        Assert.False(b.FromCache);
+        Assert.Contains("weights", b.Note);
+        Assert.Contains(OtherEngine, _log.ToString());
+        Assert.Equal(TinyTraining.Weights(first), TinyTraining.Weights(second));
+        using var third = TinyTraining.Spec().Build(seed: 0);
+        Assert.True(FitOrLoad(third).FromCache);
+    }
+
     [Theory]
     [InlineData("[null]")]
     [InlineData("[{\"Epoch\":1},null]")]
@@ -199,6 +220,7 @@ public sealed class ResultCacheTests : IDisposable
         var entry = Cache.Open(key);
         Directory.CreateDirectory(entry.Folder);
         foreach (var f in Directory.GetFiles(a.Folder!)) File.Copy(f, entry.PathOf(Path.GetFileName(f)));
+        first.SaveSafetensors(entry.PathOf(ResultCache.WeightsFile), new Dictionary<string, string> { [ResultCache.KeyMetadata] = key.Text });   // past the key check: the shapes are what is tested
         entry.Commit();
         var before = TinyTraining.Weights(bigger);
         bool trained = false;
