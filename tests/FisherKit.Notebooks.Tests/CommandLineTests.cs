@@ -49,6 +49,27 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_ctrl_c_ends_a_run_whose_cell_cannot_be_stopped()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var input = _dir.File("loop.ipynb");
+        File.WriteAllText(input, Notebooks.Json(Notebooks.Cell("Console.WriteLine(\"started\");"), Notebooks.Cell("while (true) { }")));
+        var worker = FisherKit.Notebooks.Execution.WorkerEngine.WorkerStartInfo();
+        // SIGINT as a terminal sends it: 'env --default-signal' undoes an ignored SIGINT inherited from the test host.
+        string[] command = [worker.FileName, .. worker.ArgumentList.SkipLast(1), "run", input, "-o", _dir.File("out"), "--in-process", "--no-images"];
+        using var child = new Kernel.ChildProcess("env", ["--default-signal=INT", .. command]);
+        await child.WaitForOutputAsync(o => o.Contains("ok", StringComparison.Ordinal) ? o : null, TimeSpan.FromSeconds(60));
+        await Task.Delay(1000);
+        for (var i = 0; i < 2 && !child.HasExited; i++)
+        {
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+            await Task.Delay(1000);
+        }
+        Assert.NotEqual(0, await child.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("press Ctrl+C again", child.Output);
+    }
+
+    [Fact]
     public async Task Help_names_the_command_fisherkit()
     {
         var (code, output, _) = await Cli("run", "--help");

@@ -75,7 +75,15 @@ public static class CommandLine
                 return ExitCodes.Usage;
             }
             using var cts = new CancellationTokenSource();
-            ConsoleCancelEventHandler cancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+            // The first Ctrl+C cancels the run (the worker is stopped, the notebook written); a cell running in this
+            // process (--in-process) cannot be stopped, so a second Ctrl+C ends the process (it used to be swallowed too).
+            ConsoleCancelEventHandler cancel = (_, e) =>
+            {
+                if (cts.IsCancellationRequested) return;
+                e.Cancel = true;
+                cts.Cancel();
+                if (parse.GetValue(inProcess)) error.WriteLine("fisherkit: cancelling after the running cell; press Ctrl+C again to end at once.");
+            };
             Console.CancelKeyPress += cancel;
             try
             {
