@@ -70,6 +70,26 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Report_gives_every_notebook_its_own_page_whatever_its_file_name()
+    {
+        string[] names = ["a/x.ipynb", "b/x.ipynb", "c/index.ipynb", "d/a #1.ipynb"];
+        foreach (var (name, i) in names.Select((n, i) => (n, i)))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_dir.File(name))!);
+            File.WriteAllText(_dir.File(name), Notebooks.Json(Notebooks.Cell($"\"notebook {i}\"")));
+        }
+        var (code, _, _) = await Cli(["report", .. names.Select(_dir.File), "-o", _dir.File("site")]);
+        Assert.Equal(ExitCodes.Ok, code);
+        var index = File.ReadAllText(_dir.File("site/index.html"));
+        Assert.Contains("<h1>FisherKit notebooks</h1>", index);
+        var links = System.Text.RegularExpressions.Regex.Matches(index, "href=\"([^\"]+)\"").Select(m => Uri.UnescapeDataString(System.Net.WebUtility.HtmlDecode(m.Groups[1].Value))).ToArray();
+        Assert.Equal(names.Length, links.Distinct().Count());
+        Assert.DoesNotContain("index.html", links);
+        for (var i = 0; i < names.Length; i++)
+            Assert.Contains($"notebook {i}", File.ReadAllText(Path.Combine(_dir.File("site"), links[i])));
+    }
+
+    [Fact]
     public async Task Help_names_the_command_fisherkit()
     {
         var (code, output, _) = await Cli("run", "--help");

@@ -49,9 +49,14 @@ public static partial class SiteBuilder
                 AtomicFile.Write(target, tmp => File.Copy(PlotlyJs.Locate(), tmp, overwrite: true));
         }
         var entries = new List<(string Page, string Title, JsonObject? Meta)>();
+        // Page names are unique and never the index: two notebooks of the same name (out/quick/x.ipynb out/full/x.ipynb)
+        // wrote one page, and a notebook named index.ipynb was replaced by the index.
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "index.html" };
         foreach (var (path, notebook) in loaded)
         {
-            var page = Path.GetFileNameWithoutExtension(path) + ".html";
+            var stem = Path.GetFileNameWithoutExtension(path);
+            var page = stem + ".html";
+            for (var k = 2; !taken.Add(page); k++) page = $"{stem}-{k}.html";
             var title = TitleOf(notebook) ?? Path.GetFileNameWithoutExtension(path);
             AtomicFile.WriteAllText(Path.Combine(siteDirectory, page), RenderPage(notebook, title, plotly));
             entries.Add((page, title, notebook.Metadata["fisherkit"] as JsonObject));
@@ -83,7 +88,7 @@ public static partial class SiteBuilder
             var status = (string?)meta?["status"] ?? "not executed";
             var duration = meta?["duration_s"] is JsonValue d && d.TryGetValue<double>(out var s) ? s.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "";
             var parameters = meta?["parameters"] is JsonObject p && p.Count > 0 ? string.Join(", ", p.Select(kv => $"{kv.Key}={kv.Value}")) : "";
-            sb.Append("<tr><td><a href=\"").Append(Enc(page)).Append("\">").Append(Enc(title)).Append("</a></td>")
+            sb.Append("<tr><td><a href=\"").Append(Enc(Uri.EscapeDataString(page))).Append("\">").Append(Enc(title)).Append("</a></td>")
               .Append("<td class=\"status-").Append(Enc(status.Replace(" ", "", StringComparison.Ordinal))).Append("\">").Append(Enc(status)).Append("</td>")
               .Append("<td>").Append(duration).Append("</td><td>").Append(Enc(parameters)).Append("</td><td>")
               .Append(Enc((string?)meta?["end_time"] ?? "")).Append("</td></tr>\n");
