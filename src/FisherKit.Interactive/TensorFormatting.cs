@@ -64,7 +64,7 @@ internal static class TensorFormatting
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var take = (int)Math.Min(count, PreviewLimit);
-            var head = t.detach().reshape(-1).narrow(0, 0, take).cpu();
+            var head = Leading(t.detach(), take).reshape(-1).narrow(0, 0, take).cpu();
             var kind = head.dtype;
             // Integers are read as Int64: through Float64, values beyond 2^53 (ids, hashes, seeds) lost digits.
             string[] values = kind == ScalarType.Bool
@@ -80,6 +80,22 @@ internal static class TensorFormatting
         {
             return "";
         }
+    }
+
+    /// <summary>The smallest leading block of <paramref name="t"/> that holds its first <paramref name="take"/> values
+    /// in row-major order: reshaping all of a transposed or expanded tensor would copy every value.</summary>
+    private static Tensor Leading(Tensor t, long take)
+    {
+        var shape = t.shape;
+        var inner = t.numel();
+        for (var d = 0; d < shape.Length; d++)
+        {
+            inner /= shape[d];
+            var needed = (take + inner - 1) / inner;
+            t = t.narrow(d, 0, Math.Min(shape[d], needed));
+            if (needed > 1) break;
+        }
+        return t;
     }
 
     private static bool IsInteger(ScalarType kind) =>

@@ -38,6 +38,19 @@ public sealed class FormattingTests
     }
 
     [Fact]
+    public void The_preview_of_a_huge_view_copies_only_what_it_shows()
+    {
+        using var scope = NewDisposeScope();
+        // 10^12 values (4 TB) as a view of 10^6: a preview through reshape(-1) copied the whole view.
+        var big = arange(1_000_000, dtype: float32).expand(1_000_000, 1_000_000);
+        Assert.Equal("[1000000x1000000], type = Float32, device = cpu\nvalues (row-major): 0, 1, 2, 3, 4, 5, 6, 7, … (999,999,999,992 more)",
+            TensorFormatting.Text(big));
+        Assert.EndsWith("values (row-major): 0, 0, 0, 0, 0, 0, 0, 0, … (999,999,999,992 more)", TensorFormatting.Text(big.t()), StringComparison.Ordinal);
+        Assert.EndsWith("values (row-major): 0, 4, 8, 1, 5, 9, 2, 6, … (4 more)", TensorFormatting.Text(arange(12).reshape(3, 4).t()), StringComparison.Ordinal);
+        Assert.EndsWith("values (row-major): 0, 12, 1, 13, 2, 14, 3, 15, … (16 more)", TensorFormatting.Text(arange(24).reshape(2, 3, 4).permute(1, 2, 0)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_disposed_tensor_says_so()
     {
         var t = ones(2);
