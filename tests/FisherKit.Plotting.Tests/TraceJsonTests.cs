@@ -126,6 +126,24 @@ public class TraceJsonTests
         Assert.IsType<Box>(back.Data[1]);
     }
 
+    [Fact]
+    public void Non_finite_settings_are_written_as_null_like_non_finite_data()
+    {
+        // A NaN axis bound (the maximum of a diverged loss curve), opacity, colour midpoint or annotation position,
+        // and the infinite bin size of a histogram over ±1e308, made ToJson throw for the whole figure.
+        var fig = Chart.Line(new[] { 0.0, 1 }, new[] { 1.0, double.NaN }).AddAnnotation(new Annotation { Text = "a", X = double.PositiveInfinity, Y = 1 });
+        fig = fig with { Layout = fig.Layout with { YAxis = new Axis { Range = [0, double.NaN] } } };
+        fig = fig.AddTraces(new Scatter { Opacity = double.NaN }, new Heatmap { Z = new double[,] { { 1 } }, ZMid = double.NegativeInfinity });
+        var json = JsonNode.Parse(fig.ToJson())!;
+        Assert.Equal("[0,null]", json["layout"]!["yaxis"]!["range"]!.ToJsonString());
+        var annotation = json["layout"]!["annotations"]![0]!.AsObject();
+        Assert.True(annotation.ContainsKey("x") && annotation["x"] is null);
+        Assert.True(json["data"]![1]!.AsObject().ContainsKey("opacity") && json["data"]![1]!["opacity"] is null);
+        Assert.True(json["data"]![2]!.AsObject().ContainsKey("zmid") && json["data"]![2]!["zmid"] is null);
+        Assert.True(double.IsNaN(Figure.FromJson(fig.ToJson()).Layout.YAxis!.Range![1]));
+        Assert.Contains("\"size\":null", Chart.Histograms([("wide", new[] { -1e308, 1e308 })]).ToJson(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"data": [{"x": [1]}]}""", "type discriminator")]          // a trace without "type"
     [InlineData("""{"data": [null]}""", "Trace 0 is null")]

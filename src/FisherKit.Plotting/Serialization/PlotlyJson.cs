@@ -24,6 +24,7 @@ public static class PlotlyJson
             // encoder does), but let non-ASCII letters (units such as µm) through unescaped.
             Encoder = JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
             NumberHandling = JsonNumberHandling.Strict,
+            Converters = { new FiniteOrNullDoubleConverter() },
         };
         o.MakeReadOnly(populateMissingResolver: true);
         return o;

@@ -31,6 +31,32 @@ public class BrowserTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_figure_with_non_finite_settings_draws_with_automatic_ranges()
+    {
+        if (BrowserPage.SkipReason is { } reason) { output.WriteLine(reason); Console.WriteLine(reason); return; }
+        var fig = Chart.Line(new[] { 0.0, 1, 2 }, new[] { 1.0, double.NaN, 3 }).AddAnnotation(new Annotation { Text = "a", X = double.NaN, Y = 1 });
+        fig = fig with { Layout = fig.Layout with { YAxis = new Axis { Range = [0, double.PositiveInfinity] } } };
+        fig = fig.AddTraces(new Scatter { X = new[] { 0.0 }, Y = new[] { 2.0 }, Opacity = double.NaN });
+        var dir = Directory.CreateTempSubdirectory("fk-browser-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "page.html");
+            File.WriteAllText(file, HtmlPage.Render([fig, Chart.Histograms([("wide", new[] { -1e308, 0, 1e308 })])]));
+            var report = await BrowserPage.LoadAsync(file, "() => JSON.stringify(document.querySelector('.fisherkit-figure')._fullLayout.yaxis.range)");
+            output.WriteLine(report.Evaluated);
+            Assert.Empty(report.Errors);
+            Assert.Equal([2, 1], report.TracesPerFigure);
+            var range = System.Text.Json.JsonSerializer.Deserialize<double[]>(report.Evaluated!)!;
+            Assert.Equal(0, range[0]);
+            Assert.True(range[1] >= 3, $"upper end {range[1]} should be automatic, above the data");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Hostile_labels_show_as_text_and_run_no_script()
     {
         if (BrowserPage.SkipReason is { } reason) { output.WriteLine(reason); Console.WriteLine(reason); return; }
