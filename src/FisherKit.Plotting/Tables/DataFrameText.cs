@@ -62,7 +62,8 @@ public static class DataFrameText
 
     private static string Cut(string text)
     {
-        var oneLine = text.ReplaceLineEndings(" ");
+        // Line breaks and tabs would break the columns: each becomes a space.
+        var oneLine = text.ReplaceLineEndings(" ").Replace('\t', ' ');
         return oneLine.Length <= MaxCellWidth ? oneLine : string.Concat(oneLine.AsSpan(0, MaxCellWidth - 1), "…");
     }
 }

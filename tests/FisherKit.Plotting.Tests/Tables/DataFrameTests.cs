@@ -169,6 +169,7 @@ public class DataFrameTests
     {
         var table = DataFrames.FromRows(["score", "AUROC"], [["Fisher form", "0.912"], ["entropy", null]]);
         Assert.Equal("score        AUROC\nFisher form  0.912\nentropy      <null>", Formatter.ToDisplayString(table));
+        Assert.Equal("a    b\nx y  z\nu v  w", DataFrames.FromRows(["a", "b"], [["x\ty", "z"], ["u\r\nv", "w"]]).ToText());
         var wide = DataFrames.FromRows(["x"], [[new string('a', 100)]]).ToText();
         Assert.Equal(DataFrameText.MaxCellWidth, wide.Split('\n')[1].Length);
         Assert.EndsWith("…", wide, StringComparison.Ordinal);
