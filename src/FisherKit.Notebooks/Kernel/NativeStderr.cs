@@ -55,7 +55,29 @@ internal sealed partial class NativeStderr : IDisposable
         var original = new StreamWriter(new DescriptorStream(savedFd), new UTF8Encoding(false), 4096) { AutoFlush = true };
         OriginalError = TextWriter.Synchronized(original);
         new Thread(Poll) { IsBackground = true, Name = "fisherkit-kernel-stderr" }.Start();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => OnProcessExit();
+    }
+
+    /// <summary>The line written when the process exits without a shutdown while a cell runs (the exit code follows).</summary>
+    internal const string ExitLine = "fisherkit: the kernel process exited while running a cell, exit code ";
+
+    /// <summary>The process exits (Environment.Exit, SIGTERM) without the kernel's shutdown. While a cell runs, the file is
+    /// kept with a line saying so, and the next kernel says why the state is gone (it used to be deleted as on a shutdown,
+    /// so a cell calling Environment.Exit left the next kernel silent).</summary>
+    private void OnProcessExit()
+    {
+        lock (_gate)
+        {
+            if (!_disposed && _state.StartsWith("cell ", StringComparison.Ordinal))
+            {
+                _disposed = true;
+                _cell = null;
+                try { WriteAll(2, Encoding.UTF8.GetBytes(ExitLine + Environment.ExitCode.ToString(CultureInfo.InvariantCulture) + "\n")); }
+                catch (Exception e) when (e is not OutOfMemoryException) { }
+                return;
+            }
+        }
+        Dispose();
     }
 
     /// <summary>The file descriptor 2 now writes to.</summary>
@@ -425,7 +447,13 @@ internal sealed record NativeCrashReport(bool InCell, string? Cell, string Text,
         var where = InCell ? "while running a cell" : "while no cell was running (in a task or thread a cell left running, or a finalizer)";
         var fresh = "(this kernel is a fresh process; variables are gone)";
         var notice = new StringBuilder();
-        if (summary is null)
+        var exit = Text.LastIndexOf(NativeStderr.ExitLine, StringComparison.Ordinal);
+        if (exit >= 0)
+        {
+            var code = Text[(exit + NativeStderr.ExitLine.Length)..].Split('\n')[0].Trim();
+            notice.Append(CultureInfo.InvariantCulture, $"The kernel process exited {where} {fresh}: the cell, or code it called, ran Environment.Exit({code}) or exit(), or the process was told to terminate.\n");
+        }
+        else if (summary is null)
             notice.Append(CultureInfo.InvariantCulture, $"The kernel process ended {where} without a message: it was killed (out of memory, or by a signal) or crashed in native code silently {fresh}.\n");
         else if (Text.Contains("Unhandled exception.", StringComparison.Ordinal) && !Text.Contains("what():", StringComparison.Ordinal))
             notice.Append(CultureInfo.InvariantCulture, $"The kernel process ended with an unhandled exception on a thread of its own {where} {fresh}: {summary}\n");

@@ -76,12 +76,13 @@ public sealed class KernelClientTests(KernelClientRun run, ITestOutputHelper out
     [JupyterFact] public void Native_stderr_of_a_cell_reaches_the_cell_and_the_log() => Passed("native_stderr");
     [JupyterFact] public void Restart_starts_a_new_process_with_a_fresh_state() => Passed("restart");
     [JupyterFact] public void After_a_native_abort_and_Jupyters_restart_the_first_cell_names_the_crash_and_quotes_its_text() => Passed("native_crash");
+    [JupyterFact] public void After_a_cell_calls_Environment_Exit_and_Jupyters_restart_the_first_cell_says_so() => Passed("exit_in_cell");
     [JupyterFact] public void Shutdown_ends_the_kernel_process_cleanly() => Passed("shutdown");
 
     [JupyterFact]
     public void The_client_script_ran_every_check_and_exited_cleanly()
     {
         Assert.True(run.ExitCode == 0, $"kernel_client.py exit code {run.ExitCode} {run.Failure}\n{ChildProcess.Tail(run.Output)}");
-        Assert.Equal(19, run.Report!.Count);
+        Assert.Equal(20, run.Report!.Count);
     }
 }

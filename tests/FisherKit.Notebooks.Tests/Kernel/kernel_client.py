@@ -440,6 +440,25 @@ def native_crash(ctx):
     return notice["text"].split("\n")[0]
 
 
+def exit_in_cell(ctx):
+    reply, _ = ctx.run("var beforeExit = 1;")
+    expect(reply["status"] == "ok", reply)
+    ctx.kc.execute("Environment.Exit(3);")
+    deadline = time.time() + TIMEOUT
+    while ctx.km.is_alive():
+        expect(time.time() < deadline, "the kernel did not end")
+        time.sleep(0.1)
+    code = ctx.km.provisioner.process.returncode
+    expect(code == 3, f"exit {code}, expected 3")
+    ctx.km.restart_kernel(now=True)
+    ctx.kc.wait_for_ready(timeout=120)
+    reply, out = ctx.run("1 + 1")
+    notices = [c["text"] for t, c in out if t == "stream" and c["name"] == "stderr"]
+    expect(len(notices) == 1 and "Environment.Exit(3)" in notices[0] and "variables are gone" in notices[0], f"no notice of the exit: {out}")
+    expect("native code" not in notices[0], notices[0])
+    return notices[0].split("\n")[0]
+
+
 def shutdown(ctx):
     process = ctx.km.provisioner.process
     msg_id = ctx.kc.shutdown()
@@ -475,6 +494,7 @@ CHECKS = [
     ("native_stderr", native_stderr),
     ("restart", restart),
     ("native_crash", native_crash),
+    ("exit_in_cell", exit_in_cell),
     ("shutdown", shutdown),
 ]
 
