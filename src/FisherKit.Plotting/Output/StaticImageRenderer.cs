@@ -35,6 +35,7 @@ public sealed partial class StaticImageRenderer
     /// <summary>Renders several figures in one browser run; results are in request order.</summary>
     /// <exception cref="FileNotFoundException">Chromium or plotly.js is not installed.</exception>
     /// <exception cref="InvalidOperationException">plotly.js failed on a figure (the message names it).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A width or height is not positive, or a scale is not a finite number above 0.</exception>
     public async Task<IReadOnlyList<byte[]>> RenderManyAsync(IReadOnlyList<ImageRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
@@ -44,6 +45,9 @@ public sealed partial class StaticImageRenderer
             ArgumentNullException.ThrowIfNull(r?.Figure, nameof(requests));
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(r.Width, nameof(requests));
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(r.Height, nameof(requests));
+            // Written into the page's script as a number: NaN, ∞ or ≤ 0 failed inside plotly.js, or asked for an endless image.
+            if (!(double.IsFinite(r.Scale) && r.Scale > 0))
+                throw new ArgumentOutOfRangeException(nameof(requests), r.Scale, $"The scale of an image must be a finite number above 0, got {r.Scale.ToString("R", CultureInfo.InvariantCulture)}.");
         }
         var plotly = PlotlyJs.Locate();
         var dir = Directory.CreateTempSubdirectory("fisherkit-render-");

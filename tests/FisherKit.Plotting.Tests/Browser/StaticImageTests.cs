@@ -28,6 +28,27 @@ public class StaticImageTests(ITestOutputHelper output)
         Assert.Equal(2, Regex.Matches(svg, "class=\"trace bars\"").Count);
     }
 
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(0.0)]
+    [InlineData(-2.0)]
+    public async Task A_scale_that_is_not_a_positive_number_is_refused_before_chromium_starts(double scale)
+    {
+        var dir = Directory.CreateTempSubdirectory("fk-png-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "fig.png");
+            var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Chart.Line(new[] { 0.0, 1 }, new[] { 1.0, 0 }).SavePngAsync(path, 300, 200, scale));
+            Assert.Contains("scale", e.Message, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFileSystemEntries(dir.FullName));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Saving_a_png_writes_the_file_through_a_temporary_name()
     {
