@@ -74,6 +74,12 @@ public static class CommandLine
                 await error.WriteLineAsync("fisherkit: --timeout must be positive.").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
+            // Only the worker process can be stopped: with --in-process the limit was ignored without a word.
+            if (seconds is not null && parse.GetValue(inProcess))
+            {
+                await error.WriteLineAsync("fisherkit: --timeout needs the worker process (a cell running in this process cannot be stopped); leave out --in-process.").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
             using var cts = new CancellationTokenSource();
             // The first Ctrl+C cancels the run (the worker is stopped, the notebook written); a cell running in this
             // process (--in-process) cannot be stopped, so a second Ctrl+C ends the process (it used to be swallowed too).
