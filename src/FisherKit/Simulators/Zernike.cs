@@ -16,12 +16,13 @@ namespace FisherKit.Simulators;
 /// </remarks>
 public static class Zernike
 {
-    /// <summary>The radial polynomial R_n^m(ρ) for m ≥ 0 (zero if n − m is odd).</summary>
+    /// <summary>The radial polynomial R_n^m(ρ) for m ≥ 0 (zero if n − m is odd): the explicit sum up to order 10, the Jacobi recurrence above.</summary>
     public static double Radial(int n, int m, double rho)
     {
         m = Math.Abs(m);
         if (n < 0 || m > n) throw new ArgumentException($"Radial polynomial R_n^m needs 0 <= m <= n, got n = {n}, m = {m}.");
         if ((n - m) % 2 != 0) return 0;
+        if (n > ExplicitSumMaxOrder) return RadialByRecurrence(n, m, rho);
         double sum = 0;
         for (int k = 0; k <= (n - m) / 2; k++)
         {
@@ -29,6 +30,32 @@ public static class Zernike
             sum += (k % 2 == 0 ? c : -c) * Math.Pow(rho, n - 2 * k);
         }
         return sum;
+    }
+
+    /// <summary>
+    /// Orders up to this one use the explicit sum (error below 1e-13 there); it loses digits to the cancellation of
+    /// its alternating terms as n grows (1e-5 at n = 32, 0.01 at 40, values of order 50 at 50, where |R| ≤ 1), so
+    /// higher orders use the Jacobi recurrence. The low orders keep the sum so simulated data, and the cache keys
+    /// built from its fingerprints, stay the same to the bit.
+    /// </summary>
+    private const int ExplicitSumMaxOrder = 10;
+
+    /// <summary>
+    /// R_n^m(ρ) = (−1)^s ρ^m P_s^(m,0)(1 − 2ρ²), s = (n − m)/2, with the Jacobi polynomial from its three-term
+    /// recurrence (accurate to about 1e-14 for n up to 100 on the disk, checked against exact rational arithmetic).
+    /// </summary>
+    private static double RadialByRecurrence(int n, int m, double rho)
+    {
+        int s = (n - m) / 2;
+        double x = 1 - 2 * rho * rho, previous = 1, p = s == 0 ? 1 : (m + 1) + (m + 2) * (x - 1) / 2;
+        for (int k = 2; k <= s; k++)
+        {
+            double a = 2.0 * k * (k + m) * (2 * k + m - 2);
+            double b = (2.0 * k + m - 1) * ((2.0 * k + m) * (2 * k + m - 2) * x + (double)m * m);
+            double c = 2.0 * (k + m - 1) * (k - 1) * (2 * k + m);
+            (previous, p) = (p, (b * p - c * previous) / a);
+        }
+        return (s % 2 == 0 ? 1 : -1) * Math.Pow(rho, m) * p;
     }
 
     /// <summary>The normalisation N_n^m = √((2 − δ_{m0})(n+1)).</summary>
