@@ -101,7 +101,7 @@ public class DataFrameTests
             table.WriteCsv(path);
             Assert.Equal(csv, File.ReadAllText(path));
             Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp"));
-            var back = DataFrame.LoadCsv(path, dataTypes: [typeof(string), typeof(int), typeof(double), typeof(double), typeof(long), typeof(bool), typeof(string)]);
+            var back = DataFrameCsv.ReadCsv(path, [typeof(string), typeof(int), typeof(double), typeof(double), typeof(long), typeof(bool), typeof(string)]);
             Assert.Equal(1.0 / 3, back["Rmse"][1]);
             Assert.Null(back["Spread"][0]);
             Assert.Equal("D-optimal, \"Fisher\"", back["Method"][1]);
