@@ -162,6 +162,17 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stack_overflow_in_the_worker_is_named_with_the_recursing_method()
+    {
+        var json = Notebooks.Json(Notebooks.Cell("int Down(int n) => Down(n + 1) + 1;\nDown(0)"));
+        var (result, _) = await Run(json, worker: true, timeout: TimeSpan.FromSeconds(60));
+        Assert.Equal(RunStatus.Crashed, result.Status);
+        Assert.Contains("after this error: Stack overflow.", result.Failed!.ErrorValue);
+        Assert.Contains("Down(Int32)", result.Failed.ErrorValue);
+        Assert.DoesNotContain("native crash", result.Failed.ErrorValue);
+    }
+
+    [Fact]
     public async Task A_native_abort_in_the_worker_quotes_libtorchs_what_text_even_after_a_long_stack()
     {
         // What libtorch prints before abort(): the what() text, then a stack longer than the tail a message can show.

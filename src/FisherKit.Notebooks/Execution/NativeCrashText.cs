@@ -4,13 +4,13 @@ namespace FisherKit.Notebooks.Execution;
 /// Reads what a dying process wrote to its standard error: libtorch's
 /// <c>terminate called after throwing an instance of 'c10::Error'</c> followed by
 /// <c>  what():  MESSAGE</c>, <c>Exception raised from ...</c> and dozens of <c>frame #N</c> lines; .NET's
-/// <c>Process terminated. ...</c> (<see cref="Environment.FailFast(string)"/>), <c>Unhandled exception. ...</c>
-/// and <c>Fatal error. ...</c>.
+/// <c>Process terminated. ...</c> (<see cref="Environment.FailFast(string)"/>), <c>Unhandled exception. ...</c>,
+/// <c>Fatal error. ...</c> and <c>Stack overflow.</c>.
 /// </summary>
 internal static class NativeCrashText
 {
     private const int MaxSummary = 1500;
-    private static readonly string[] CrashStarts = ["terminate called", "Process terminated.", "Unhandled exception.", "Fatal error."];
+    private static readonly string[] CrashStarts = ["terminate called", "Process terminated.", "Unhandled exception.", "Fatal error.", "Stack overflow."];
 
     /// <summary>Whether <paramref name="line"/> starts a crash message (the text before an abort).</summary>
     public static bool StartsCrash(string line)
@@ -51,6 +51,15 @@ internal static class NativeCrashText
         for (var i = lines.Length - 1; i >= 0; i--)
         {
             if (!CrashStarts.Any(s => lines[i].StartsWith(s, StringComparison.Ordinal))) continue;
+            // .NET's "Stack overflow.\nRepeated N times:\n-----\n   at FRAME": the recursing frame names the cause
+            // (it used to be missed, and the crash called a native one or out of memory).
+            if (lines[i].StartsWith("Stack overflow.", StringComparison.Ordinal))
+            {
+                var after = lines.Skip(i + 1).Select(l => l.Trim()).ToArray();
+                var repeated = after.FirstOrDefault()?.StartsWith("Repeated ", StringComparison.Ordinal) == true ? after[0] : null;
+                var frame = after.FirstOrDefault(l => l.StartsWith("at ", StringComparison.Ordinal));
+                return Cap(string.Join(" ", new[] { "Stack overflow.", repeated, frame }.Where(p => p is not null)));
+            }
             // .NET puts the message on the same line ("Unhandled exception. System.X: ...") or on the next ones
             // ("Process terminated.\nMESSAGE\n   at ..."): up to the stack.
             var parts = new List<string> { lines[i].Trim() };

@@ -455,6 +455,8 @@ internal sealed record NativeCrashReport(bool InCell, string? Cell, string Text,
         }
         else if (summary is null)
             notice.Append(CultureInfo.InvariantCulture, $"The kernel process ended {where} without a message: it was killed (out of memory, or by a signal) or crashed in native code silently {fresh}.\n");
+        else if (summary.StartsWith("Stack overflow.", StringComparison.Ordinal))
+            notice.Append(CultureInfo.InvariantCulture, $"The kernel process ended with a stack overflow (a recursion without end?) {where} {fresh}: {summary}\n");
         else if (Text.Contains("Unhandled exception.", StringComparison.Ordinal) && !Text.Contains("what():", StringComparison.Ordinal))
             notice.Append(CultureInfo.InvariantCulture, $"The kernel process ended with an unhandled exception on a thread of its own {where} {fresh}: {summary}\n");
         else

@@ -22,6 +22,12 @@ public sealed class NativeCrashTests : IDisposable
         // Environment.FailFast in .NET 10: the message on the line after "Process terminated.".
         Assert.Equal("Process terminated. native abort simulated", NativeCrashText.Summary("before\nProcess terminated.\nnative abort simulated\n   at System.Environment.FailFast(System.String)\n"));
         Assert.Equal("last words", NativeCrashText.Summary("a\nlast words\n\n"));
+        // .NET's stack overflow report: the recursing frame, not the last line of the stack.
+        const string overflow = "Stack overflow.\nRepeated 261761 times:\n--------------------------------\n   at Submission#0.F(Int32)\n--------------------------------\n   at Submission#0.<Initialize>()\n   at System.Threading.Thread.StartCallback()\n";
+        Assert.True(NativeCrashText.StartsCrash("Stack overflow."));
+        Assert.Equal("Stack overflow. Repeated 261761 times: at Submission#0.F(Int32)", NativeCrashText.Summary("progress\n" + overflow));
+        Assert.StartsWith("The kernel process ended with a stack overflow (a recursion without end?) while running a cell",
+            new NativeCrashReport(true, "In [3]", overflow, 1, DateTime.Now).Notice());
         Assert.Null(NativeCrashText.Summary(" \n"));
     }
 
