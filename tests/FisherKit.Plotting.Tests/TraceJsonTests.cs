@@ -208,6 +208,8 @@ public class TraceJsonTests
         // plotly.js would silently draw only the first min(|x|, |y|) points.
         Assert.Contains("'y' has 1 values but 'x' has 3", Assert.Throws<ArgumentException>(() => Chart.Line(new[] { 0.0, 1, 2 }, new[] { 1.0 })).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => Chart.Points(new[] { 0.0 }, new double[0]));
+        Assert.Contains("'std' has 1 values but 'x' has 2", Assert.Throws<ArgumentException>(() => Chart.ErrorBand(new[] { 0.0, 1 }, new[] { 1.0, 2 }, new[] { 0.1 })).Message, StringComparison.Ordinal);
+        Assert.Contains("'mean' has 3 values but 'x' has 2", Assert.Throws<ArgumentException>(() => Chart.ErrorBand(new[] { 0.0, 1 }, new[] { 1.0, 2, 3 }, new[] { 0.1, 0.1, 0.1 })).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => Matrix.FromRows([new[] { 1.0, 2 }, new[] { 1.0 }]));
         Assert.Throws<ArgumentException>(() => new Layout { SubplotAxes = new Dictionary<string, Axis> { ["xaxis1"] = new() } });
         Assert.Throws<ArgumentException>(() => ColorScale.FromStops((0.2, "red"), (1, "blue")));

@@ -31,11 +31,14 @@ public static partial class Chart
         new(BandTraces(x, center, lower, upper, name, color), Titled(title));
 
     /// <summary>A curve with a band of ± <paramref name="k"/> standard deviations.</summary>
+    /// <exception cref="ArgumentException">The lists differ in length, or a standard deviation is negative.</exception>
     public static Figure ErrorBand(IReadOnlyList<double> x, IReadOnlyList<double> mean, IReadOnlyList<double> std, double k = 2, string name = "mean ± 2σ", string? title = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(std);
+        // Checked here, under the caller's names: the band's edges are zipped from mean and std, which would drop the excess.
+        SameLength(("x", DataArray.FromNumbers(x)), ("mean", DataArray.FromNumbers(mean)), ("std", DataArray.FromNumbers(std)));
         if (std.Any(s => s < 0)) throw new ArgumentException("Standard deviations must not be negative.", nameof(std));
         var lower = mean.Zip(std, (m, s) => m - k * s).ToArray();
         var upper = mean.Zip(std, (m, s) => m + k * s).ToArray();
