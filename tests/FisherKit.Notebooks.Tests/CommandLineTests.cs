@@ -95,6 +95,27 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Report_renders_an_executed_notebook_whose_outputs_are_damaged()
+    {
+        // Numbers where nbformat has text (hand-edited, or written by another tool) made the report end with an unhandled exception.
+        var input = _dir.File("damaged.ipynb");
+        File.WriteAllText(input, """
+            {"nbformat": 4, "metadata": {"fisherkit": {"status": 5, "end_time": 3}},
+             "cells": [{"cell_type": "code", "source": "1", "metadata": {}, "execution_count": 1, "outputs": [
+               {"output_type": "stream", "name": 5, "text": [1, "kept text\n"]},
+               {"output_type": "error", "ename": 1, "evalue": null, "traceback": [3, "kept trace"]},
+               {"output_type": 7},
+               {"output_type": "display_data", "data": {"text/plain": 5}}, 5, null]}]}
+            """);
+        var (code, _, err) = await Cli("report", input, "-o", _dir.File("site"));
+        Assert.True(code == ExitCodes.Ok, err);
+        var page = File.ReadAllText(_dir.File("site/damaged.html"));
+        Assert.Contains("kept text", page);
+        Assert.Contains("kept trace", page);
+        Assert.Contains("<pre>5</pre>", page);
+    }
+
+    [Fact]
     public async Task Help_names_the_command_fisherkit()
     {
         var (code, output, _) = await Cli("run", "--help");

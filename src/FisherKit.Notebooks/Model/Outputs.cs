@@ -71,8 +71,8 @@ public static class Outputs
         foreach (var (mime, value) in data)
             bundle = bundle.With(mime, value switch
             {
-                JsonValue v => (string?)v ?? "",
-                JsonArray a when !MimeTypes.IsJson(mime) => string.Concat(a.Select(l => (string?)l ?? "")),
+                JsonValue v => StringOrNull(v) ?? v.ToJsonString(),
+                JsonArray a when !MimeTypes.IsJson(mime) => string.Concat(a.Select(l => StringOrNull(l) ?? "")),
                 null => "",
                 _ => value.ToJsonString(),
             });
@@ -82,8 +82,12 @@ public static class Outputs
     /// <summary>Text of a <c>stream</c> output or of a multi-line field.</summary>
     public static string Text(JsonNode? node) => node switch
     {
-        JsonValue v => (string?)v ?? "",
-        JsonArray a => string.Concat(a.Select(l => (string?)l ?? "")),
+        JsonValue v => StringOrNull(v) ?? "",
+        JsonArray a => string.Concat(a.Select(l => StringOrNull(l) ?? "")),
         _ => "",
     };
+
+    /// <summary>The string <paramref name="node"/> holds; null when it holds anything else (a damaged file: a cast threw).</summary>
+    internal static string? StringOrNull(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : null;
 }

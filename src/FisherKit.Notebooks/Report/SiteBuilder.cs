@@ -85,13 +85,13 @@ public static partial class SiteBuilder
         sb.Append("<h1>FisherKit notebooks</h1>\n<table>\n<thead><tr><th>notebook</th><th>status</th><th>run time</th><th>parameters</th><th>executed</th></tr></thead>\n<tbody>\n");
         foreach (var (page, title, meta) in entries)
         {
-            var status = (string?)meta?["status"] ?? "not executed";
+            var status = Outputs.StringOrNull(meta?["status"]) ?? "not executed";
             var duration = meta?["duration_s"] is JsonValue d && d.TryGetValue<double>(out var s) ? s.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "";
             var parameters = meta?["parameters"] is JsonObject p && p.Count > 0 ? string.Join(", ", p.Select(kv => $"{kv.Key}={kv.Value}")) : "";
             sb.Append("<tr><td><a href=\"").Append(Enc(Uri.EscapeDataString(page))).Append("\">").Append(Enc(title)).Append("</a></td>")
               .Append("<td class=\"status-").Append(Enc(status.Replace(" ", "", StringComparison.Ordinal))).Append("\">").Append(Enc(status)).Append("</td>")
               .Append("<td>").Append(duration).Append("</td><td>").Append(Enc(parameters)).Append("</td><td>")
-              .Append(Enc((string?)meta?["end_time"] ?? "")).Append("</td></tr>\n");
+              .Append(Enc(Outputs.StringOrNull(meta?["end_time"]) ?? "")).Append("</td></tr>\n");
         }
         sb.Append("</tbody>\n</table>\n</body>\n</html>\n");
         return sb.ToString();
@@ -123,12 +123,12 @@ public static partial class SiteBuilder
 
     private static string RenderOutput(JsonObject o, bool plotly, ref int figure)
     {
-        switch ((string?)o["output_type"])
+        switch (Outputs.StringOrNull(o["output_type"]))
         {
             case "stream":
-                return $"<pre class=\"stream {Enc((string?)o["name"] ?? "")}\">{Enc(Ansi().Replace(Outputs.Text(o["text"]), ""))}</pre>";
+                return $"<pre class=\"stream {Enc(Outputs.StringOrNull(o["name"]) ?? "")}\">{Enc(Ansi().Replace(Outputs.Text(o["text"]), ""))}</pre>";
             case "error":
-                var tb = o["traceback"] is JsonArray a ? string.Join('\n', a.Select(l => (string?)l ?? "")) : "";
+                var tb = o["traceback"] is JsonArray a ? string.Join('\n', a.Select(l => Outputs.StringOrNull(l) ?? "")) : "";
                 return $"<pre class=\"error\">{Enc(Ansi().Replace(tb.Length > 0 ? tb : $"{o["ename"]}: {o["evalue"]}", ""))}</pre>";
             case "display_data" or "execute_result":
                 return RenderBundle(Outputs.ReadData(o["data"] as JsonObject), plotly, ref figure);
