@@ -65,6 +65,20 @@ public class FormatterTests
     }
 
     [Fact]
+    public void Long_sequences_are_cut_without_running_the_rest()
+    {
+        Assert.EndsWith(", 19, ... (5 more)]", Formatter.ToDisplayString(Enumerable.Range(0, 25).ToArray()), StringComparison.Ordinal);
+        Assert.EndsWith(", 19, ... (5 more)]", Formatter.ToDisplayString(new HashSet<int>(Enumerable.Range(0, 25))), StringComparison.Ordinal);
+        // An endless (or expensive, lazy) sequence: only the items shown are computed.
+        var computed = 0;
+        IEnumerable<int> Endless() { for (var i = 0; ; i++) { computed++; yield return i; } }
+        Assert.EndsWith(", 19, ... (more)]", Formatter.ToDisplayString(Endless()), StringComparison.Ordinal);
+        Assert.Contains("<p>... (more rows)</p>", Formatter.ToDisplayString(Endless(), MimeTypes.Html), StringComparison.Ordinal);
+        Assert.True(computed <= 2 * (Formatter.ListExpansionLimit + 1) + Formatter.TableRowLimit + 1, $"{computed} items computed");
+        Assert.Contains("<p>... (1 more rows)</p>", Formatter.ToDisplayString(Enumerable.Range(0, Formatter.TableRowLimit + 1).ToList(), MimeTypes.Html), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Dictionaries_list_their_entries()
     {
         Assert.Equal("{ a: 1.5, b: NaN }", Formatter.ToDisplayString(new Dictionary<string, double> { ["a"] = 1.5, ["b"] = double.NaN }));

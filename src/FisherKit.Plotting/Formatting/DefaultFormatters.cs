@@ -62,13 +62,13 @@ internal static class DefaultFormatters
                     (dict.Count > Formatter.ListExpansionLimit ? $", ... ({dict.Count - Formatter.ListExpansionLimit} more)" : "") + " }";
             case IEnumerable seq when depth < 3 && !HasOwnToString(o.GetType()):
                 var items = new List<string>();
-                var more = 0;
+                var truncated = false;
                 foreach (var item in seq)
                 {
-                    if (items.Count < Formatter.ListExpansionLimit) items.Add(PlainText(item, depth + 1));
-                    else more++;
+                    if (items.Count == Formatter.ListExpansionLimit) { truncated = true; break; }
+                    items.Add(PlainText(item, depth + 1));
                 }
-                return "[" + string.Join(", ", items) + (more > 0 ? $", ... ({more} more)" : "") + "]";
+                return "[" + string.Join(", ", items) + (truncated ? $", ... ({More(seq, items.Count)})" : "") + "]";
             default: return InvariantToString(o);
         }
     }
@@ -84,6 +84,20 @@ internal static class DefaultFormatters
         finally { CultureInfo.CurrentCulture = culture; }
     }
 
+    /// <summary>"5 more" where the sequence knows its count, else "more": the items after those shown are not
+    /// enumerated, since a lazy query (a model applied to a data set) or an endless generator would run for them.</summary>
+    private static string More(IEnumerable sequence, int shown)
+    {
+        int? count = sequence switch
+        {
+            ICollection c => c.Count,
+            _ => sequence.GetType().GetInterfaces()
+                .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyCollection<>))
+                ?.GetProperty(nameof(IReadOnlyCollection<int>.Count))?.GetValue(sequence) as int?,
+        };
+        return count is { } n ? (n - shown).ToString(CultureInfo.InvariantCulture) + " more" : "more";
+    }
+
     private static bool HasOwnToString(Type t) =>
         t.GetMethod(nameof(ToString), Type.EmptyTypes)?.DeclaringType is { } d &&
         d != typeof(object) && !(d.Namespace ?? "").StartsWith("System", StringComparison.Ordinal);
@@ -93,11 +107,11 @@ internal static class DefaultFormatters
     public static string HtmlTable(IEnumerable sequence)
     {
         var rows = new List<object?>();
-        var more = 0;
+        var truncated = false;
         foreach (var item in sequence)
         {
-            if (rows.Count < Formatter.TableRowLimit) rows.Add(item);
-            else more++;
+            if (rows.Count == Formatter.TableRowLimit) { truncated = true; break; }
+            rows.Add(item);
         }
         var elementType = ElementType(sequence.GetType()) ?? rows.FirstOrDefault(r => r is not null)?.GetType() ?? typeof(object);
         var columns = IsScalar(elementType) || elementType == typeof(object)
@@ -125,7 +139,7 @@ internal static class DefaultFormatters
             sb.Append("</tr>");
         }
         sb.Append("</tbody></table>");
-        if (more > 0) sb.Append("<p>... (").Append(more.ToString(CultureInfo.InvariantCulture)).Append(" more rows)</p>");
+        if (truncated) sb.Append("<p>... (").Append(More(sequence, rows.Count)).Append(" rows)</p>");
         return sb.ToString();
     }
 
