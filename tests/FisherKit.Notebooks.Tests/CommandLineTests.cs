@@ -27,6 +27,12 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("does not exist", err);
         Assert.Equal(ExitCodes.Usage, (await Cli("run", "-p", "novalue", _dir.File("x.ipynb"))).Code);
+        foreach (var limit in new[] { "0", "-1", "NaN", "Infinity", "1e308", "1e7" })
+        {
+            (code, _, err) = await Cli("run", _dir.File("x.ipynb"), "--timeout", limit);
+            Assert.Equal(ExitCodes.Usage, code);
+            Assert.Contains("--timeout must be a positive number of seconds", err);
+        }
         // A time limit cannot stop a cell that runs in this process: refused, not ignored.
         File.WriteAllText(_dir.File("one.ipynb"), Notebooks.Json(Notebooks.Cell("1")));
         (code, _, err) = await Cli("run", _dir.File("one.ipynb"), "-o", _dir.File("out"), "--in-process", "--timeout", "5", "--no-images");

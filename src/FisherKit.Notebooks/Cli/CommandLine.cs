@@ -10,6 +10,8 @@ namespace FisherKit.Notebooks.Cli;
 /// <summary>The <c>fisherkit</c> commands.</summary>
 public static class CommandLine
 {
+    private const int MaxTimeoutSeconds = 30 * 24 * 3600;
+
     /// <summary>Parses <paramref name="args"/> and runs the command; returns an <see cref="ExitCodes"/> value.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
@@ -69,9 +71,10 @@ public static class CommandLine
         if (parse.CommandResult.Command == run)
         {
             var seconds = parse.GetValue(timeout);
-            if (seconds is <= 0)
+            // NaN, Infinity and very large values ended the run with an unhandled OverflowException or ArgumentException.
+            if (seconds is { } limit && !(limit > 0 && limit <= MaxTimeoutSeconds))
             {
-                await error.WriteLineAsync("fisherkit: --timeout must be positive.").ConfigureAwait(false);
+                await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"fisherkit: --timeout must be a positive number of seconds, at most {MaxTimeoutSeconds} (30 days).")).ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
             // Only the worker process can be stopped: with --in-process the limit was ignored without a word.
