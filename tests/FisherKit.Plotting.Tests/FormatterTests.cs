@@ -76,6 +76,17 @@ public class FormatterTests
         Assert.Contains("<p>... (more rows)</p>", Formatter.ToDisplayString(Endless(), MimeTypes.Html), StringComparison.Ordinal);
         Assert.True(computed <= 2 * (Formatter.ListExpansionLimit + 1) + Formatter.TableRowLimit + 1, $"{computed} items computed");
         Assert.Contains("<p>... (1 more rows)</p>", Formatter.ToDisplayString(Enumerable.Range(0, Formatter.TableRowLimit + 1).ToList(), MimeTypes.Html), StringComparison.Ordinal);
+        var (items, rows) = (Formatter.ListExpansionLimit, Formatter.TableRowLimit);
+        try
+        {
+            (Formatter.ListExpansionLimit, Formatter.TableRowLimit) = (-1, -1);   // no items shown, not endless ones
+            Assert.Equal("[, ... (more)]", Formatter.ToDisplayString(Endless()));
+            Assert.Contains("<p>... (more rows)</p>", Formatter.ToDisplayString(Endless(), MimeTypes.Html), StringComparison.Ordinal);
+        }
+        finally
+        {
+            (Formatter.ListExpansionLimit, Formatter.TableRowLimit) = (items, rows);
+        }
     }
 
     [Fact]

@@ -65,7 +65,7 @@ internal static class DefaultFormatters
                 var truncated = false;
                 foreach (var item in seq)
                 {
-                    if (items.Count == Formatter.ListExpansionLimit) { truncated = true; break; }
+                    if (items.Count >= Formatter.ListExpansionLimit) { truncated = true; break; }
                     items.Add(PlainText(item, depth + 1));
                 }
                 return "[" + string.Join(", ", items) + (truncated ? $", ... ({More(seq, items.Count)})" : "") + "]";
@@ -110,7 +110,7 @@ internal static class DefaultFormatters
         var truncated = false;
         foreach (var item in sequence)
         {
-            if (rows.Count == Formatter.TableRowLimit) { truncated = true; break; }
+            if (rows.Count >= Formatter.TableRowLimit) { truncated = true; break; }
             rows.Add(item);
         }
         var elementType = ElementType(sequence.GetType()) ?? rows.FirstOrDefault(r => r is not null)?.GetType() ?? typeof(object);
