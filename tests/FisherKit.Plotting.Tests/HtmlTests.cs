@@ -39,6 +39,18 @@ public class HtmlTests
         Assert.Contains("<img src=\"data:image/png;base64,AAAA\" width=\"10\" height=\"20\"", with);
     }
 
+    [Theory]
+    [InlineData("a'b")]
+    [InlineData("a\\b")]
+    [InlineData("x</script>")]
+    [InlineData("a b")]
+    public void A_figure_id_that_html_and_javascript_would_read_differently_is_refused(string id)
+    {
+        var e = Assert.Throws<ArgumentException>(() => FigureHtml.Render(Chart.Line(new[] { 0.0 }, new[] { 1.0 }), includePlotlyJs: false, id: id));
+        Assert.Equal("id", e.ParamName);
+        Assert.Contains("id=\"fk-figure-report_7-a\"", FigureHtml.Render(Chart.Line(new[] { 0.0 }, new[] { 1.0 }), false, "report_7-a"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Saving_html_replaces_the_file_atomically()
     {

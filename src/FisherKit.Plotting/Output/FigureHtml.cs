@@ -59,13 +59,18 @@ public static class FigureHtml
     }
 
     /// <summary>The fragment, with or without the plotly.js bundle, with a given element id.</summary>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is empty or has a character other than a letter, digit,
+    /// '-' or '_' (it is written into both an HTML attribute and a JavaScript string).</exception>
     public static string Render(Figure figure, bool includePlotlyJs, string id)
     {
         ArgumentNullException.ThrowIfNull(figure);
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        // HTML-encoding alone left a figure that never drew: the script looked up "a&#39;b" for the element "a'b".
+        if (!id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            throw new ArgumentException($"A figure id may hold ASCII letters, digits, '-' and '_' only, got \"{id}\".", nameof(id));
         var height = figure.Layout.Height ?? 450;
         var width = figure.Layout.Width is { } w ? $"{w}px" : "100%";
-        var elementId = "fk-figure-" + WebUtility.HtmlEncode(id);
+        var elementId = "fk-figure-" + id;
         var sb = new System.Text.StringBuilder();
         sb.Append("<div class=\"fisherkit-figure\" id=\"").Append(elementId)
           .Append("\" style=\"width:").Append(width).Append(";height:").Append(height).Append("px;\">")
