@@ -71,6 +71,9 @@ public static class Zernike
     /// <summary>Z_n^m at Cartesian coordinates (x, y).</summary>
     public static double ValueXY(ZernikeMode mode, double x, double y) => Value(mode, Math.Sqrt(x * x + y * y), Math.Atan2(y, x));
 
+    /// <summary>The highest radial order <see cref="Modes"/> lists (the count of modes grows as n²/2; above 65 535 it passed int.MaxValue).</summary>
+    public const int MaxOrder = 1000;
+
     /// <summary>
     /// The modes with indices <paramref name="first"/> … up to and including radial order
     /// <paramref name="maxOrder"/>, listed by index in the given convention. With Noll indexing
@@ -78,7 +81,7 @@ public static class Zernike
     /// </summary>
     public static ZernikeMode[] Modes(int maxOrder, int first = 4, ZernikeIndexing indexing = ZernikeIndexing.Noll)
     {
-        if (maxOrder < 0) throw new ArgumentOutOfRangeException(nameof(maxOrder), maxOrder, "The maximum radial order must be >= 0.");
+        if (maxOrder < 0 || maxOrder > MaxOrder) throw new ArgumentOutOfRangeException(nameof(maxOrder), maxOrder, $"The maximum radial order must lie in [0, {MaxOrder}] ({MaxOrder} already means {(MaxOrder + 1) * (MaxOrder + 2) / 2} modes).");
         int count = (maxOrder + 1) * (maxOrder + 2) / 2; // modes up to order n
         int offset = indexing == ZernikeIndexing.Noll ? 1 : 0;
         if (first < offset || first >= count + offset)

@@ -27,15 +27,15 @@ public readonly record struct ZernikeMode
         get
         {
             // Order n holds the n+1 indices n(n+1)/2 + 1 ... (n+1)(n+2)/2; find ours among them.
-            int first = N * (N + 1) / 2 + 1;
-            for (int j = first; j <= first + N; j++)
-                if (FromNoll(j) == this) return j;
+            long first = (long)N * (N + 1) / 2 + 1;   // long: order 65535 already passes int.MaxValue / 2
+            for (long j = first; j <= first + N && j <= int.MaxValue; j++)
+                if (FromNoll((int)j) == this) return (int)j;
             throw new InvalidOperationException($"No Noll index found for {this}.");
         }
     }
 
     /// <summary>The OSA/ANSI index j ≥ 0 of this mode.</summary>
-    public int Osa => (N * (N + 2) + M) / 2;
+    public int Osa => checked((int)(((long)N * (N + 2) + M) / 2));
 
     /// <summary>The mode with Noll index <paramref name="j"/> ≥ 1.</summary>
     public static ZernikeMode FromNoll(int j)
@@ -53,9 +53,10 @@ public readonly record struct ZernikeMode
     {
         if (j < 0) throw new ArgumentOutOfRangeException(nameof(j), j, "OSA/ANSI indices start at 0.");
         // j = (n(n+2) + m)/2 with −n ≤ m ≤ n  ⇔  n is the smallest order with n(n+3)/2 ≥ j.
+        // In long: n(n + 3) passes int.MaxValue near n = 46340, and for j above 2^30 the int loop never ended.
         int n = 0;
-        while (n * (n + 3) / 2 < j) n++;
-        int m = 2 * j - n * (n + 2);
+        while ((long)n * (n + 3) / 2 < j) n++;
+        int m = (int)(2L * j - (long)n * (n + 2));
         return new ZernikeMode(n, m);
     }
 

@@ -7,8 +7,8 @@ public class ZernikeTests
     [Fact]
     public void Noll_indices_follow_the_published_table()
     {
-        // Noll (1976), Table 1: j = 1 … 11.
-        (int n, int m)[] expected = [(0, 0), (1, 1), (1, -1), (2, 0), (2, -2), (2, 2), (3, -1), (3, 1), (3, -3), (3, 3), (4, 0)];
+        // Noll (1976), Table 1: j = 1 … 15.
+        (int n, int m)[] expected = [(0, 0), (1, 1), (1, -1), (2, 0), (2, -2), (2, 2), (3, -1), (3, 1), (3, -3), (3, 3), (4, 0), (4, 2), (4, -2), (4, 4), (4, -4)];
         for (int j = 1; j <= expected.Length; j++)
         {
             var mode = ZernikeMode.FromNoll(j);
@@ -29,6 +29,19 @@ public class ZernikeTests
         }
         Assert.Equal((2, -2), (ZernikeMode.FromOsa(3).N, ZernikeMode.FromOsa(3).M));
         Assert.Throws<ArgumentException>(() => new ZernikeMode(3, 2));
+    }
+
+    [Fact]
+    public async Task Indices_near_int_MaxValue_convert_without_overflow_or_hanging()
+    {
+        // FromOsa looped forever for j above 2^30 (n(n + 3) overflowed int), Noll and Osa of such modes overflowed,
+        // and Zernike.Modes(70000) overflowed its count and exhausted memory.
+        var osa = await Task.Run(() => ZernikeMode.FromOsa(2_000_000_000)).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(2_000_000_000, osa.Osa);
+        Assert.Equal(int.MaxValue, ZernikeMode.FromOsa(int.MaxValue).Osa);
+        Assert.Equal((65535, -1), (ZernikeMode.FromOsa(int.MaxValue).N, ZernikeMode.FromOsa(int.MaxValue).M));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Zernike.Modes(70000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Zernike.Modes(Zernike.MaxOrder + 1));
     }
 
     [Fact]
