@@ -45,7 +45,13 @@ public sealed class ZernikePosterior : IDisposable
         var ata = a.t().matmul(a);
         var lambdaInv = tensor(prior.StandardDeviations.Select(s => 1 / (s * s)).ToArray()).diag();
         var precision = (ata / Hold(noiseSigma * noiseSigma)).add(lambdaInv, One);
-        var l = linalg.cholesky(precision);
+        Tensor l;
+        try { l = linalg.cholesky(precision); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
+        {
+            throw new ArgumentException($"The posterior precision AᵀA/σ² + Λ⁻¹ of {prior.Count} modes on the {n}×{n} grid is not numerically positive definite " +
+                "(more modes than the patches' pixels determine, with prior standard deviations too wide to make up for it); use fewer modes, a finer grid or a narrower prior.", nameof(prior), e);
+        }
         var cov = cholesky_solve(eye(prior.Count, dtype: ScalarType.Float64), l);
         cov = cov.add(cov.t(), One) * Hold(0.5);
         var variance = (z.matmul(cov) * z).sum(1).clamp_min(Hold(0));

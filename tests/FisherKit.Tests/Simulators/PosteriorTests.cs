@@ -94,4 +94,20 @@ public class PosteriorTests
         var prior = sim.Posterior.PriorStdMap();
         Assert.True((std <= prior + 1e-12).all().item<bool>(), "the posterior cannot be wider than the prior");
     }
+
+    [Fact]
+    public void A_posterior_the_data_cannot_determine_is_a_clear_error()
+    {
+        // 136 modes seen through about 100 patch pixels with σ_k = 1e200 (Λ⁻¹ = 0): AᵀA is singular, and
+        // libtorch's Cholesky error reached the caller as an ExternalException.
+        using var scope = NewDisposeScope();
+        using var grid = new ApertureGrid(4);
+        using var forward = new TwiForwardModel(grid, new TwiGeometry());
+        var modes = Zernike.Modes(15, first: 1);
+        var prior = new ZernikePrior(modes, modes.Select(_ => 1e200).ToArray());
+        var basis = Zernike.Basis(grid, modes);
+        var e = Assert.Throws<ArgumentException>(() => new ZernikePosterior(forward, basis, prior, 1.0));
+        Assert.Contains("not numerically positive definite", e.Message);
+        Assert.Contains("136 modes", e.Message);
+    }
 }
