@@ -162,6 +162,16 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_worker_keeps_the_order_of_stdout_and_stderr_text_without_newlines()
+    {
+        var json = Notebooks.Json(Notebooks.Cell("Console.Write(\"a\"); Console.Error.Write(\"b\"); Console.Write(\"c\"); Console.Error.WriteLine(\"d\"); Console.WriteLine(\"e\");"));
+        var (result, nb) = await Run(json, worker: true, timeout: TimeSpan.FromSeconds(60));
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        var streams = CodeCells(nb)[0]!["outputs"]!.AsArray().Select(o => $"{(string?)o!["name"]}:{Outputs.Text(o["text"])}");
+        Assert.Equal(["stdout:a", "stderr:b", "stdout:c", "stderr:d\n", "stdout:e\n"], streams);
+    }
+
+    [Fact]
     public async Task A_stack_overflow_in_the_worker_is_named_with_the_recursing_method()
     {
         var json = Notebooks.Json(Notebooks.Cell("int Down(int n) => Down(n + 1) + 1;\nDown(0)"));

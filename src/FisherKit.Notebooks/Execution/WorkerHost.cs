@@ -73,6 +73,14 @@ internal static partial class WorkerHost
         {
             lock (_buffers)
             {
+                // Text of the other stream still waiting for its newline goes first, so stdout and stderr keep their order
+                // (Write("a"), Error.Write("b"), Write("c") came out as "ac" then "b").
+                foreach (var (other, pending) in _buffers)
+                    if (other != name && pending.Length > 0)
+                    {
+                        send(new WorkerMessage { Type = "stream", Id = id, Name = other, Text = pending.ToString() });
+                        pending.Clear();
+                    }
                 if (!_buffers.TryGetValue(name, out var b)) _buffers[name] = b = new StringBuilder();
                 b.Append(text);
                 var s = b.ToString();
