@@ -163,10 +163,13 @@ public sealed class CdmamSimulator
         return scope.MoveToOuter(signal);
     }
 
+    /// <summary>The largest σ (px) of <see cref="Kernel"/>: its 8σ + 1 taps are then 80 001 (an infinite σ overflowed the radius, σ = 1e8 asked for 6 GB).</summary>
+    public const double MaxKernelSigmaPx = 10_000;
+
     /// <summary>The normalised 1-D Gaussian of σ <paramref name="sigmaPx"/> truncated at radius ⌊4σ + ½⌋ (scipy's convention); [1] for σ = 0.</summary>
     public static double[] Kernel(double sigmaPx)
     {
-        if (!(sigmaPx >= 0)) throw new ArgumentOutOfRangeException(nameof(sigmaPx), sigmaPx, "σ must be >= 0.");
+        if (!(sigmaPx >= 0) || sigmaPx > MaxKernelSigmaPx) throw new ArgumentOutOfRangeException(nameof(sigmaPx), sigmaPx, $"σ must lie in [0, {MaxKernelSigmaPx}] px.");
         if (sigmaPx == 0) return [1.0];
         int r = (int)(4 * sigmaPx + 0.5);
         var k = Enumerable.Range(-r, 2 * r + 1).Select(i => Math.Exp(-0.5 * i * i / (sigmaPx * sigmaPx))).ToArray();

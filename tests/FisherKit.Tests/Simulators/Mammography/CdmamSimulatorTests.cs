@@ -118,4 +118,14 @@ public class CdmamSimulatorTests
         var sim = new CdmamSimulator(Selenia);
         Assert.Throws<ArgumentOutOfRangeException>(() => sim.Render(CdmamLayout.Grid([0.1], [0.1, 0.2]), 0, seed: 1));
     }
+
+    [Fact]
+    public void The_blur_kernel_refuses_an_infinite_or_huge_sigma()
+    {
+        // σ = ∞ or 1e9 overflowed the kernel radius (an ArgumentOutOfRangeException about a count); σ = 1e8 asked for 6 GB.
+        foreach (var sigma in new[] { double.PositiveInfinity, 1e9, double.NaN, -1 })
+            Assert.Contains("σ must lie in", Assert.Throws<ArgumentOutOfRangeException>(() => CdmamSimulator.Kernel(sigma)).Message);
+        Assert.Equal(80_001, CdmamSimulator.Kernel(CdmamSimulator.MaxKernelSigmaPx).Length);
+        Assert.Equal([1.0], CdmamSimulator.Kernel(0));
+    }
 }
