@@ -104,14 +104,6 @@ public static class Safetensors
         return result;
     }
 
-    /// <summary>The string metadata of a safetensors file, whose header and sizes are checked as by <see cref="Load(string, Device?)"/>; no tensor is made.</summary>
-    internal static IReadOnlyDictionary<string, string> ReadMetadata(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"No safetensors file at {path}.", path);
-        return ParseHeader(File.ReadAllBytes(path), path).metadata;
-    }
-
     /// <summary>
     /// Writes the module's state (parameters and persistent buffers, by <c>state_dict()</c> name) to a
     /// safetensors file with the given string metadata; the file is replaced atomically.
@@ -130,10 +122,23 @@ public static class Safetensors
     /// </summary>
     public static IReadOnlyDictionary<string, string> LoadSafetensors(this nn.Module module, string path, bool strict = true)
     {
+        LoadSafetensors(module, path, strict, reject: null, out var metadata);
+        return metadata;
+    }
+
+    /// <summary>
+    /// As <see cref="LoadSafetensors(nn.Module, string, bool)"/>, but first asks <paramref name="reject"/> about the
+    /// file's metadata: a reason it returns leaves the module unchanged and is returned. The file is read once, so
+    /// the metadata judged and the tensors loaded come from the same bytes even when the file is replaced meanwhile.
+    /// </summary>
+    internal static string? LoadSafetensors(this nn.Module module, string path, bool strict, Func<IReadOnlyDictionary<string, string>, string?>? reject,
+        out IReadOnlyDictionary<string, string> metadata)
+    {
         ArgumentNullException.ThrowIfNull(module);
-        var loaded = Load(path, out var metadata);
+        var loaded = Load(path, out metadata);
         try
         {
+            if (reject?.Invoke(metadata) is string reason) return reason;
             var own = module.state_dict();
             var missing = own.Keys.Where(k => !loaded.ContainsKey(k)).ToList();
             var unexpected = loaded.Keys.Where(k => !own.ContainsKey(k)).ToList();
@@ -155,7 +160,7 @@ public static class Safetensors
         {
             foreach (var t in loaded.Values) t.Dispose();
         }
-        return metadata;
+        return null;
     }
 
     internal sealed record Entry(string Name, ScalarType DType, long[] Shape, long Begin, long End);

@@ -160,10 +160,13 @@ public sealed record ResultCache
         try
         {
             var h = TrainingHistory.FromJson(File.ReadAllText(entry.PathOf(HistoryFile)));
-            // The weights carry the key they were trained for: two runs that wrote one folder at once can leave one's weights under the other's key.
-            if (Safetensors.ReadMetadata(entry.PathOf(WeightsFile)).TryGetValue(KeyMetadata, out var stored) && stored != entry.Key.Text)
-                return $"the weights in {entry.Folder} were made with {entry.Key.Difference(CacheKey.Parse(stored))}";
-            model.LoadSafetensors(entry.PathOf(WeightsFile));
+            // The weights carry the key they were trained for: two runs that wrote one folder at once can leave one's weights under the
+            // other's key. The key is judged on the bytes that are loaded (one read), not on a file another run may replace meanwhile.
+            var problem = model.LoadSafetensors(entry.PathOf(WeightsFile), strict: true,
+                metadata => metadata.TryGetValue(KeyMetadata, out var stored) && stored != entry.Key.Text
+                    ? $"the weights in {entry.Folder} were made with {entry.Key.Difference(CacheKey.Parse(stored))}"
+                    : null, out _);
+            if (problem is not null) return problem;
             history = h;
             return null;
         }

@@ -94,7 +94,9 @@ public sealed class TrainingHistory
         ArgumentNullException.ThrowIfNull(json);
         try
         {
-            var node = JsonNode.Parse(json) ?? throw new InvalidDataException("The training history is empty (JSON null).");
+            // A property given twice is a damaged file (JsonException), as for notebooks, not a later ArgumentException.
+            var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false })
+                ?? throw new InvalidDataException("The training history is empty (JSON null).");
             if (node is JsonArray)
             {
                 var old = NoNulls(node.Deserialize<List<TrainingRecord>>(Json) ?? []);
@@ -110,10 +112,6 @@ public sealed class TrainingHistory
         catch (JsonException e)
         {
             throw new InvalidDataException($"The training history is not valid JSON: {e.Message}", e);
-        }
-        catch (ArgumentException e)   // a property given twice ("An item with the same key has already been added")
-        {
-            throw new InvalidDataException($"The training history is not valid: {e.Message}", e);
         }
     }
 
