@@ -18,6 +18,12 @@ public class AtomicFileTests
             AtomicFile.WriteAllText(secret, "new");
             Assert.Equal("new", File.ReadAllText(secret));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(secret));
+            // Private already while it is written: the temporary file is made with the old mode.
+            // Private already while written: WriteAllText and WriteAllBytes make the temporary file with the old mode first.
+            UnixFileMode? whileWritten = null;
+            AtomicFile.Write(secret, tmp => { whileWritten = OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(tmp); File.WriteAllText(tmp, "newer"); }, precreate: true);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, whileWritten);
+            Assert.Equal("newer", File.ReadAllText(secret));
 
             var shared = Path.Combine(dir.FullName, "shared.html");
             File.WriteAllText(shared, "old");

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using FisherKit.Files;
 using FisherKit.Notebooks.Execution;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -86,12 +87,8 @@ internal sealed partial class JupyterKernel
         await _engine.StartAsync(new EngineOptions { NotebookDirectory = Environment.CurrentDirectory }, cancellationToken).ConfigureAwait(false);
         _sockets = new KernelSockets(_info, new WireFormat(_info.Key), OnMessage, _log);
         using var sockets = _sockets;
-        if (sockets.Bound != _info)
-        {
-            var temp = connectionFile + ".tmp";
-            await File.WriteAllTextAsync(temp, sockets.Bound.ToJson(), cancellationToken).ConfigureAwait(false);
-            File.Move(temp, connectionFile, overwrite: true);
-        }
+        // The connection file holds the signing key: Jupyter makes it private (0600), and the rewrite keeps its mode.
+        if (sockets.Bound != _info) AtomicFile.WriteAllText(connectionFile, sockets.Bound.ToJson());
         Console.SetIn(new KernelStdin(ReadInput));
         StartThread("fisherkit-kernel-shell", () => Loop(_shellQueue, HandleShell));
         StartThread("fisherkit-kernel-control", () => Loop(_controlQueue, HandleControl));

@@ -7,13 +7,20 @@ public static class AtomicFile
 {
     /// <summary>Writes text (UTF-8, no byte-order mark).</summary>
     public static void WriteAllText(string path, string text) =>
-        Write(path, tmp => File.WriteAllText(tmp, text, new System.Text.UTF8Encoding(false)));
+        Write(path, tmp => File.WriteAllText(tmp, text, new System.Text.UTF8Encoding(false)), precreate: true);
 
     /// <summary>Writes bytes.</summary>
-    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, tmp => File.WriteAllBytes(tmp, bytes));
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, tmp => File.WriteAllBytes(tmp, bytes), precreate: true);
 
-    /// <summary>Writes through <paramref name="write"/>, which receives the temporary path.</summary>
-    public static void Write(string path, Action<string> write)
+    /// <summary>
+    /// Writes through <paramref name="write"/>, which receives the temporary path (no file there yet) and creates it; the
+    /// replaced file's permissions are given to it before the rename (<see cref="WriteAllText"/> and
+    /// <see cref="WriteAllBytes"/> make it with them, so a private file is never readable, not even while written).
+    /// </summary>
+    public static void Write(string path, Action<string> write) => Write(path, write, precreate: false);
+
+    /// <summary>With <paramref name="precreate"/>, the temporary file exists (empty, with the replaced file's mode) before <paramref name="write"/> runs.</summary>
+    internal static void Write(string path, Action<string> write, bool precreate)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(write);
@@ -27,11 +34,15 @@ public static class AtomicFile
             dir = Path.GetDirectoryName(full)!;
         }
         var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        // The new file would get the default mode (0644 with the usual umask): a private file would become readable,
+        // already while it is written, so our own writes make the temporary file with the old mode first.
+        UnixFileMode? mode = !OperatingSystem.IsWindows() && File.Exists(full) ? File.GetUnixFileMode(full) : null;
         try
         {
+            if (precreate && mode is { } created && !OperatingSystem.IsWindows())
+                using (new FileStream(tmp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = created })) { }
             write(tmp);
-            // The new file would get the default mode (0644 with the usual umask): a private file would become readable.
-            if (!OperatingSystem.IsWindows() && File.Exists(full)) File.SetUnixFileMode(tmp, File.GetUnixFileMode(full));
+            if (mode is { } kept && !OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, kept);   // exactly, past the umask and a writer that made its own file
             File.Move(tmp, full, overwrite: true);
         }
         finally
