@@ -30,6 +30,17 @@ public sealed class RunnerTests : IDisposable
     private static JsonArray CodeCells(JsonObject nb) => new(nb["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code").Select(c => c!.DeepClone()).ToArray());
 
     [Fact]
+    public async Task A_cell_time_limit_that_cannot_hold_is_refused_before_running()
+    {
+        // The command line refused these already; a library caller's limit was ignored in process and threw in the timer past 49 days.
+        var json = Notebooks.Json(Notebooks.Cell("1"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Run(json, worker: false, timeout: TimeSpan.FromSeconds(5)));
+        foreach (var bad in new[] { TimeSpan.Zero, TimeSpan.FromSeconds(-1), TimeSpan.FromDays(60) })
+            await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Run(json, worker: true, timeout: bad));
+        Assert.False(File.Exists(_dir.File("out/nb.ipynb")));
+    }
+
+    [Fact]
     public async Task Parameters_are_injected_after_the_parameters_cell_and_recorded()
     {
         var json = Notebooks.Json(Notebooks.Cell("bool quick = false;\nint n = 3;", "parameters"), Notebooks.Cell("$\"{quick} {n}\""));

@@ -10,7 +10,7 @@ namespace FisherKit.Notebooks.Cli;
 /// <summary>The <c>fisherkit</c> commands.</summary>
 public static class CommandLine
 {
-    private const int MaxTimeoutSeconds = 30 * 24 * 3600;
+    private static readonly double MaxTimeoutSeconds = NotebookRunOptions.MaxCellTimeout.TotalSeconds;
 
     /// <summary>Parses <paramref name="args"/> and runs the command; returns an <see cref="ExitCodes"/> value.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
@@ -173,7 +173,8 @@ public static class CommandLine
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                await error.WriteLineAsync($"fisherkit: could not write the executed notebook {outputs[i]}: {e.Message} (the source is unchanged)").ConfigureAwait(false);
+                // Reading the source, starting the worker or writing the executed copy: the message names the path.
+                await error.WriteLineAsync($"fisherkit: {inputs[i]} → {outputs[i]}: {e.Message} (the source is unchanged)").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
             if (result.Failed is { } f)

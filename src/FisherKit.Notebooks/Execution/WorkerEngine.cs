@@ -168,7 +168,9 @@ public sealed class WorkerEngine : IExecutionEngine
             lock (_stderrTail) crash = NativeCrashText.Summary(_crashText.ToString());
             // libtorch's message (what()) is quoted on its own: the stack after it can be longer than the tail shown.
             var cause = crash is not null ? " after this error: " + crash.TrimEnd('.')
-                // A plain exit code (no signal, no crash text) is a process that ended itself.
+                // The worker's own failure (it reported it, then exited with 1) is named below as "Worker error".
+                : _fatal is not null ? ": the worker failed"
+                // A plain exit code (no signal, no crash text, no reported failure) is a process that ended itself.
                 : code is >= 0 and < 128 ? ": the process ended itself without an error (Environment.Exit or exit() in the cell or in code it called)"
                 : ": a native crash or the process ran out of memory";
             var message = $"The worker process running the cell died with exit code {code}{signal}{cause}. Earlier state is lost. {(_fatal is null ? "" : "Worker error: " + _fatal + " ")}{(crash is null ? StderrTail() : "")}".TrimEnd();

@@ -81,9 +81,9 @@ public sealed class Notebook
     public string? KernelLanguage =>
         StringOrNull((Metadata["kernelspec"] as JsonObject)?["language"]) ?? StringOrNull((Metadata["language_info"] as JsonObject)?["name"]);
 
-    private static bool IsString(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String;
+    private static bool IsString(JsonNode? node) => Outputs.StringOrNull(node) is not null;
 
-    private static string? StringOrNull(JsonNode? node) => IsString(node) ? (string?)node : null;
+    private static string? StringOrNull(JsonNode? node) => Outputs.StringOrNull(node);
 
     private void CheckLanguage(string name)
     {

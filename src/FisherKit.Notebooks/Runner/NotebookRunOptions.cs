@@ -12,8 +12,14 @@ public sealed record NotebookRunOptions
     /// <summary>Parameter values (<c>-p name=value</c>).</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Per-cell wall-clock limit (null: none).</summary>
+    /// <summary>
+    /// Per-cell wall-clock limit (null: none): positive, at most <see cref="MaxCellTimeout"/>, and only with
+    /// <see cref="UseWorkerProcess"/> (a cell running in the caller's process cannot be stopped).
+    /// </summary>
     public TimeSpan? CellTimeout { get; init; }
+
+    /// <summary>The longest <see cref="CellTimeout"/>: 30 days (a timer cannot wait much beyond 49).</summary>
+    public static readonly TimeSpan MaxCellTimeout = TimeSpan.FromDays(30);
 
     /// <summary>Go on after a cell error (time-outs and crashes still stop the run: the state is gone).</summary>
     public bool AllowErrors { get; init; }

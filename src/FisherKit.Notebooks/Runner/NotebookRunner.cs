@@ -32,6 +32,10 @@ public static class NotebookRunner
     public static async Task<NotebookRunResult> RunAsync(NotebookRunOptions options, IRunProgress? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.CellTimeout is { } limit && !(limit > TimeSpan.Zero && limit <= NotebookRunOptions.MaxCellTimeout))
+            throw new ArgumentOutOfRangeException(nameof(options), limit, $"CellTimeout must be positive and at most {NotebookRunOptions.MaxCellTimeout.TotalDays} days.");
+        if (options.CellTimeout is not null && !options.UseWorkerProcess)
+            throw new ArgumentException("CellTimeout needs UseWorkerProcess: a cell running in this process cannot be stopped.", nameof(options));
         var watch = Stopwatch.StartNew();
         var notebook = Notebook.Load(options.InputPath);
         var warnings = new List<string>();
