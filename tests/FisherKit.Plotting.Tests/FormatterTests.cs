@@ -80,7 +80,10 @@ public class FormatterTests
         try
         {
             (Formatter.ListExpansionLimit, Formatter.TableRowLimit) = (-1, -1);   // no items shown, not endless ones
-            Assert.Equal("[, ... (more)]", Formatter.ToDisplayString(Endless()));
+            Assert.Equal("[... (more)]", Formatter.ToDisplayString(Endless()));
+            Assert.Equal("{ ... (2 more) }", Formatter.ToDisplayString(new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 }));
+            Formatter.ListExpansionLimit = 1;
+            Assert.Equal("{ a: 1, ... (1 more) }", Formatter.ToDisplayString(new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 }));
             Assert.Contains("<p>... (more rows)</p>", Formatter.ToDisplayString(Endless(), MimeTypes.Html), StringComparison.Ordinal);
         }
         finally

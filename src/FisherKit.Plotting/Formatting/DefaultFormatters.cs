@@ -59,7 +59,7 @@ internal static class DefaultFormatters
                 for (var e = dict.GetEnumerator(); entries.Count < Formatter.ListExpansionLimit && e.MoveNext();)
                     entries.Add($"{PlainText(e.Key, depth + 1)}: {PlainText(e.Value, depth + 1)}");
                 return "{ " + string.Join(", ", entries) +
-                    (dict.Count > Formatter.ListExpansionLimit ? $", ... ({dict.Count - Formatter.ListExpansionLimit} more)" : "") + " }";
+                    (dict.Count > entries.Count ? $"{(entries.Count > 0 ? ", " : "")}... ({dict.Count - entries.Count} more)" : "") + " }";
             case IEnumerable seq when depth < 3 && !HasOwnToString(o.GetType()):
                 var items = new List<string>();
                 var truncated = false;
@@ -68,7 +68,7 @@ internal static class DefaultFormatters
                     if (items.Count >= Formatter.ListExpansionLimit) { truncated = true; break; }
                     items.Add(PlainText(item, depth + 1));
                 }
-                return "[" + string.Join(", ", items) + (truncated ? $", ... ({More(seq, items.Count)})" : "") + "]";
+                return "[" + string.Join(", ", items) + (truncated ? $"{(items.Count > 0 ? ", " : "")}... ({More(seq, items.Count)})" : "") + "]";
             default: return InvariantToString(o);
         }
     }

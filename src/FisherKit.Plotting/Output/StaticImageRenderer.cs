@@ -32,10 +32,13 @@ public sealed partial class StaticImageRenderer
         return result[0];
     }
 
+    /// <summary>The largest image side in pixels (width or height times scale).</summary>
+    public const int MaxPixelsPerSide = 16_384;
+
     /// <summary>Renders several figures in one browser run; results are in request order.</summary>
     /// <exception cref="FileNotFoundException">Chromium or plotly.js is not installed.</exception>
     /// <exception cref="InvalidOperationException">plotly.js failed on a figure (the message names it).</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A width or height is not positive, or a scale is not a finite number above 0.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A width or height is not positive, a scale is not a finite number above 0, or a side would exceed <see cref="MaxPixelsPerSide"/> pixels.</exception>
     public async Task<IReadOnlyList<byte[]>> RenderManyAsync(IReadOnlyList<ImageRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
@@ -48,6 +51,10 @@ public sealed partial class StaticImageRenderer
             // Written into the page's script as a number: NaN, ∞ or ≤ 0 failed inside plotly.js, or asked for an endless image.
             if (!(double.IsFinite(r.Scale) && r.Scale > 0))
                 throw new ArgumentOutOfRangeException(nameof(requests), r.Scale, $"The scale of an image must be a finite number above 0, got {r.Scale.ToString("R", CultureInfo.InvariantCulture)}.");
+            // Chromium draws no canvas beyond 32,767 pixels a side; a huge finite scale failed late and slowly.
+            if (r.Width * r.Scale > MaxPixelsPerSide || r.Height * r.Scale > MaxPixelsPerSide)
+                throw new ArgumentOutOfRangeException(nameof(requests), r.Scale, string.Create(CultureInfo.InvariantCulture,
+                    $"{r.Width}×{r.Height} at scale {r.Scale:R} is {r.Width * r.Scale:0}×{r.Height * r.Scale:0} pixels; at most {MaxPixelsPerSide} a side."));
         }
         var plotly = PlotlyJs.Locate();
         var dir = Directory.CreateTempSubdirectory("fisherkit-render-");

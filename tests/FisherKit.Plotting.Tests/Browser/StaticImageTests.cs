@@ -33,6 +33,7 @@ public class StaticImageTests(ITestOutputHelper output)
     [InlineData(double.PositiveInfinity)]
     [InlineData(0.0)]
     [InlineData(-2.0)]
+    [InlineData(1e6)]   // finite, but 3·10⁸ pixels a side
     public async Task A_scale_that_is_not_a_positive_number_is_refused_before_chromium_starts(double scale)
     {
         var dir = Directory.CreateTempSubdirectory("fk-png-");
