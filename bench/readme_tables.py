@@ -109,12 +109,23 @@ def recorded(key):
     return os.path.join(MEASURED, name) if name else None
 
 
-def recorded_kernels():
-    """The kernels runs the manifest names: kept when no whole kernels run is in bench/results/, so that a new main
-    run alone does not drop the kernel tables (and their files) from the README."""
-    if not os.path.exists(MANIFEST):
-        return []
-    return [os.path.join(MEASURED, n) for n in json.load(open(MANIFEST)).get("kernels", [])]
+def kernels_kind(path):
+    """(oneDNN on, libtorch's huge pages on) of a kernels run."""
+    env = json.load(open(path))["environment"]
+    return bool(env.get("onednn_enabled")), bool(env.get("libtorch_thp_mem_alloc_enable"))
+
+
+def kernels_runs():
+    """The newest whole kernels runs in bench/results/ (latest_kernels), and for every kind of run they do not
+    replace (oneDNN on or off, huge pages) the one the manifest records: a new run of one kind never drops the
+    tables and files of another. Ordered oneDNN on, off, then huge-pages runs."""
+    new = latest_kernels()
+    covered = {kernels_kind(f) for f in new}
+    kept = []
+    if os.path.exists(MANIFEST):
+        kept = [p for p in (os.path.join(MEASURED, n) for n in json.load(open(MANIFEST)).get("kernels", []))
+                if os.path.exists(p) and kernels_kind(p) not in covered]
+    return sorted(new + kept, key=lambda f: (kernels_kind(f)[1], not kernels_kind(f)[0]))
 
 
 def tables(bench_file, kernels_files, defaults_file=None, scalar_file=None, onednn_file=None):
@@ -260,17 +271,18 @@ def performance_tables(bench_file, kernels_files, defaults_file=None):
                      f"Targets (at least 5× the loop, at least 60 % of the rate): speed-up {r['speedup_vs_torchsharp']:.1f}× "
                      f"**{'met' if r['speedup_vs_torchsharp'] >= 5 else 'missed'}**, {fraction * 100:.0f} % "
                      f"**{'met' if fraction >= 0.6 else 'missed'}**." if r['torchsharp'] else "."))
-        # Why the counts above are the least exact work: conv2 (32 -> 64 channels, 3x3, 26x26 input) dominates,
-        # and its per-input ||g||^2 either forms the gradient or uses the Gram identity over output positions.
+        # Why the counts above are the least exact work we know: conv2 dominates, and its per-input ||g||^2 either
+        # forms the gradient or uses the Gram identity over output positions. conv2's shape as in Cnn.cs (the bench
+        # JSON does not record it): 32 -> 64 channels, 3x3, 26x26 input.
         c_in, c_out, k, h = 32, 64, 3, 26
         positions, patch = (h - k + 1) ** 2, c_in * k * k
         direct, gram = c_out * patch * positions, positions ** 2 * (patch + c_out)
-        w(f"- No exact algorithm needs less: most of the work is conv2's (forward, input gradient, per-input weight gradient, "
-          f"{c_out}×{patch}×{positions} = {direct / 1e6:.1f} M multiply-adds each). Its per-input ‖g‖² without forming g, "
-          f"Σ_s,t (a_s·a_t)(δ_s·δ_t) over its {positions} output positions, costs {positions}²·({patch} + {c_out}) = "
-          f"{gram / 1e6:.1f} M multiply-adds, {gram / direct:.0f}× the gradient itself. So 5× the loop is out of reach of any "
-          f"exact batched method on this CPU; it needs hardware that one input at a time leaves mostly idle (many cores, "
-          f"a GPU: untested here).")
+        w(f"- Neither exact method known here needs less work than these counts: most of it is conv2's (forward, input "
+          f"gradient, per-input weight gradient, {c_out}×{patch}×{positions} = {direct / 1e6:.1f} M multiply-adds each). Its "
+          f"per-input ‖g‖² without forming g, Σ_s,t (a_s·a_t)(δ_s·δ_t) over its {positions} output positions, takes "
+          f"{positions}²·({patch} + {c_out}) multiply-adds, {gram / direct:.0f}× those of the gradient itself. So 5× the loop is "
+          f"out of reach of exact batched methods on this CPU; it needs hardware that one input at a time leaves mostly "
+          f"idle (many cores, a GPU: untested here).")
         w("")
     for kernels_file in kernels_files:
         k = json.load(open(kernels_file))
@@ -378,7 +390,7 @@ def main():
         check(readme)
         return
     bench = a.bench or latest_main_run()
-    kernels = a.kernels or latest_kernels() or recorded_kernels()
+    kernels = a.kernels or kernels_runs()
     if bench is None:
         sys.exit("no whole run in bench/results/bench-*.json: run the benchmark first (see bench/README.md)")
     scalar = a.scalar_race or recorded("scalar_race")

@@ -43,8 +43,9 @@ internal static class DataFile
 
     /// <summary>
     /// The file's last 8 bytes are the trailer of its last gzip member: the CRC-32 and the length (mod 2³²) of that member's
-    /// content, which is the end of <paramref name="content"/>. A file cut anywhere fails this with probability 1 − 2⁻³²;
-    /// the trailers of earlier members (files of several members) are checked by the inflater itself.
+    /// content, which is the end of <paramref name="content"/>. A file cut inside a member fails this with probability
+    /// 1 − 2⁻³²; the trailers of earlier members (files of several members) are checked by the inflater itself. A file of
+    /// several members cut exactly at a member boundary is whole members and passes.
     /// </summary>
     private static void CheckLastTrailer(string path, byte[] content)
     {
