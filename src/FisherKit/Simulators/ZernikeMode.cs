@@ -26,10 +26,15 @@ public readonly record struct ZernikeMode
     {
         get
         {
-            // Order n holds the n+1 indices n(n+1)/2 + 1 ... (n+1)(n+2)/2; find ours among them.
+            // Order n holds the n+1 indices n(n+1)/2 + 1 ... (n+1)(n+2)/2. Inverting FromNoll: |m| = n mod 2 + 2k comes at
+            // the offsets 2k − p and 2k + 1 − p (p = (n + 1) mod 2) within the order; m > 0 takes the even index, m < 0 the odd.
             long first = (long)N * (N + 1) / 2 + 1;   // long: order 65535 already passes int.MaxValue / 2
-            for (long j = first; j <= first + N && j <= int.MaxValue; j++)
-                if (FromNoll((int)j) == this) return (int)j;
+            int p = (N + 1) % 2, k = (Math.Abs(M) - N % 2) / 2;
+            foreach (var offset in new[] { 2 * k - p, 2 * k + 1 - p })
+            {
+                long j = first + offset;
+                if (offset >= 0 && offset <= N && (M == 0 || (M > 0) == (j % 2 == 0))) return checked((int)j);
+            }
             throw new InvalidOperationException($"No Noll index found for {this}.");
         }
     }

@@ -40,6 +40,12 @@ public class ZernikeTests
         Assert.Equal(2_000_000_000, osa.Osa);
         Assert.Equal(int.MaxValue, ZernikeMode.FromOsa(int.MaxValue).Osa);
         Assert.Equal((65535, -1), (ZernikeMode.FromOsa(int.MaxValue).N, ZernikeMode.FromOsa(int.MaxValue).M));
+        // Noll in closed form (a linear search over the order calling FromNoll took O(n²)): every index of orders up to 200
+        // round-trips, and near int.MaxValue as fast; past it, an OverflowException as for Osa.
+        for (int j = 1; j <= 201 * 202 / 2; j++) Assert.Equal(j, ZernikeMode.FromNoll(j).Noll);
+        Assert.Equal(2_000_000_000, ZernikeMode.FromNoll(2_000_000_000).Noll);
+        Assert.Equal(int.MaxValue, ZernikeMode.FromNoll(int.MaxValue).Noll);
+        Assert.Throws<OverflowException>(() => new ZernikeMode(65535, 65535).Noll);
         Assert.Throws<ArgumentOutOfRangeException>(() => Zernike.Modes(70000));
         Assert.Throws<ArgumentOutOfRangeException>(() => Zernike.Modes(Zernike.MaxOrder + 1));
     }

@@ -97,8 +97,11 @@ public sealed class XraySpectrum
     /// The detected-signal transmission of <paramref name="thicknessUm"/> µm of <paramref name="material"/> that
     /// replaces the same thickness of <paramref name="replaced"/> (gold discs sit in PMMA): Σ_k w_k exp(−(μ − μ_r)·t).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The thickness is negative or not finite (a transmission above 1, or NaN).</exception>
     public double Transmission(XrayMaterial material, double thicknessUm, XrayMaterial? replaced = null)
     {
+        if (!(thicknessUm >= 0) || double.IsPositiveInfinity(thicknessUm))
+            throw new ArgumentOutOfRangeException(nameof(thicknessUm), thicknessUm, "A thickness must be a finite number of µm, 0 or more.");
         double t = 0;
         for (int k = 0; k < Energies.Count; k++)
             t += DetectedWeights[k] * Math.Exp(-LinearPerUm(material, k, replaced) * thicknessUm);

@@ -120,6 +120,17 @@ public class CdmamSimulatorTests
     }
 
     [Fact]
+    public void Gold_transmission_refuses_a_thickness_that_is_not_one()
+    {
+        // A negative thickness gave a transmission above 1 (a disc brighter than its background), NaN gave NaN.
+        var sim = new CdmamSimulator(Selenia, supersampling: 1);
+        foreach (var t in new[] { -0.1, double.NaN, double.PositiveInfinity })
+            Assert.Throws<ArgumentOutOfRangeException>(() => sim.GoldTransmission(t));
+        Assert.Equal(1.0, sim.GoldTransmission(0), 15);
+        Assert.InRange(sim.GoldTransmission(1.0), 0.0, 1.0);
+    }
+
+    [Fact]
     public void The_blur_kernel_refuses_an_infinite_or_huge_sigma()
     {
         // σ = ∞ or 1e9 overflowed the kernel radius (an ArgumentOutOfRangeException about a count); σ = 1e8 asked for 6 GB.
