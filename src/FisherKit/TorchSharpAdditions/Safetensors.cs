@@ -42,6 +42,10 @@ public static class Safetensors
         ArgumentNullException.ThrowIfNull(tensors);
         if (metadata?.FirstOrDefault(kv => kv.Value is null) is { Key: { } nullKey })
             throw new ArgumentException($"Metadata \"{nullKey}\" is null; safetensors metadata values are strings.", nameof(metadata));
+        // The header is UTF-8: a lone UTF-16 surrogate would be written as U+FFFD and the name or value read back changed.
+        foreach (var text in tensors.Keys.Concat(metadata?.SelectMany(kv => new[] { kv.Key, kv.Value }) ?? []))
+            if (!IsValidUtf16(text))
+                throw new ArgumentException($"\"{text}\" holds a lone UTF-16 surrogate, which UTF-8 cannot store; it would be read back changed.", tensors.ContainsKey(text) ? nameof(tensors) : nameof(metadata));
         var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
         var header = new Dictionary<string, object>();
         if (metadata is { Count: > 0 }) header["__metadata__"] = metadata;
@@ -161,6 +165,16 @@ public static class Safetensors
             foreach (var t in loaded.Values) t.Dispose();
         }
         return null;
+    }
+
+    private static bool IsValidUtf16(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            else if (char.IsSurrogate(text[i])) return false;
+        }
+        return true;
     }
 
     internal sealed record Entry(string Name, ScalarType DType, long[] Shape, long Begin, long End);

@@ -146,8 +146,18 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Contains("__metadata__", Assert.Throws<ArgumentException>(() => Safetensors.Save(path, new Dictionary<string, Tensor> { ["__metadata__"] = ones(1) })).Message);
         // A null metadata value was written as JSON null, and the file that replaced the good one could not be read back.
         Assert.Contains("\"note\" is null", Assert.Throws<ArgumentException>(() => Safetensors.Save(path, new Dictionary<string, Tensor> { ["a"] = ones(3) * 2 }, new Dictionary<string, string> { ["note"] = null! })).Message);
+        // A lone surrogate was written as U+FFFD: the name or value read back differed from the one saved.
+        Assert.Contains("surrogate", Assert.Throws<ArgumentException>(() => Safetensors.Save(path, new Dictionary<string, Tensor> { ["w\ud800"] = ones(1) })).Message);
+        Assert.Contains("surrogate", Assert.Throws<ArgumentException>(() => Safetensors.Save(path, new Dictionary<string, Tensor> { ["a"] = ones(1) }, new Dictionary<string, string> { ["k"] = "\udc00x" })).Message);
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal([path], Directory.GetFiles(_dir.Path));
+        // Paired surrogates (characters beyond the BMP) are fine and read back as saved.
+        var emoji = _dir.File("emoji.safetensors");
+        Safetensors.Save(emoji, new Dictionary<string, Tensor> { ["w\U0001F600"] = ones(1) }, new Dictionary<string, string> { ["n\U0001F600"] = "\U0001F600" });
+        var back = Safetensors.Load(emoji, out var meta);
+        Assert.Equal(["w\U0001F600"], back.Keys);
+        Assert.Equal("\U0001F600", meta["n\U0001F600"]);
+        foreach (var t in back.Values) t.Dispose();
     }
 
     [Fact]
