@@ -120,12 +120,13 @@ def kernels_runs():
     replace (oneDNN on or off, huge pages) the one the manifest records: a new run of one kind never drops the
     tables and files of another. Ordered oneDNN on, off, then huge-pages runs."""
     new = latest_kernels()
-    covered = {kernels_kind(f) for f in new}
-    kept = []
+    recorded_files = []
     if os.path.exists(MANIFEST):
-        kept = [p for p in (os.path.join(MEASURED, n) for n in json.load(open(MANIFEST)).get("kernels", []))
-                if os.path.exists(p) and kernels_kind(p) not in covered]
-    return sorted(new + kept, key=lambda f: (kernels_kind(f)[1], not kernels_kind(f)[0]))
+        recorded_files = [p for p in (os.path.join(MEASURED, n) for n in json.load(open(MANIFEST)).get("kernels", [])) if os.path.exists(p)]
+    kind = {f: kernels_kind(f) for f in new + recorded_files}   # each file read once
+    covered = {kind[f] for f in new}
+    kept = [p for p in recorded_files if kind[p] not in covered]
+    return sorted(new + kept, key=lambda f: (kind[f][1], not kind[f][0]))
 
 
 def tables(bench_file, kernels_files, defaults_file=None, scalar_file=None, onednn_file=None):

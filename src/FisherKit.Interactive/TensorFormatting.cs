@@ -69,7 +69,7 @@ internal static class TensorFormatting
             // Integers are read as Int64: through Float64, values beyond 2^53 (ids, hashes, seeds) lost digits.
             string[] values = kind == ScalarType.Bool
                 ? head.data<bool>().ToArray().Select(b => b ? "true" : "false").ToArray()
-                : IsInteger(kind)
+                : is_integral(kind)
                     ? head.to_type(ScalarType.Int64).data<long>().ToArray().Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray()
                     : head.to_type(ScalarType.Float64).data<double>().ToArray().Select(v => Number(v, kind)).ToArray();
             var more = count - take;
@@ -97,9 +97,6 @@ internal static class TensorFormatting
         }
         return t;
     }
-
-    private static bool IsInteger(ScalarType kind) =>
-        kind is ScalarType.Byte or ScalarType.Int8 or ScalarType.Int16 or ScalarType.Int32 or ScalarType.Int64;
 
     private static string Number(double v, ScalarType kind) => kind switch
     {

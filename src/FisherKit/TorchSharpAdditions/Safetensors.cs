@@ -44,7 +44,7 @@ public static class Safetensors
             throw new ArgumentException($"Metadata \"{nullKey}\" is null; safetensors metadata values are strings.", nameof(metadata));
         // The header is UTF-8: a lone UTF-16 surrogate would be written as U+FFFD and the name or value read back changed.
         foreach (var text in tensors.Keys.Concat(metadata?.SelectMany(kv => new[] { kv.Key, kv.Value }) ?? []))
-            if (!IsValidUtf16(text))
+            if (!IsUtf8Encodable(text))
                 throw new ArgumentException($"\"{text}\" holds a lone UTF-16 surrogate, which UTF-8 cannot store; it would be read back changed.", tensors.ContainsKey(text) ? nameof(tensors) : nameof(metadata));
         var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
         var header = new Dictionary<string, object>();
@@ -167,14 +167,12 @@ public static class Safetensors
         return null;
     }
 
-    private static bool IsValidUtf16(string text)
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static bool IsUtf8Encodable(string text)
     {
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
-            else if (char.IsSurrogate(text[i])) return false;
-        }
-        return true;
+        try { StrictUtf8.GetByteCount(text); return true; }
+        catch (EncoderFallbackException) { return false; }
     }
 
     internal sealed record Entry(string Name, ScalarType DType, long[] Shape, long Begin, long End);

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using FisherKit.Data;
 
 namespace FisherKit.Tests.Data;
@@ -15,13 +14,6 @@ public class GzipTrailerTests
         var b = new byte[n];
         for (int i = 0; i < n; i++) b[i] = (byte)(rng.Next(4) + 'a'); // compressible, as data files are
         return b;
-    }
-
-    private static byte[] Gzip(byte[] raw)
-    {
-        using var ms = new MemoryStream();
-        using (var gz = new GZipStream(ms, CompressionLevel.Optimal, leaveOpen: true)) gz.Write(raw);
-        return ms.ToArray();
     }
 
     [Fact]
@@ -41,7 +33,7 @@ public class GzipTrailerTests
         using var dir = new TempFolder();
         var raw = Content(n);
         var p = dir.File("whole.gz");
-        File.WriteAllBytes(p, Gzip(raw));
+        File.WriteAllBytes(p, IdxBytes.Gzip(raw));
         Assert.Equal(raw, DataFile.ReadAllBytes(p));
     }
 
@@ -52,7 +44,7 @@ public class GzipTrailerTests
         var a = Content(5000);
         var b = Content(3000).Reverse().ToArray();
         var p = dir.File("two.gz");
-        File.WriteAllBytes(p, [.. Gzip(a), .. Gzip(b)]);
+        File.WriteAllBytes(p, [.. IdxBytes.Gzip(a), .. IdxBytes.Gzip(b)]);
         Assert.Equal([.. a, .. b], DataFile.ReadAllBytes(p));
     }
 
@@ -60,7 +52,7 @@ public class GzipTrailerTests
     public void Every_cut_is_an_error_naming_the_file()
     {
         using var dir = new TempFolder();
-        var gz = Gzip(Content(100_000));
+        var gz = IdxBytes.Gzip(Content(100_000));
         var p = dir.File("cut.gz");
         // Without the trailer check GZipStream returned the inflated part for each of these cuts.
         foreach (var keep in new[] { gz.Length - 1, gz.Length - 4, gz.Length - 8, gz.Length - 9, gz.Length / 2, 20, 12 })
@@ -76,7 +68,7 @@ public class GzipTrailerTests
     public void A_wrong_trailer_is_an_error()
     {
         using var dir = new TempFolder();
-        var gz = Gzip(Content(10_000));
+        var gz = IdxBytes.Gzip(Content(10_000));
         var p = dir.File("crc.gz");
         gz[^8] ^= 0x01; // the CRC's lowest byte: zlib checks it too, so this is either message
         File.WriteAllBytes(p, gz);
